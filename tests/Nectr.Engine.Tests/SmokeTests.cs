@@ -1,0 +1,7 @@
+namespace Nectr.Engine.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.Equal("Nectr", Nectr.Engine.EngineInfo.Name);
+}
