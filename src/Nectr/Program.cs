@@ -1,6 +1,36 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok());
-app.Run();
+using Nectr.Configuration;
+using Nectr.Data;
+using Nectr.GitHub;
+using Nectr.Health;
+using Nectr.Jobs;
+using Nectr.Webhooks;
 
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    var options = builder.AddNectrConfiguration();
+    builder.AddData(options);
+    builder.AddGitHub(options);
+    builder.AddWebhooks();
+    builder.AddJobs(options);
+    app = builder.Build();
+}
+catch (InvalidConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealth();
+app.MapWebhooks();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -1,0 +1,37 @@
+namespace Nectr.Configuration;
+
+/// <summary>
+/// Every setting Nectr reads, resolved once at start-up from the environment, <c>.env</c> and appsettings.
+/// Names follow the original Nectr (upper-case environment variables) so its users can move over.
+/// </summary>
+internal sealed class NectrOptions
+{
+    public string AppEnv { get; init; } = "development";
+    public bool IsProduction => string.Equals(AppEnv, "production", StringComparison.OrdinalIgnoreCase);
+    public string LogLevel { get; init; } = "Information";
+    public int Port { get; init; } = 8000;
+    public Uri? BackendUrl { get; init; }
+
+    public DatabaseSettings Database { get; init; } = DatabaseSettings.Parse("sqlite:///nectr.db");
+
+    public string? GitHubPat { get; init; }
+    public string? GitHubWebhookSecret { get; init; }
+    public Uri GitHubApiUrl { get; init; } = new("https://api.github.com/");
+    public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
+
+    public ReviewQueueOptions Queue { get; init; } = new();
+}
+
+/// <summary>How the review queue behaves in this process.</summary>
+internal sealed class ReviewQueueOptions
+{
+    /// <summary>Reviews this process runs at once; 0 makes it a web-only instance that stores and enqueues.</summary>
+    public int Concurrency { get; init; } = 4;
+    public int MaxAttempts { get; init; } = 5;
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RetryBase { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);
+    public bool ReviewDrafts { get; init; }
+    public int MaxInlineComments { get; init; } = 50;
+}

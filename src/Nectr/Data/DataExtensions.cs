@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Nectr.Configuration;
+
+namespace Nectr.Data;
+
+internal static class DataExtensions
+{
+    /// <summary>Registers the database named by DATABASE_URL; code asks for <see cref="IDbContextFactory{NectrDb}"/>.</summary>
+    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder, NectrOptions options)
+    {
+        var db = options.Database;
+        switch (db.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.Services.AddPooledDbContextFactory<SqliteNectrDb>(o => o.UseSqlite(db.ConnectionString));
+                builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<SqliteNectrDb>>();
+                break;
+            case DatabaseProvider.Postgres:
+                builder.Services.AddPooledDbContextFactory<PostgresNectrDb>(o => o.UseNpgsql(db.ConnectionString));
+                builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<PostgresNectrDb>>();
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider {db.Provider}.");
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations before the server takes traffic. EF Core takes a migration lock, so several
+    /// processes starting together on one PostgreSQL database do not race each other.
+    /// </summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<NectrDb>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets the webhook endpoint write while the worker reads; it persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    private sealed class FactoryOf<T>(IDbContextFactory<T> inner) : IDbContextFactory<NectrDb>
+        where T : NectrDb
+    {
+        public NectrDb CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<NectrDb> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+}

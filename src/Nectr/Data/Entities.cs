@@ -1,0 +1,93 @@
+namespace Nectr.Data;
+
+/// <summary>A GitHub repository Nectr knows. Its own webhook secret (encrypted) arrives with the accounts feature.</summary>
+internal sealed class RepositoryRecord
+{
+    public long Id { get; set; }
+    public long? GitHubId { get; set; }
+    public required string FullName { get; set; }
+    /// <summary>The webhook secret protected with ASP.NET Data Protection; null means "use GITHUB_WEBHOOK_SECRET".</summary>
+    public string? WebhookSecretProtected { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal enum DeliveryOutcome { Pending = 0, Reviewed = 1, Skipped = 2, Parked = 3 }
+
+/// <summary>One webhook delivery exactly as GitHub sent it, and the one outcome it reached.</summary>
+internal sealed class DeliveryRecord
+{
+    public long Id { get; set; }
+    public required string DeliveryId { get; set; }
+    public required string Event { get; set; }
+    public string? Action { get; set; }
+    public string? RepositoryFullName { get; set; }
+    public int? PullNumber { get; set; }
+    public string? HeadSha { get; set; }
+    public required string Payload { get; set; }
+    public DateTime ReceivedAt { get; set; }
+    public DeliveryOutcome Outcome { get; set; }
+    public string? OutcomeReason { get; set; }
+    public long? JobId { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+internal enum JobStatus { Queued = 0, Running = 1, Done = 2, Skipped = 3, Parked = 4 }
+
+/// <summary>A review of one head commit of one pull request. Unique by (repository, PR, head SHA).</summary>
+internal sealed class ReviewJob
+{
+    public long Id { get; set; }
+    public required string RepositoryFullName { get; set; }
+    public int PullNumber { get; set; }
+    public required string HeadSha { get; set; }
+    public JobStatus Status { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>Unix milliseconds; queue times are integers so one claim query works on SQLite and PostgreSQL alike.</summary>
+    public long RunAfterMs { get; set; }
+    public long? LeaseExpiresMs { get; set; }
+    public string? LeaseOwner { get; set; }
+    /// <summary>Set before the review POST: a later attempt must look for the posted review instead of posting again.</summary>
+    public bool PostAttempted { get; set; }
+    public string? LastError { get; set; }
+    public string? OutcomeReason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? CompletedAt { get; set; }
+}
+
+/// <summary>A review Nectr posted on GitHub.</summary>
+internal sealed class ReviewRecord
+{
+    public long Id { get; set; }
+    public long JobId { get; set; }
+    public required string RepositoryFullName { get; set; }
+    public int PullNumber { get; set; }
+    public required string HeadSha { get; set; }
+    public long? GitHubReviewId { get; set; }
+    public string? HtmlUrl { get; set; }
+    public required string Event { get; set; }
+    public required string Body { get; set; }
+    public int ChangedFiles { get; set; }
+    public int ReviewedFiles { get; set; }
+    /// <summary>JSON array of {path, reason}: what the review did not cover and why.</summary>
+    public required string SkippedFilesJson { get; set; }
+    public int InlineComments { get; set; }
+    public long DurationMs { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public List<FindingRecord> Findings { get; set; } = [];
+}
+
+internal sealed class FindingRecord
+{
+    public long Id { get; set; }
+    public long ReviewId { get; set; }
+    public required string RuleId { get; set; }
+    public required string File { get; set; }
+    public int Line { get; set; }
+    public int? EndLine { get; set; }
+    public required string Severity { get; set; }
+    public required string Category { get; set; }
+    public required string Title { get; set; }
+    public required string Body { get; set; }
+    public bool Inline { get; set; }
+}

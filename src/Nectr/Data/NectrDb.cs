@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Nectr.Data;
+
+/// <summary>
+/// The one model. Each provider has its own subclass only so each keeps its own migrations set
+/// (<see cref="SqliteNectrDb"/>, <see cref="PostgresNectrDb"/>); code depends on this base type.
+/// </summary>
+internal abstract class NectrDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<RepositoryRecord> Repositories => Set<RepositoryRecord>();
+    public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
+    public DbSet<ReviewJob> ReviewJobs => Set<ReviewJob>();
+    public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
+    public DbSet<FindingRecord> Findings => Set<FindingRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<RepositoryRecord>(e =>
+        {
+            e.ToTable("repositories");
+            e.HasIndex(r => r.FullName).IsUnique();
+            e.HasIndex(r => r.GitHubId).IsUnique();
+            e.Property(r => r.FullName).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<DeliveryRecord>(e =>
+        {
+            e.ToTable("deliveries");
+            e.HasIndex(d => d.DeliveryId).IsUnique();
+            e.HasIndex(d => d.JobId);
+            e.HasIndex(d => d.ReceivedAt);
+            e.Property(d => d.DeliveryId).HasMaxLength(100);
+            e.Property(d => d.Event).HasMaxLength(100);
+            e.Property(d => d.Action).HasMaxLength(100);
+            e.Property(d => d.RepositoryFullName).HasMaxLength(200);
+            e.Property(d => d.HeadSha).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<ReviewJob>(e =>
+        {
+            e.ToTable("review_jobs");
+            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber, j.HeadSha }).IsUnique();
+            // At most one running review per PR, enforced by the database itself so no race between
+            // processes can break it: a second claim for the same PR fails and is retried.
+            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber })
+                .IsUnique()
+                .HasFilter("\"Status\" = 1")
+                .HasDatabaseName("IX_review_jobs_one_running_per_pr");
+            e.HasIndex(j => new { j.Status, j.RunAfterMs });
+            e.Property(j => j.RepositoryFullName).HasMaxLength(200);
+            e.Property(j => j.HeadSha).HasMaxLength(64);
+            e.Property(j => j.LeaseOwner).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<ReviewRecord>(e =>
+        {
+            e.ToTable("reviews");
+            e.HasIndex(r => r.JobId).IsUnique();
+            e.HasIndex(r => new { r.RepositoryFullName, r.PullNumber });
+            e.HasMany(r => r.Findings).WithOne().HasForeignKey(f => f.ReviewId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<FindingRecord>(e => e.ToTable("findings"));
+    }
+}
+
+internal sealed class SqliteNectrDb(DbContextOptions<SqliteNectrDb> options) : NectrDb(options);
+
+internal sealed class PostgresNectrDb(DbContextOptions<PostgresNectrDb> options) : NectrDb(options);

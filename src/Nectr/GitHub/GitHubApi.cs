@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Nectr.GitHub;
+
+/// <summary>Typed client over GitHub's REST API; auth, rate limits and ETags are handled by the handler pipeline.</summary>
+internal sealed class GitHubApi(HttpClient http) : IGitHubApi
+{
+    /// <summary>GitHub lists at most 3,000 files of a pull request: 30 pages of 100.</summary>
+    public const int MaxFilePages = 30;
+
+    public Task<GitHubPullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        GetAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}", GitHubJsonContext.Default.GitHubPullRequest, cancellationToken);
+
+    public Task<IReadOnlyList<GitHubPullRequestFile>> ListPullRequestFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/files?per_page=100", GitHubJsonContext.Default.ListGitHubPullRequestFile, MaxFilePages, cancellationToken);
+
+    public Task<IReadOnlyList<GitHubReview>> ListReviewsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/reviews?per_page=100", GitHubJsonContext.Default.ListGitHubReview, 50, cancellationToken);
+
+    public async Task<GitHubReview> CreateReviewAsync(string owner, string repo, int number, CreateReviewRequest review, CancellationToken cancellationToken)
+    {
+        var path = $"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/reviews";
+        using var content = JsonContent.Create(review, GitHubJsonContext.Default.CreateReviewRequest);
+        using var response = await http.PostAsync(path, content, cancellationToken);
+        await EnsureSuccessAsync(response, "POST", path, cancellationToken);
+        return await ReadAsync(response, GitHubJsonContext.Default.GitHubReview, cancellationToken);
+    }
+
+    private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await EnsureSuccessAsync(response, "GET", path, cancellationToken);
+        return await ReadAsync(response, type, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken)
+    {
+        var items = new List<TItem>();
+        Uri? next = new(firstPath, UriKind.Relative);
+        for (var page = 0; next is not null && page < maxPages; page++)
+        {
+            using var response = await http.GetAsync(next, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await EnsureSuccessAsync(response, "GET", next.ToString(), cancellationToken);
+            items.AddRange(await ReadAsync(response, type, cancellationToken));
+            next = LinkHeader.Next(response);
+            if (next is not null && http.BaseAddress is { } api && Uri.Compare(next, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                // Never follow a pagination link off the configured API host: the token goes with every request.
+                throw new GitHubApiException(HttpStatusCode.BadGateway, "GET", next.AbsolutePath, "pagination link points outside GITHUB_API_URL");
+            }
+        }
+
+        return items;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                ?? throw new GitHubApiException(response.StatusCode, response.RequestMessage?.Method.Method ?? "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? "?", "empty body");
+        }
+        catch (JsonException ex)
+        {
+            throw new GitHubApiException(HttpStatusCode.BadGateway, response.RequestMessage?.Method.Method ?? "GET", response.RequestMessage?.RequestUri?.AbsolutePath ?? "?", "unreadable JSON: " + ex.Message);
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        string? message = null;
+        try
+        {
+            var error = await response.Content.ReadFromJsonAsync(GitHubJsonContext.Default.GitHubError, cancellationToken);
+            message = error?.Message;
+        }
+        catch (JsonException)
+        {
+            // Not GitHub's JSON error shape (a proxy page, say); the status code says enough.
+        }
+
+        throw new GitHubApiException(response.StatusCode, method, path.Split('?')[0], message);
+    }
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+}
+
+/// <summary>Reads the <c>rel="next"</c> target of GitHub's <c>Link</c> header.</summary>
+internal static class LinkHeader
+{
+    public static Uri? Next(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var part in value.Split(','))
+            {
+                var segments = part.Split(';');
+                if (segments.Length < 2 || !segments.Skip(1).Any(s => s.Trim() == "rel=\"next\""))
+                {
+                    continue;
+                }
+
+                var url = segments[0].Trim().TrimStart('<').TrimEnd('>');
+                if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+                {
+                    return uri;
+                }
+            }
+        }
+
+        return null;
+    }
+}

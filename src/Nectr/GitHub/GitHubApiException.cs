@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace Nectr.GitHub;
+
+/// <summary>GitHub answered with an error status. <see cref="IsTransient"/> says whether trying later can help.</summary>
+internal sealed class GitHubApiException(HttpStatusCode status, string method, string path, string? gitHubMessage)
+    : Exception($"GitHub answered {(int)status} {status} to {method} {path}{(gitHubMessage is null ? "" : $": {gitHubMessage}")}")
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public bool IsTransient => (int)Status >= 500 || Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+}
+
+/// <summary>GitHub's rate limit is exhausted until <see cref="Until"/>: the job waits, it has not failed.</summary>
+internal sealed class GitHubRateLimitedException(DateTimeOffset until)
+    : Exception($"GitHub rate limit reached; requests resume at {until:u}.")
+{
+    public DateTimeOffset Until { get; } = until;
+}
+
+/// <summary>No GitHub token can be found; the message names both fixes.</summary>
+internal sealed class GitHubTokenUnavailableException(string message) : Exception(message);

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Nectr.Configuration;
+using Nectr.Data;
+using Nectr.GitHub;
+
+namespace Nectr.Health;
+
+/// <summary><c>/health</c> (overview), <c>/health/live</c> (process up), <c>/health/ready</c> (can take webhooks).</summary>
+internal static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/health");
+        group.MapGet("", OverviewAsync);
+        group.MapGet("/live", () => TypedResults.Ok(new { status = "alive" }));
+        group.MapGet("/ready", ReadyAsync);
+        return app;
+    }
+
+    private static async Task<Ok<HealthResponse>> OverviewAsync(
+        NectrOptions options, IDbContextFactory<NectrDb> dbs, TimeProvider time, StartTime start, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseStateAsync(dbs, cancellationToken);
+        return TypedResults.Ok(new HealthResponse(
+            database == "ok" ? "ok" : "degraded",
+            "nectr",
+            typeof(HealthEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            options.AppEnv,
+            (long)(time.GetUtcNow() - start.At).TotalSeconds,
+            database));
+    }
+
+    private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(
+        NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        var warnings = new List<string>();
+        var database = await DatabaseStateAsync(dbs, cancellationToken);
+        if (database != "ok")
+        {
+            reasons.Add($"database {options.Database.Display} is {database}: check DATABASE_URL and that the server is running");
+        }
+
+        if (options.GitHubWebhookSecret is null)
+        {
+            warnings.Add("GITHUB_WEBHOOK_SECRET is not set: deliveries for repositories without their own secret are refused (401)");
+        }
+
+        try
+        {
+            await tokens.GetTokenAsync(cancellationToken);
+        }
+        catch (GitHubTokenUnavailableException ex)
+        {
+            warnings.Add(ex.Message);
+        }
+
+        if (rateLimit.BlockedUntil is { } until)
+        {
+            warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");
+        }
+
+        var body = new ReadyResponse(reasons.Count == 0 ? "ready" : "not_ready", reasons, warnings);
+        return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return "unreachable";
+            }
+
+            return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any() ? "migrations pending" : "ok";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return "unreachable";
+        }
+    }
+}
+
+/// <summary>When this process started, for <c>uptime_seconds</c>.</summary>
+internal sealed record StartTime(DateTimeOffset At);
+
+internal sealed record HealthResponse(string Status, string Service, string Version, string Environment, long UptimeSeconds, string Database);
+
+internal sealed record ReadyResponse(string Status, IReadOnlyList<string> Reasons, IReadOnlyList<string> Warnings);

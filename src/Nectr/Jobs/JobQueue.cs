@@ -1,0 +1,174 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Nectr.Configuration;
+using Nectr.Data;
+
+namespace Nectr.Jobs;
+
+/// <summary>
+/// The database-backed review queue. A job is claimed by taking a lease; a process that dies simply stops
+/// renewing it, and when the lease expires another claim takes the job over. Every write that ends a job
+/// checks the lease owner, so a worker that lost its lease can never overwrite its successor's outcome.
+/// </summary>
+internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, NectrOptions options, TimeProvider time)
+{
+    private readonly ReviewQueueOptions _queue = options.Queue;
+
+    /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when there is none.</summary>
+    public async Task<ReviewJob?> ClaimAsync(string owner, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var _ = await writeGate.EnterAsync(cancellationToken);
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            long? id;
+            try
+            {
+                id = await ClaimOneAsync(db, owner, cancellationToken);
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex))
+            {
+                // Another process started a review of the same PR between our read and our write; the partial
+                // unique index refused the second one. Look again: another PR's job may be runnable.
+                continue;
+            }
+
+            return id is null ? null : await db.ReviewJobs.AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private async Task<long?> ClaimOneAsync(NectrDb db, string owner, CancellationToken cancellationToken)
+    {
+        // Runnable: queued and due, or running with an expired lease (its process died). Not runnable while another
+        // job of the same PR holds a live lease. SKIP LOCKED lets several processes claim different rows at once.
+        var sql = $"""
+            UPDATE review_jobs SET "Status" = 1, "LeaseOwner" = @owner, "LeaseExpiresMs" = @lease,
+                   "Attempts" = "Attempts" + 1, "UpdatedAt" = @nowUtc
+            WHERE "Id" = (
+                SELECT j."Id" FROM review_jobs j
+                WHERE ((j."Status" = 0 AND j."RunAfterMs" <= @now) OR (j."Status" = 1 AND j."LeaseExpiresMs" < @now))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM review_jobs r
+                      WHERE r."RepositoryFullName" = j."RepositoryFullName" AND r."PullNumber" = j."PullNumber"
+                        AND r."Status" = 1 AND r."Id" <> j."Id" AND r."LeaseExpiresMs" >= @now)
+                ORDER BY j."RunAfterMs", j."Id"
+                LIMIT 1
+                {(db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "")})
+            RETURNING "Id"
+            """;
+
+        var now = time.GetUtcNow();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        Add(command, "owner", owner);
+        Add(command, "now", now.ToUnixTimeMilliseconds());
+        Add(command, "lease", (now + _queue.Lease).ToUnixTimeMilliseconds());
+        Add(command, "nowUtc", now.UtcDateTime);
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Extends the lease; false means the lease was lost (expired and taken over) and the work must stop.</summary>
+    public async Task<bool> RenewAsync(long jobId, string owner, CancellationToken cancellationToken)
+    {
+        var lease = (time.GetUtcNow() + _queue.Lease).ToUnixTimeMilliseconds();
+        return await UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.LeaseExpiresMs, lease), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Recorded before the review POST, so any later attempt looks for the posted review first.</summary>
+    public Task<bool> MarkPostAttemptedAsync(long jobId, string owner, CancellationToken cancellationToken) =>
+        UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.PostAttempted, true), cancellationToken), cancellationToken);
+
+    /// <summary>Ends the job and every delivery waiting on it with one outcome.</summary>
+    public async Task<bool> CompleteAsync(long jobId, string owner, JobStatus status, string? reason, ReviewRecord? review, CancellationToken cancellationToken)
+    {
+        var delivery = status switch
+        {
+            JobStatus.Done => DeliveryOutcome.Reviewed,
+            JobStatus.Skipped => DeliveryOutcome.Skipped,
+            JobStatus.Parked => DeliveryOutcome.Parked,
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a terminal status"),
+        };
+
+        var now = time.GetUtcNow().UtcDateTime;
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var owned = await db.ReviewJobs
+            .Where(j => j.Id == jobId && j.LeaseOwner == owner && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(j => j.Status, status)
+                .SetProperty(j => j.OutcomeReason, reason)
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresMs, (long?)null)
+                .SetProperty(j => j.UpdatedAt, now)
+                .SetProperty(j => j.CompletedAt, now), cancellationToken);
+        if (owned == 0)
+        {
+            return false;
+        }
+
+        if (review is not null)
+        {
+            db.Reviews.Add(review);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await db.Deliveries
+            .Where(d => d.JobId == jobId && d.Outcome == DeliveryOutcome.Pending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.Outcome, delivery)
+                .SetProperty(d => d.OutcomeReason, reason)
+                .SetProperty(d => d.CompletedAt, now), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Puts the job back in the queue to run again at <paramref name="runAfter"/>.</summary>
+    public Task<bool> RetryLaterAsync(long jobId, string owner, DateTimeOffset runAfter, string error, bool countAttempt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var at = runAfter.ToUnixTimeMilliseconds();
+        var refund = countAttempt ? 0 : 1;
+        return UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.Status, JobStatus.Queued)
+            .SetProperty(j => j.RunAfterMs, at)
+            .SetProperty(j => j.LastError, error)
+            .SetProperty(j => j.Attempts, j => j.Attempts - refund)
+            .SetProperty(j => j.LeaseOwner, (string?)null)
+            .SetProperty(j => j.LeaseExpiresMs, (long?)null)
+            .SetProperty(j => j.UpdatedAt, now), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Exponential backoff with jitter: base·2^(attempt-1), capped.</summary>
+    public DateTimeOffset NextAttemptAt(int attempts)
+    {
+        var exponent = Math.Min(attempts - 1, 20);
+        var delay = TimeSpan.FromTicks(Math.Min(_queue.RetryMax.Ticks, _queue.RetryBase.Ticks * (1L << exponent)));
+        var jitter = TimeSpan.FromTicks((long)(delay.Ticks * 0.2 * Random.Shared.NextDouble()));
+        return time.GetUtcNow() + delay + jitter;
+    }
+
+    private async Task<bool> UpdateOwnedAsync(long jobId, string owner, Func<IQueryable<ReviewJob>, Task<int>> update, CancellationToken cancellationToken)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var rows = await update(db.ReviewJobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.Status == JobStatus.Running));
+        return rows > 0;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@" + name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static bool IsUniqueViolation(DbException ex) =>
+        ex.SqlState == "23505" // PostgreSQL unique_violation
+        || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
+}

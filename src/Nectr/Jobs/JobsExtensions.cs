@@ -1,0 +1,21 @@
+using Nectr.Configuration;
+using Nectr.Reviews;
+
+namespace Nectr.Jobs;
+
+internal static class JobsExtensions
+{
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, NectrOptions options)
+    {
+        builder.Services.AddSingleton<JobSignal>();
+        builder.Services.AddSingleton<JobQueue>();
+        builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
+        builder.Services.AddScoped<ReviewRunner>();
+        if (options.Queue.Concurrency > 0)
+        {
+            builder.Services.AddHostedService<ReviewWorker>();
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Nectr.Configuration;
+using Nectr.Data;
+using Nectr.Engine.Review;
+using Nectr.GitHub;
+using Nectr.Jobs;
+
+namespace Nectr.Reviews;
+
+/// <summary>What a review run ended with; the worker turns it into the job's terminal state.</summary>
+internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord? Review);
+
+/// <summary>
+/// One review of one head commit: read the PR and its files from GitHub, run the engine, post exactly one
+/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (POST).
+/// </summary>
+internal sealed partial class ReviewRunner(
+    IGitHubApi github,
+    ReviewEngine engine,
+    JobQueue queue,
+    NectrOptions options,
+    TimeProvider time,
+    ILogger<ReviewRunner> logger)
+{
+    public async Task<RunOutcome> RunAsync(ReviewJob job, string owner, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var (repoOwner, repoName) = Split(job.RepositoryFullName);
+        var pr = await github.GetPullRequestAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
+        if (SkipReason(job, pr) is { } skip)
+        {
+            return new RunOutcome(JobStatus.Skipped, skip, null);
+        }
+
+        var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
+        var result = engine.Review(new ReviewRequest(
+            repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
+            files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
+            Math.Max(pr.ChangedFiles, files.Count),
+            new ReviewSettings(options.Queue.MaxInlineComments)));
+
+        // A previous attempt may have posted before it died or before GitHub's answer was lost: look, don't repost.
+        if (job.PostAttempted && await FindPostedAsync(repoOwner, repoName, job, cancellationToken) is { } posted)
+        {
+            Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
+            return Reviewed(job, result, posted, started);
+        }
+
+        if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
+        {
+            throw new LeaseLostException(job.Id);
+        }
+
+        var review = await PostAsync(repoOwner, repoName, job, result, cancellationToken);
+        Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Comments.Count, result.Findings.Count);
+        return Reviewed(job, result, review, started);
+    }
+
+    private string? SkipReason(ReviewJob job, GitHubPullRequest pr)
+    {
+        if (pr.State != "open")
+        {
+            return $"pull request is {pr.State}";
+        }
+
+        if (pr.Draft && !options.Queue.ReviewDrafts)
+        {
+            return "pull request was turned back into a draft";
+        }
+
+        return pr.Head.Sha != job.HeadSha
+            ? $"superseded: the head moved from {Short(job.HeadSha)} to {Short(pr.Head.Sha)}"
+            : null;
+    }
+
+    private async Task<GitHubReview?> FindPostedAsync(string repoOwner, string repoName, ReviewJob job, CancellationToken cancellationToken)
+    {
+        var reviews = await github.ListReviewsAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
+        return reviews.FirstOrDefault(r => ReviewMarker.IsIn(r.Body, job.HeadSha));
+    }
+
+    private async Task<GitHubReview> PostAsync(string repoOwner, string repoName, ReviewJob job, ReviewResult result, CancellationToken cancellationToken)
+    {
+        var comments = result.Comments
+            .Select(c => new CreateReviewComment(c.Path, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT", c.Body))
+            .ToList();
+        try
+        {
+            return await github.CreateReviewAsync(repoOwner, repoName, job.PullNumber,
+                new CreateReviewRequest(job.HeadSha, result.Body, "COMMENT", comments), cancellationToken);
+        }
+        catch (GitHubApiException ex) when (ex.Status == System.Net.HttpStatusCode.UnprocessableEntity && comments.Count > 0)
+        {
+            // GitHub refused the inline comments (the diff changed under us, or it disagrees with our line map).
+            // 422 means nothing was created, so posting once more with every finding in the body is safe.
+            Log.InlineRefused(logger, job.RepositoryFullName, job.PullNumber, job.Id, ex.Message);
+            var body = result.Body + ReviewBodies.InlineRefusedAppendix(result.Comments);
+            return await github.CreateReviewAsync(repoOwner, repoName, job.PullNumber,
+                new CreateReviewRequest(job.HeadSha, body, "COMMENT", []), cancellationToken);
+        }
+    }
+
+    private RunOutcome Reviewed(ReviewJob job, ReviewResult result, GitHubReview posted, long started)
+    {
+        var inline = result.Comments.Select(c => (c.Path, c.Line)).ToHashSet();
+        var record = new ReviewRecord
+        {
+            JobId = job.Id,
+            RepositoryFullName = job.RepositoryFullName,
+            PullNumber = job.PullNumber,
+            HeadSha = job.HeadSha,
+            GitHubReviewId = posted.Id,
+            HtmlUrl = posted.HtmlUrl,
+            Event = "COMMENT",
+            Body = result.Body,
+            ChangedFiles = result.Coverage.ChangedFiles,
+            ReviewedFiles = result.Coverage.ReviewedFiles,
+            SkippedFilesJson = JsonSerializer.Serialize(result.Coverage.Skipped.Select(s => new[] { s.Path, s.Reason })),
+            InlineComments = result.Comments.Count,
+            DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            Findings = result.Findings.Select(f => new FindingRecord
+            {
+                RuleId = f.RuleId,
+                File = f.File,
+                Line = f.Line,
+                EndLine = f.EndLine,
+                Severity = f.Severity.ToString().ToLowerInvariant(),
+                Category = f.Category,
+                Title = f.Title,
+                Body = f.Body,
+                Inline = inline.Contains((f.File, f.Line)),
+            }).ToList(),
+        };
+        return new RunOutcome(JobStatus.Done, $"reviewed: {result.Findings.Count} finding(s), {result.Comments.Count} inline", record);
+    }
+
+    internal static (string Owner, string Repo) Split(string fullName)
+    {
+        var slash = fullName.IndexOf('/', StringComparison.Ordinal);
+        return slash <= 0 ? throw new UnreachableException($"'{fullName}' is not owner/repo") : (fullName[..slash], fullName[(slash + 1)..]);
+    }
+
+    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Posted review on {Repository}#{Number} (job {JobId}): {Comments} inline comment(s), {Findings} finding(s)")]
+        public static partial void Posted(ILogger logger, string repository, int number, long jobId, int comments, int findings);
+
+        [LoggerMessage(2, LogLevel.Information, "Review for {Repository}#{Number} (job {JobId}) was already posted by an earlier attempt")]
+        public static partial void FoundPosted(ILogger logger, string repository, int number, long jobId);
+
+        [LoggerMessage(3, LogLevel.Warning, "GitHub refused inline comments on {Repository}#{Number} (job {JobId}): {Error}; posting them in the body")]
+        public static partial void InlineRefused(ILogger logger, string repository, int number, long jobId, string error);
+    }
+}
+
+/// <summary>The job's lease was taken over by another worker; this worker must stop without writing anything.</summary>
+internal sealed class LeaseLostException(long jobId) : Exception($"Lease on job {jobId} was lost to another worker.");

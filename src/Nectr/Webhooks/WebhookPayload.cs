@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace Nectr.Webhooks;
+
+// The handful of payload fields intake needs. A source-generated reader of these few fields is much cheaper per
+// delivery than materialising GitHub's full event model, and everything else stays in the stored raw payload.
+internal sealed record WebhookPayload(
+    string? Action,
+    int? Number,
+    WebhookPullRequest? PullRequest,
+    WebhookRepository? Repository,
+    WebhookUser? Sender);
+
+internal sealed record WebhookPullRequest(int Number, string? State, bool Draft, WebhookRef? Head);
+
+internal sealed record WebhookRef(string? Sha);
+
+internal sealed record WebhookRepository(long Id, string? FullName);
+
+internal sealed record WebhookUser(string? Login, string? Type);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(WebhookPayload))]
+internal sealed partial class WebhookJsonContext : JsonSerializerContext;
