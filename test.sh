@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test suite the way CI does, on a fresh machine or this one:
+#   1. installs/starts what the tests need (PostgreSQL; Node modules for fixtures are not needed: fixtures are committed),
+#   2. builds the solution once,
+#   3. runs each test project (integration tests run against SQLite and PostgreSQL),
+#   4. ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+if ! NECTR_TEST_POSTGRES=$(scripts/ensure-postgres.sh | tail -n 1); then
+  echo "PostgreSQL could not be started; see the messages above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export NECTR_TEST_POSTGRES
+
+if ! dotnet build Nectr.slnx -c Release -warnaserror -nologo -v quiet; then
+  echo "The build failed; see the errors above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0 failed=0 skipped=0 status=0
+for project in tests/Nectr.Engine.Tests tests/Nectr.Tests tests/Nectr.E2E; do
+  name=$(basename "$project")
+  echo "== $name"
+  dotnet test --project "$project" -c Release --no-build --results-directory "$results/$name" \
+    --report-xunit-trx --report-xunit-trx-filename "$name.trx" 2>&1 | tee "$results/$name.log"
+  code=${PIPESTATUS[0]}
+  trx="$results/$name/$name.trx"
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    p=$(get passed); f=$(get failed); t=$(get total); e=$(get executed)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+  else
+    failed=$((failed + 1))
+  fi
+  [ "$code" -eq 0 ] || status=1
+done
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
