@@ -65,13 +65,15 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
 
             var key = line[..eq].Trim();
             var value = line[(eq + 1)..].Trim();
-            if (value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0])
+            var quote = value.Length > 0 && value[0] is '"' or '\'' ? value[0] : '\0';
+            var close = quote == '\0' ? -1 : value.IndexOf(quote, 1);
+            if (close > 0)
             {
-                var quote = value[0];
-                value = value[1..^1];
+                // Quoted: the value is what stands between the quotes; anything after (a comment) is dropped.
+                value = value[1..close];
                 if (quote == '"')
                 {
-                    value = value.Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\\"", "\"", StringComparison.Ordinal);
+                    value = value.Replace("\\n", "\n", StringComparison.Ordinal);
                 }
             }
             else

@@ -102,7 +102,7 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
             .ExecuteUpdateAsync(u => u
                 .SetProperty(j => j.Status, status)
                 .SetProperty(j => j.OutcomeReason, reason)
-                .SetProperty(j => j.LeaseOwner, (string?)null)
+                // LeaseOwner stays: on a finished job it says which instance ran it.
                 .SetProperty(j => j.LeaseExpiresMs, (long?)null)
                 .SetProperty(j => j.UpdatedAt, now)
                 .SetProperty(j => j.CompletedAt, now), cancellationToken);

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Nectr.E2E.Infrastructure;
+
+/// <summary>
+/// A real Nectr server process (the built Nectr.dll under <c>dotnet</c>), bound to 127.0.0.1, configured only
+/// through environment variables, that a test can kill with SIGKILL and start again on the same database.
+/// </summary>
+public sealed class NectrProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private NectrProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var port = FreeLoopbackPort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Nectr.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Directory.CreateTempSubdirectory("nectr-e2e-cwd-").FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+
+        // Only what the test says: inherited Nectr settings from the developer's shell must not leak in.
+        foreach (var key in start.Environment.Keys.Where(IsNectrSetting).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
+        var server = new NectrProcess(process, baseUrl);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilReadyAsync(cancellationToken);
+        return server;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks run, exactly like a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Nectr exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("health/ready", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Slow first answer while migrations run.
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"Nectr was not ready within 60 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static bool IsNectrSetting(string key) =>
+        key.StartsWith("GITHUB_", StringComparison.Ordinal) || key.StartsWith("REVIEW_", StringComparison.Ordinal)
+        || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+        || key is "DATABASE_URL" or "APP_ENV" or "PORT" or "BACKEND_URL" or "LOG_LEVEL" or "LLM_PROVIDER";
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
