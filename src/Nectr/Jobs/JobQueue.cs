@@ -42,7 +42,8 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
     private async Task<long?> ClaimOneAsync(NectrDb db, string owner, CancellationToken cancellationToken)
     {
         // Runnable: queued and due, or running with an expired lease (its process died). Not runnable while another
-        // job of the same PR holds a live lease. SKIP LOCKED lets several processes claim different rows at once.
+        // job of the same PR is running, even on an expired lease: that one is taken over first, which keeps the
+        // one-running-per-PR index satisfied. SKIP LOCKED lets several processes claim different rows at once.
         var sql = $"""
             UPDATE review_jobs SET "Status" = 1, "LeaseOwner" = @owner, "LeaseExpiresMs" = @lease,
                    "Attempts" = "Attempts" + 1, "UpdatedAt" = @nowUtc
@@ -52,7 +53,7 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
                   AND NOT EXISTS (
                       SELECT 1 FROM review_jobs r
                       WHERE r."RepositoryFullName" = j."RepositoryFullName" AND r."PullNumber" = j."PullNumber"
-                        AND r."Status" = 1 AND r."Id" <> j."Id" AND r."LeaseExpiresMs" >= @now)
+                        AND r."Status" = 1 AND r."Id" <> j."Id")
                 ORDER BY j."RunAfterMs", j."Id"
                 LIMIT 1
                 {(db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "")})
