@@ -124,9 +124,17 @@ internal sealed partial class ReviewWorker(
         while (!run.IsCancellationRequested)
         {
             await Task.Delay(every, time, run.Token);
-            if (!await queue.RenewAsync(jobId, owner, run.Token))
+            try
             {
-                await run.CancelAsync();
+                if (!await queue.RenewAsync(jobId, owner, run.Token))
+                {
+                    await run.CancelAsync();
+                }
+            }
+            catch (System.Data.Common.DbException ex)
+            {
+                // One failed renewal is not a lost lease: two more chances remain before it expires.
+                Log.RenewFailed(logger, ex, jobId);
             }
         }
     });
@@ -167,6 +175,9 @@ internal sealed partial class ReviewWorker(
 
         [LoggerMessage(5, LogLevel.Warning, "Lost the lease on job {JobId}; another worker has it")]
         public static partial void LeaseLost(ILogger logger, long jobId);
+
+        [LoggerMessage(7, LogLevel.Warning, "Could not renew the lease on job {JobId}; trying again")]
+        public static partial void RenewFailed(ILogger logger, Exception exception, long jobId);
 
         [LoggerMessage(6, LogLevel.Error, "Review loop failed; retrying shortly")]
         public static partial void LoopFailed(ILogger logger, Exception exception);

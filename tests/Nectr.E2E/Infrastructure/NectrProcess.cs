@@ -14,13 +14,17 @@ public sealed class NectrProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NectrProcess(Process process, Uri baseUrl)
+    private NectrProcess(Process process, Uri baseUrl, string workingDirectory)
     {
         _process = process;
         BaseUrl = baseUrl;
+        WorkingDirectory = workingDirectory;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>A fresh temporary directory per process: the default SQLite file and any .env live here.</summary>
+    public string WorkingDirectory { get; }
 
     public string Output
     {
@@ -33,14 +37,14 @@ public sealed class NectrProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? workingDirectory = null)
     {
         var port = FreeLoopbackPort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         var dll = Path.Combine(AppContext.BaseDirectory, "Nectr.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Directory.CreateTempSubdirectory("nectr-e2e-cwd-").FullName,
+            WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("nectr-e2e-cwd-").FullName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -60,12 +64,21 @@ public sealed class NectrProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var server = new NectrProcess(process, baseUrl);
+        var server = new NectrProcess(process, baseUrl, start.WorkingDirectory);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilReadyAsync(cancellationToken);
+        try
+        {
+            await server.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
@@ -93,6 +106,7 @@ public sealed class NectrProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                await _process.WaitForExitAsync(cancellationToken); // drains the output streams
                 throw new InvalidOperationException($"Nectr exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 
