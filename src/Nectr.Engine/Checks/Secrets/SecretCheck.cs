@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+using Nectr.Engine.Diffs;
+using Nectr.Engine.Review;
+
+namespace Nectr.Engine.Checks.Secrets;
+
+/// <summary>
+/// Finds credentials on added lines with the gitleaks rules. Like gitleaks, a rule's regex runs only on lines
+/// that contain one of its keywords; one vectorised search over all keywords rules most lines out at once.
+/// A finding never carries the secret, only a redacted form of it.
+/// </summary>
+internal sealed class SecretCheck
+{
+    private readonly SecretRuleSet _rules;
+    private readonly SearchValues<string> _anyKeyword;
+    private readonly SecretRule[] _alwaysRun;
+
+    public SecretCheck(SecretRuleSet rules)
+    {
+        _rules = rules;
+        _anyKeyword = SearchValues.Create(rules.Rules.SelectMany(r => r.Keywords).Distinct().ToArray(), StringComparison.OrdinalIgnoreCase);
+        _alwaysRun = rules.Rules.Where(r => r.Keywords.Count == 0).ToArray();
+    }
+
+    public static SecretCheck Default { get; } = new(SecretRuleSet.Default);
+
+    public IEnumerable<Finding> Scan(string path, FilePatch patch)
+    {
+        if (_rules.Global is { } global && global.Paths.Any(p => p.Value is { } regex && Allowlist.SafeIsMatch(regex, path)))
+        {
+            yield break;
+        }
+
+        // Like gitleaks, rules see a fragment, not a single line: some (private keys) span lines. A fragment here
+        // is a run of consecutive added lines, so nothing from context or removed lines can be reported.
+        foreach (var run in AddedRuns(patch))
+        {
+            var hasKeyword = run.Text.AsSpan().IndexOfAny(_anyKeyword) >= 0;
+            if (!hasKeyword && _alwaysRun.Length == 0)
+            {
+                continue;
+            }
+
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var rule in Candidates(run.Text, hasKeyword))
+            {
+                foreach (var (secret, match, index) in Matches(rule, run.Text))
+                {
+                    var (lineNumber, lineText) = run.LineAt(index);
+                    if (reported.Contains(secret) || Allowed(rule, path, lineText, match, secret))
+                    {
+                        continue;
+                    }
+
+                    reported.Add(secret);
+                    yield return ToFinding(rule, path, lineNumber, secret);
+                }
+            }
+        }
+    }
+
+    /// <summary>Consecutive added lines, joined with newlines, with the new-file line number of each.</summary>
+    private sealed class AddedRun(string text, int[] starts, int[] lines)
+    {
+        public string Text { get; } = text;
+
+        public (int Line, string Text) LineAt(int index)
+        {
+            var i = Array.BinarySearch(starts, index);
+            if (i < 0)
+            {
+                i = ~i - 1;
+            }
+
+            var end = i + 1 < starts.Length ? starts[i + 1] - 1 : Text.Length;
+            return (lines[i], Text[starts[i]..end]);
+        }
+    }
+
+    private static IEnumerable<AddedRun> AddedRuns(FilePatch patch)
+    {
+        var text = new System.Text.StringBuilder();
+        var starts = new List<int>();
+        var lines = new List<int>();
+        foreach (var hunk in patch.Hunks)
+        {
+            foreach (var line in hunk.Lines)
+            {
+                if (line.Kind == DiffLineKind.Added)
+                {
+                    if (starts.Count > 0)
+                    {
+                        text.Append('\n');
+                    }
+
+                    starts.Add(text.Length);
+                    lines.Add(line.NewLine);
+                    text.Append(patch.LineSpan(line));
+                    continue;
+                }
+
+                if (line.Kind == DiffLineKind.Removed && starts.Count > 0)
+                {
+                    continue; // removed lines interleave; the added text still reads as one block
+                }
+
+                if (starts.Count > 0)
+                {
+                    yield return new AddedRun(text.ToString(), [.. starts], [.. lines]);
+                    text.Clear();
+                    starts.Clear();
+                    lines.Clear();
+                }
+            }
+
+            if (starts.Count > 0)
+            {
+                yield return new AddedRun(text.ToString(), [.. starts], [.. lines]);
+                text.Clear();
+                starts.Clear();
+                lines.Clear();
+            }
+        }
+    }
+
+    /// <summary>Rules whose keywords occur in the line; the catch-all generic rule goes last so specific names win.</summary>
+    private IEnumerable<SecretRule> Candidates(string text, bool hasKeyword)
+    {
+        var candidates = _alwaysRun.AsEnumerable();
+        if (hasKeyword)
+        {
+            candidates = candidates.Concat(_rules.Rules.Where(r => r.Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))));
+        }
+
+        return candidates.OrderBy(r => r.Id.StartsWith("generic", StringComparison.Ordinal) ? 1 : 0);
+    }
+
+    private static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text)
+    {
+        if (rule.Regex.Value is not { } regex)
+        {
+            yield break;
+        }
+
+        MatchCollection matches;
+        try
+        {
+            matches = regex.Matches(text);
+            _ = matches.Count; // forces evaluation inside the try, where a timeout can be caught
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            yield break;
+        }
+
+        foreach (Match match in matches)
+        {
+            var secret = SecretOf(rule, match);
+            if (secret.Length == 0 || (rule.Entropy is { } minimum && ShannonEntropy(secret) < minimum))
+            {
+                continue;
+            }
+
+            yield return (secret, match.Value, SecretIndex(rule, match));
+        }
+    }
+
+    private static int SecretIndex(SecretRule rule, Match match)
+    {
+        var group = rule.SecretGroup > 0 && rule.SecretGroup < match.Groups.Count ? match.Groups[rule.SecretGroup]
+            : match.Groups.Cast<Group>().Skip(1).FirstOrDefault(g => g.Success && g.Length > 0);
+        return group?.Index ?? match.Index;
+    }
+
+    private static string SecretOf(SecretRule rule, Match match)
+    {
+        if (rule.SecretGroup > 0 && rule.SecretGroup < match.Groups.Count)
+        {
+            return match.Groups[rule.SecretGroup].Value;
+        }
+
+        // As in gitleaks: without secretGroup, the first non-empty capture group is the secret, else the whole match.
+        for (var i = 1; i < match.Groups.Count; i++)
+        {
+            if (match.Groups[i].Success && match.Groups[i].Length > 0)
+            {
+                return match.Groups[i].Value;
+            }
+        }
+
+        return match.Value;
+    }
+
+    private bool Allowed(SecretRule rule, string path, string line, string match, string secret)
+    {
+        if (rule.Path?.Value is { } pathRegex && !Allowlist.SafeIsMatch(pathRegex, path))
+        {
+            return true; // the rule applies to other kinds of file only
+        }
+
+        if (_rules.Global is { } global)
+        {
+            if (global.Regexes.Any(r => r.Value is { } regex && Allowlist.SafeIsMatch(regex, secret))
+                || global.StopWords.Any(w => secret.Contains(w, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return rule.Allowlists.Any(a => a.Allows(path, line, match, secret));
+    }
+
+    internal static double ShannonEntropy(string value)
+    {
+        Span<int> counts = stackalloc int[128];
+        var other = new Dictionary<char, int>();
+        foreach (var c in value)
+        {
+            if (c < 128)
+            {
+                counts[c]++;
+            }
+            else
+            {
+                other[c] = other.GetValueOrDefault(c) + 1;
+            }
+        }
+
+        double entropy = 0;
+        void Add(int count)
+        {
+            if (count > 0)
+            {
+                var p = (double)count / value.Length;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        foreach (var count in counts)
+        {
+            Add(count);
+        }
+
+        foreach (var count in other.Values)
+        {
+            Add(count);
+        }
+
+        return entropy;
+    }
+
+    /// <summary>Enough to recognise the credential, never enough to use it.</summary>
+    internal static string Redact(string secret) =>
+        secret.Length >= 16 ? $"{secret[..4]}…({secret.Length} characters)" : $"…({secret.Length} characters)";
+
+    private static Finding ToFinding(SecretRule rule, string path, int line, string secret) => new(
+        $"secret/{rule.Id}",
+        path,
+        line,
+        null,
+        Severity.Critical,
+        "security",
+        $"Possible {Humanize(rule.Id)} committed",
+        $"This added line contains what looks like a {Humanize(rule.Id)} (`{Redact(secret)}`, gitleaks rule `{rule.Id}`). " +
+        "If it is a real credential, revoke and rotate it now: deleting it in a later commit does not remove it from the Git history. " +
+        "Load it from the environment or a secret store instead.",
+        null);
+
+    private static readonly HashSet<string> Acronyms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "aws", "api", "gcp", "jwt", "ssh", "npm", "pypi", "pat", "id", "url", "sdk", "iam", "pem", "rsa", "dsa", "ec", "pgp", "gpg", "ad", "sas", "db", "ai",
+    };
+
+    internal static string Humanize(string id)
+    {
+        var words = id.Split('-', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w);
+        return string.Join(' ', words);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Nectr.Engine.Diffs;
+
+public enum DiffLineKind { Context, Added, Removed }
+
+/// <summary>
+/// One line of a hunk. <see cref="OldLine"/> is 0 for added lines and <see cref="NewLine"/> is 0 for removed ones.
+/// <see cref="Start"/> and <see cref="Length"/> locate the line's text (without its +/-/space prefix and line end)
+/// inside <see cref="FilePatch.Text"/>, so parsing allocates no string per line.
+/// </summary>
+public readonly record struct DiffLine(DiffLineKind Kind, int OldLine, int NewLine, int Start, int Length);
+
+/// <summary>One <c>@@ -a,b +c,d @@</c> block of a patch.</summary>
+public sealed class Hunk
+{
+    internal Hunk(int oldStart, int oldCount, int newStart, int newCount, string section, List<DiffLine> lines)
+    {
+        OldStart = oldStart;
+        OldCount = oldCount;
+        NewStart = newStart;
+        NewCount = newCount;
+        Section = section;
+        Lines = lines;
+    }
+
+    public int OldStart { get; }
+    public int OldCount { get; }
+    public int NewStart { get; }
+    public int NewCount { get; }
+
+    /// <summary>The text after the closing <c>@@</c> (git's function context), possibly empty.</summary>
+    public string Section { get; }
+
+    public IReadOnlyList<DiffLine> Lines { get; }
+
+    /// <summary>Every new-file line from NewStart to NewStart+NewCount-1 appears in the hunk (as context or added).</summary>
+    public bool ContainsNewLine(int line) => NewCount > 0 && line >= NewStart && line < NewStart + NewCount;
+}
+
+/// <summary>A patch text is not a well-formed unified diff.</summary>
+public sealed class PatchFormatException(string message) : FormatException(message);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+
+namespace Nectr.Engine.Review;
+
+/// <summary>
+/// Renders the review. Plain Markdown only: no images, no links, no @-mentions, no raw HTML beyond the
+/// <c>&lt;details&gt;</c> fold for long lists and the hidden marker.
+/// </summary>
+internal static class Markdown
+{
+    private const int FoldAfter = 10;
+
+    public static string InlineBody(Finding finding)
+    {
+        var text = new StringBuilder();
+        text.Append("**").Append(Icon(finding.Severity)).Append(' ').Append(Name(finding.Severity)).Append(" · ")
+            .Append(finding.Category).Append("** — ").Append(finding.Title).Append("\n\n").Append(finding.Body);
+        if (finding.Suggestion is { } suggestion)
+        {
+            text.Append("\n\n```suggestion\n").Append(suggestion.TrimEnd('\n')).Append("\n```");
+        }
+
+        return text.ToString();
+    }
+
+    public static string Body(ReviewRequest request, IReadOnlyList<Finding> findings, IReadOnlyList<Finding> unanchored, Coverage coverage)
+    {
+        var text = new StringBuilder();
+        text.Append("## Nectr review\n\n");
+        text.Append(Summary(findings)).Append("\n\n");
+
+        if (findings.Count > 0)
+        {
+            text.Append("### Findings\n\n");
+            foreach (var group in findings.GroupBy(f => f.Severity).OrderBy(g => g.Key))
+            {
+                foreach (var finding in group.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line))
+                {
+                    text.Append("- ").Append(Icon(finding.Severity)).Append(" **").Append(Name(finding.Severity)).Append("** `")
+                        .Append(Code(finding.File)).Append(':').Append(Lines(finding)).Append("` — ").Append(finding.Title).Append('\n');
+                }
+            }
+
+            text.Append('\n');
+        }
+
+        if (unanchored.Count > 0)
+        {
+            text.Append("### Not placed inline\n\n");
+            text.Append("These findings are not on a line GitHub can comment on (or exceed the inline-comment limit):\n\n");
+            foreach (var finding in unanchored)
+            {
+                text.Append("- `").Append(Code(finding.File)).Append(':').Append(Lines(finding)).Append("` ")
+                    .Append(InlineBody(finding).ReplaceLineEndings("\n  ")).Append('\n');
+            }
+
+            text.Append('\n');
+        }
+
+        text.Append(CoverageSection(coverage));
+        text.Append("\n<sub>Built-in checks: leaked secrets (gitleaks rules) and merge-conflict markers, on added lines.</sub>\n\n");
+        text.Append(ReviewMarker.For(request.HeadSha, request.JobId)).Append('\n');
+        return text.ToString();
+    }
+
+    private static string Summary(IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return "No issues found by the built-in checks.";
+        }
+
+        var counts = findings.GroupBy(f => f.Severity).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {Name(g.Key).ToLowerInvariant()}");
+        return $"**{findings.Count} finding{(findings.Count == 1 ? "" : "s")}** from the built-in checks: {string.Join(", ", counts)}.";
+    }
+
+    private static string CoverageSection(Coverage coverage)
+    {
+        var text = new StringBuilder("### Coverage\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Reviewed {coverage.ReviewedFiles} of {coverage.ChangedFiles} file{(coverage.ChangedFiles == 1 ? "" : "s")}");
+        if (coverage.Skipped.Count == 0 && coverage.Unlisted == 0)
+        {
+            return text.Append(".\n").ToString();
+        }
+
+        text.Append("; skipped: ");
+        var items = coverage.Skipped.Select(s => $"`{Code(s.Path)}` ({s.Reason})").ToList();
+        if (coverage.Unlisted > 0)
+        {
+            items.Add($"{coverage.Unlisted} more file{(coverage.Unlisted == 1 ? "" : "s")} (GitHub lists at most 3,000 files of a pull request)");
+        }
+
+        if (items.Count <= FoldAfter)
+        {
+            return text.Append(string.Join(", ", items)).Append(".\n").ToString();
+        }
+
+        var reasons = coverage.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key}");
+        text.Append(string.Join(", ", reasons));
+        if (coverage.Unlisted > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {coverage.Unlisted} not listed by GitHub");
+        }
+
+        text.Append(".\n\n<details><summary>Skipped files</summary>\n\n");
+        foreach (var item in items)
+        {
+            text.Append("- ").Append(item).Append('\n');
+        }
+
+        return text.Append("\n</details>\n").ToString();
+    }
+
+    private static string Lines(Finding finding) =>
+        finding.EndLine is { } end && end > finding.Line ? $"{finding.Line}-{end}" : finding.Line.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Paths come from the PR: keep them inert inside inline code.</summary>
+    private static string Code(string text) => text.Replace("`", "'", StringComparison.Ordinal).ReplaceLineEndings(" ");
+
+    private static string Icon(Severity severity) => severity switch
+    {
+        Severity.Critical => "🔴",
+        Severity.High => "🟠",
+        Severity.Medium => "🟡",
+        Severity.Low => "🔵",
+        _ => "⚪",
+    };
+
+    private static string Name(Severity severity) => severity.ToString();
+}

@@ -1,0 +1,58 @@
+namespace Nectr.Engine.Review;
+
+public enum Severity { Critical, High, Medium, Low, Nit }
+
+/// <summary>A file of the pull request as GitHub lists it. <see cref="Status"/> is GitHub's word: added, removed, modified, renamed, copied, changed, unchanged.</summary>
+public sealed record PullRequestFile(string Path, string Status, int Additions, int Deletions, string? Patch, string? PreviousPath);
+
+/// <summary>Per-review settings, resolved once and passed down; the engine has no global settings.</summary>
+public sealed record ReviewSettings(int MaxInlineComments = 50)
+{
+    public static ReviewSettings Default { get; } = new();
+}
+
+/// <summary>
+/// What to review. <see cref="ChangedFiles"/> is the PR's own count, which can exceed <see cref="Files"/>:
+/// GitHub lists at most 3,000 files, and the coverage note says so.
+/// </summary>
+public sealed record ReviewRequest(
+    string Owner,
+    string Repo,
+    int Number,
+    string Title,
+    string HeadSha,
+    long JobId,
+    IReadOnlyList<PullRequestFile> Files,
+    int ChangedFiles,
+    ReviewSettings Settings);
+
+/// <summary>One problem, on new-file lines <see cref="Line"/>..<see cref="EndLine"/> of <see cref="File"/>.</summary>
+public sealed record Finding(
+    string RuleId,
+    string File,
+    int Line,
+    int? EndLine,
+    Severity Severity,
+    string Category,
+    string Title,
+    string Body,
+    string? Suggestion);
+
+/// <summary>An inline comment on the RIGHT side; <see cref="StartLine"/> is set only for multi-line comments.</summary>
+public sealed record InlineComment(string Path, int Line, int? StartLine, string Body);
+
+public sealed record SkippedFile(string Path, string Reason);
+
+/// <summary>What the review covered: never a silent partial review.</summary>
+public sealed record Coverage(int ChangedFiles, int ReviewedFiles, IReadOnlyList<SkippedFile> Skipped)
+{
+    /// <summary>Files GitHub did not list at all (beyond its 3,000-file limit).</summary>
+    public int Unlisted => Math.Max(0, ChangedFiles - ReviewedFiles - Skipped.Count);
+}
+
+public sealed record ReviewResult(
+    string Body,
+    IReadOnlyList<InlineComment> Comments,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<Finding> Unanchored,
+    Coverage Coverage);

@@ -1,7 +1,0 @@
-namespace Nectr.Engine.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.Equal("Nectr", Nectr.Engine.EngineInfo.Name);
-}
