@@ -83,6 +83,26 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (polling) until a review is posted on the PR; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task<PostedReview> WaitForReviewAsync(string owner, string repo, int number, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (ReviewsOn(owner, repo, number) is [var first, ..])
+            {
+                return first;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"No review was posted on {owner}/{repo}#{number} within {timeout.TotalSeconds} s. Calls: " +
+            string.Join(", ", Requests.Select(r => $"{r.Method} {r.PathAndQuery} → {r.Status}")) +
+            (UnexpectedCalls.Count > 0 ? ". Unexpected: " + string.Join("; ", UnexpectedCalls) : ""));
+        return null!;
+    }
+
     /// <summary>The next request that matches waits until the gate is released (or the fake stops).</summary>
     public StallGate StallNext(Func<RecordedRequest, bool> match)
     {
