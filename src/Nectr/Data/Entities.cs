@@ -28,6 +28,7 @@ internal sealed class DeliveryRecord
     public DeliveryOutcome Outcome { get; set; }
     public string? OutcomeReason { get; set; }
     public long? JobId { get; set; }
+    public ReviewJob? Job { get; set; }
     public DateTime? CompletedAt { get; set; }
 }
 

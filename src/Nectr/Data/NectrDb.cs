@@ -28,7 +28,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("deliveries");
             e.HasIndex(d => d.DeliveryId).IsUnique();
-            e.HasIndex(d => d.JobId);
+            e.HasOne(d => d.Job).WithMany().HasForeignKey(d => d.JobId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(d => d.ReceivedAt);
             e.Property(d => d.DeliveryId).HasMaxLength(100);
             e.Property(d => d.Event).HasMaxLength(100);

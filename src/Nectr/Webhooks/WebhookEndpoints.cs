@@ -78,7 +78,7 @@ internal static partial class WebhookEndpoints
         {
             result = await intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Not stored means not acknowledged: GitHub records a failed delivery that can be redelivered.
             Log.StoreFailed(logger, ex, deliveryId);

@@ -9,6 +9,7 @@ internal static class WebhooksExtensions
         builder.Services.AddDataProtection().SetApplicationName("Nectr");
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookIntake>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
         builder.Services.AddSingleton<Data.DbWriteGate>();
         return builder;
     }
