@@ -5,8 +5,12 @@ public enum Severity { Critical, High, Medium, Low, Nit }
 /// <summary>A file of the pull request as GitHub lists it. <see cref="Status"/> is GitHub's word: added, removed, modified, renamed, copied, changed, unchanged.</summary>
 public sealed record PullRequestFile(string Path, string Status, int Additions, int Deletions, string? Patch, string? PreviousPath);
 
-/// <summary>Per-review settings, resolved once and passed down; the engine has no global settings.</summary>
-public sealed record ReviewSettings(int MaxInlineComments = 50)
+/// <summary>
+/// Per-review settings, resolved once and passed down; the engine has no global settings.
+/// <paramref name="InlineThreshold"/>: findings less severe than this are listed in the body, not posted inline.
+/// <paramref name="BlockingReviews"/>: the repository opted in to a REQUEST_CHANGES event; never an APPROVE event.
+/// </summary>
+public sealed record ReviewSettings(int MaxInlineComments = 50, Severity InlineThreshold = Severity.Nit, bool BlockingReviews = false)
 {
     public static ReviewSettings Default { get; } = new();
 }
@@ -24,7 +28,14 @@ public sealed record ReviewRequest(
     long JobId,
     IReadOnlyList<PullRequestFile> Files,
     int ChangedFiles,
-    ReviewSettings Settings);
+    ReviewSettings Settings)
+{
+    /// <summary>The PR description as its author wrote it: untrusted text.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Commit messages of the PR, oldest first: untrusted text.</summary>
+    public IReadOnlyList<string> CommitMessages { get; init; } = [];
+}
 
 /// <summary>One problem, on new-file lines <see cref="Line"/>..<see cref="EndLine"/> of <see cref="File"/>.</summary>
 public sealed record Finding(

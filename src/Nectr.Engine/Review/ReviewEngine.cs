@@ -13,11 +13,15 @@ public sealed class ReviewEngine
 {
     private readonly SecretCheck _secrets = SecretCheck.Default;
 
-    public ReviewResult Review(ReviewRequest request)
+    /// <summary>The built-in review alone (LLM_PROVIDER=none).</summary>
+    public ReviewResult Review(ReviewRequest request) => Finish(Prepare(request), ai: null);
+
+    /// <summary>The deterministic stage: filter files, parse patches, run the built-in checks on added lines.</summary>
+    public PreparedReview Prepare(ReviewRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var skipped = new List<SkippedFile>();
-        var patches = new Dictionary<string, FilePatch>(StringComparer.Ordinal);
+        var reviewable = new List<ReviewableFile>();
         var findings = new List<Finding>();
         foreach (var file in request.Files)
         {
@@ -38,14 +42,21 @@ public sealed class ReviewEngine
                 continue;
             }
 
-            patches[file.Path] = patch;
+            reviewable.Add(new ReviewableFile(file, patch));
             findings.AddRange(_secrets.Scan(file.Path, patch));
             findings.AddRange(ConflictMarkerCheck.Scan(file.Path, patch));
         }
 
-        var unique = Anchoring.Dedupe(findings);
-        var (inline, unanchored) = Anchoring.Place(unique, patches, request.Settings.MaxInlineComments);
-        var coverage = new Coverage(Math.Max(request.ChangedFiles, request.Files.Count), patches.Count, skipped);
+        return new PreparedReview(request, reviewable, Anchoring.Dedupe(findings), skipped);
+    }
+
+    /// <summary>Places the findings on the diff and renders the one review to post.</summary>
+    public static ReviewResult Finish(PreparedReview prepared, AiOutcome? ai)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var request = prepared.Request;
+        var (inline, unanchored) = Anchoring.Place(prepared.BuiltIn, prepared.Patches, request.Settings.MaxInlineComments);
+        var coverage = new Coverage(Math.Max(request.ChangedFiles, request.Files.Count), prepared.Files.Count, prepared.Skipped);
         var ordered = inline.Select(i => i.Finding).Concat(unanchored).ToList();
         var body = Markdown.Body(request, ordered, unanchored, coverage);
         return new ReviewResult(body, inline.Select(i => i.Comment).ToList(), ordered, unanchored, coverage);
