@@ -5,6 +5,11 @@ using Nectr.Health;
 using Nectr.Jobs;
 using Nectr.Webhooks;
 
+if (args is ["review", ..])
+{
+    return await Nectr.Cli.ReviewCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+}
+
 WebApplication app;
 try
 {

@@ -5,7 +5,11 @@ namespace Nectr.Engine.Diffs;
 public enum DiffFileStatus { Added, Deleted, Modified, Renamed, Copied }
 
 /// <summary>One file of a multi-file diff. <see cref="Patch"/> is null for binaries and mode-only changes.</summary>
-public sealed record DiffFile(string OldPath, string NewPath, DiffFileStatus Status, bool IsBinary, FilePatch? Patch);
+public sealed record DiffFile(string OldPath, string NewPath, DiffFileStatus Status, bool IsBinary, FilePatch? Patch)
+{
+    /// <summary>Where this file's hunks are in the source text: what GitHub calls the file's <c>patch</c>.</summary>
+    public Range HunksRange { get; init; }
+}
 
 /// <summary>
 /// Parses <c>git diff</c>, <c>git log -p</c> and <c>git format-patch</c> output (and plain <c>diff -u</c>): git
@@ -37,6 +41,7 @@ public static class UnifiedDiffParser
                 int additions = 0, deletions = 0;
                 next = HunkReader.Read(diff, position, end, strict: false, hunks, ref additions, ref deletions);
                 current.Patch = new FilePatch(diff, hunks, additions, deletions);
+                current.HunksRange = position..next;
             }
             else if (line.StartsWith("--- ") && next < end && diff.AsSpan(next).StartsWith("+++ "))
             {
@@ -82,6 +87,7 @@ public static class UnifiedDiffParser
         public bool IsBinary;
         public bool SawFileLines;
         public FilePatch? Patch;
+        public Range HunksRange;
 
         public static Builder FromGitHeader(ReadOnlySpan<char> paths)
         {
@@ -162,7 +168,7 @@ public static class UnifiedDiffParser
         {
             var oldPath = OldPath.Length == 0 ? NewPath : OldPath;
             var newPath = NewPath.Length == 0 ? OldPath : NewPath;
-            return new DiffFile(oldPath, newPath, Status, IsBinary, IsBinary ? null : Patch);
+            return new DiffFile(oldPath, newPath, Status, IsBinary, IsBinary ? null : Patch) { HunksRange = IsBinary ? default : HunksRange };
         }
 
         private static string ReadPath(ref ReadOnlySpan<char> rest)

@@ -66,4 +66,18 @@ public sealed record ReviewResult(
     IReadOnlyList<InlineComment> Comments,
     IReadOnlyList<Finding> Findings,
     IReadOnlyList<Finding> Unanchored,
-    Coverage Coverage);
+    Coverage Coverage)
+{
+    /// <summary>Computed by the verdict policy from structured findings; shown in the body.</summary>
+    public Verdict Verdict { get; init; } = Verdict.Approve;
+
+    public string VerdictReason { get; init; } = "";
+
+    /// <summary>The GitHub review event: COMMENT, or REQUEST_CHANGES when the repository opted in. Never APPROVE.</summary>
+    public string Event { get; init; } = "COMMENT";
+
+    /// <summary>The model that reviewed, or null for a built-in-only review.</summary>
+    public string? Model { get; init; }
+
+    public LlmUsage Usage { get; init; } = LlmUsage.None;
+}

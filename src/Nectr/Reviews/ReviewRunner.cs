@@ -17,7 +17,8 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 /// </summary>
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
-    ReviewEngine engine,
+    ReviewPipeline pipeline,
+    ReviewPublisher publisher,
     JobQueue queue,
     NectrOptions options,
     TimeProvider time,
@@ -34,14 +35,17 @@ internal sealed partial class ReviewRunner(
         }
 
         var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
-        var result = engine.Review(new ReviewRequest(
+        var result = await pipeline.ReviewAsync(new ReviewRequest(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            new ReviewSettings(options.Queue.MaxInlineComments)));
+            new ReviewSettings(options.Queue.MaxInlineComments))
+        {
+            Description = pr.Body,
+        }, cancellationToken);
 
         // A previous attempt may have posted before it died or before GitHub's answer was lost: look, don't repost.
-        if (job.PostAttempted && await FindPostedAsync(repoOwner, repoName, job, cancellationToken) is { } posted)
+        if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, cancellationToken) is { } posted)
         {
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
             return Reviewed(job, result, posted, started);
@@ -52,7 +56,7 @@ internal sealed partial class ReviewRunner(
             throw new LeaseLostException(job.Id);
         }
 
-        var review = await PostAsync(repoOwner, repoName, job, result, cancellationToken);
+        var review = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, result, cancellationToken);
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Comments.Count, result.Findings.Count);
         return Reviewed(job, result, review, started);
     }
@@ -74,33 +78,6 @@ internal sealed partial class ReviewRunner(
             : null;
     }
 
-    private async Task<GitHubReview?> FindPostedAsync(string repoOwner, string repoName, ReviewJob job, CancellationToken cancellationToken)
-    {
-        var reviews = await github.ListReviewsAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
-        return reviews.FirstOrDefault(r => ReviewMarker.IsIn(r.Body, job.HeadSha));
-    }
-
-    private async Task<GitHubReview> PostAsync(string repoOwner, string repoName, ReviewJob job, ReviewResult result, CancellationToken cancellationToken)
-    {
-        var comments = result.Comments
-            .Select(c => new CreateReviewComment(c.Path, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT", c.Body))
-            .ToList();
-        try
-        {
-            return await github.CreateReviewAsync(repoOwner, repoName, job.PullNumber,
-                new CreateReviewRequest(job.HeadSha, result.Body, "COMMENT", comments), cancellationToken);
-        }
-        catch (GitHubApiException ex) when (ex.Status == System.Net.HttpStatusCode.UnprocessableEntity && comments.Count > 0)
-        {
-            // GitHub refused the inline comments (the diff changed under us, or it disagrees with our line map).
-            // 422 means nothing was created, so posting once more with every finding in the body is safe.
-            Log.InlineRefused(logger, job.RepositoryFullName, job.PullNumber, job.Id, ex.Message);
-            var body = result.Body + ReviewBodies.InlineRefusedAppendix(result.Comments);
-            return await github.CreateReviewAsync(repoOwner, repoName, job.PullNumber,
-                new CreateReviewRequest(job.HeadSha, body, "COMMENT", []), cancellationToken);
-        }
-    }
-
     private RunOutcome Reviewed(ReviewJob job, ReviewResult result, GitHubReview posted, long started)
     {
         var inline = result.Comments.Select(c => (c.Path, c.Line)).ToHashSet();
@@ -112,7 +89,7 @@ internal sealed partial class ReviewRunner(
             HeadSha = job.HeadSha,
             GitHubReviewId = posted.Id,
             HtmlUrl = posted.HtmlUrl,
-            Event = "COMMENT",
+            Event = result.Event,
             Body = result.Body,
             ChangedFiles = result.Coverage.ChangedFiles,
             ReviewedFiles = result.Coverage.ReviewedFiles,
@@ -151,9 +128,6 @@ internal sealed partial class ReviewRunner(
 
         [LoggerMessage(2, LogLevel.Information, "Review for {Repository}#{Number} (job {JobId}) was already posted by an earlier attempt")]
         public static partial void FoundPosted(ILogger logger, string repository, int number, long jobId);
-
-        [LoggerMessage(3, LogLevel.Warning, "GitHub refused inline comments on {Repository}#{Number} (job {JobId}): {Error}; posting them in the body")]
-        public static partial void InlineRefused(ILogger logger, string repository, int number, long jobId, string error);
     }
 }
 

@@ -146,9 +146,11 @@ public sealed class NectrProcess : IAsyncDisposable
         }
     }
 
-    private static bool IsNectrSetting(string key) =>
+    internal static bool IsNectrSetting(string key) =>
         key.StartsWith("GITHUB_", StringComparison.Ordinal) || key.StartsWith("REVIEW_", StringComparison.Ordinal)
-        || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+        || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("LLM_", StringComparison.Ordinal)
+        || key.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || key.StartsWith("OPENAI_", StringComparison.Ordinal)
+        || key is "PARALLEL_REVIEW_AGENTS"
         || key is "DATABASE_URL" or "APP_ENV" or "PORT" or "BACKEND_URL" or "LOG_LEVEL" or "LLM_PROVIDER";
 
     private static int FreeLoopbackPort()

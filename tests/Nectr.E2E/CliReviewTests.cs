@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Nectr.E2E.Infrastructure;
+using Nectr.Tests.Infrastructure;
+
+namespace Nectr.E2E;
+
+/// <summary><c>nectr review</c> as a user runs it: the built program, a real git repository, no network, no LLM.</summary>
+public sealed class CliReviewTests
+{
+    private const string AwsKey = "AKIAQ3WZ7XK2LMNP4RTV";
+    private static readonly Dictionary<string, string> Offline = new() { ["LLM_PROVIDER"] = "none", ["APP_ENV"] = "test" };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_local_branch_that_adds_a_secret_prints_the_findings_and_fails_on_high()
+    {
+        var repo = RepositoryWithLeakOnBranch();
+
+        var failing = await NectrCli.RunAsync(["--repo", repo, "--base", "main", "--fail-on", "high"], Offline, Ct);
+        var passing = await NectrCli.RunAsync(["--repo", repo, "--base", "main"], Offline, Ct);
+
+        Assert.True(failing.ExitCode == 1, $"exit {failing.ExitCode}\n{failing.Stdout}\n{failing.Stderr}");
+        Assert.Contains("`config/app.py:2`", failing.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Possible AWS access token committed", failing.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(AwsKey, failing.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, passing.ExitCode);
+        Assert.Equal(failing.Stdout, passing.Stdout);
+    }
+
+    [Fact]
+    public async Task A_branch_with_only_low_findings_passes_fail_on_high()
+    {
+        var repo = RepositoryWithLeakOnBranch(leak: false);
+
+        var run = await NectrCli.RunAsync(["--repo", repo, "--base", "main", "--fail-on", "high"], Offline, Ct);
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains("No issues found", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_output_lists_each_finding_with_its_file_line_and_severity()
+    {
+        var repo = RepositoryWithLeakOnBranch();
+
+        var run = await NectrCli.RunAsync(["--repo", repo, "--base", "main", "--format", "json"], Offline, Ct);
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var finding = Assert.Single(json.RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal("config/app.py", finding.GetProperty("file").GetString());
+        Assert.Equal(2, finding.GetProperty("line").GetInt32());
+        Assert.Equal("critical", finding.GetProperty("severity").GetString());
+        Assert.Equal("COMMENT", json.RootElement.GetProperty("event").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("coverage").GetProperty("reviewed_files").GetInt32());
+        Assert.DoesNotContain(AwsKey, run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_diff_on_standard_input_is_reviewed_and_a_lock_file_in_it_is_skipped()
+    {
+        const string diff = $$"""
+            diff --git a/src/db.js b/src/db.js
+            index 1111111..2222222 100644
+            --- a/src/db.js
+            +++ b/src/db.js
+            @@ -1,2 +1,3 @@
+             const db = connect();
+            +const key = "{{AwsKey}}";
+             module.exports = db;
+            diff --git a/package-lock.json b/package-lock.json
+            index 3333333..4444444 100644
+            --- a/package-lock.json
+            +++ b/package-lock.json
+            @@ -1 +1 @@
+            -{"lockfileVersion": 2}
+            +{"lockfileVersion": 3}
+
+            """;
+
+        var run = await NectrCli.RunAsync(["--diff", "-"], Offline, Ct, stdin: diff);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("`src/db.js:2`", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Reviewed 1 of 2 files; skipped: `package-lock.json` (lock file)", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--fail-on", "severe")]
+    [InlineData("--format", "yaml")]
+    [InlineData("--repo", ".")]
+    [InlineData("--post")]
+    public async Task A_usage_mistake_exits_2_and_says_what_is_wrong(params string[] args)
+    {
+        var run = await NectrCli.RunAsync(args, Offline, Ct);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("usage: nectr review", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task A_pull_request_url_is_read_from_github_and_posted_once_with_post()
+    {
+        await using var github = await FakeGitHub.StartAsync();
+        github.AddPullRequest("octo-org", "ledger", 12, "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+            [new FakeFile("app/settings.py", "modified", $"@@ -1,2 +1,3 @@\n DEBUG = False\n+AWS_ACCESS_KEY_ID = '{AwsKey}'\n ALLOWED_HOSTS = []")]);
+        var settings = new Dictionary<string, string>(Offline)
+        {
+            ["GITHUB_API_URL"] = github.ApiUrl.ToString(),
+            ["GITHUB_PAT"] = github.Token,
+        };
+
+        var first = await NectrCli.RunAsync(["https://github.com/octo-org/ledger/pull/12", "--post"], settings, Ct);
+        var second = await NectrCli.RunAsync(["https://github.com/octo-org/ledger/pull/12", "--post"], settings, Ct);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(0, second.ExitCode);
+        var review = Assert.Single(github.ReviewsOn("octo-org", "ledger", 12));
+        Assert.Equal("COMMENT", review.Event);
+        Assert.Equal(("app/settings.py", 2), (Assert.Single(review.Comments).Path, review.Comments[0].Line));
+        Assert.Contains("Not posted: Nectr already reviewed", second.Stderr, StringComparison.Ordinal);
+        github.AssertNoUnexpectedCalls();
+    }
+
+    private static string RepositoryWithLeakOnBranch(bool leak = true)
+    {
+        var dir = Directory.CreateTempSubdirectory("nectr-cli-repo-").FullName;
+        NectrCli.Git(dir, "init", "-q");
+        Directory.CreateDirectory(Path.Combine(dir, "config"));
+        File.WriteAllText(Path.Combine(dir, "config", "app.py"), "DEBUG = False\n");
+        NectrCli.Git(dir, "add", ".");
+        NectrCli.Git(dir, "commit", "-q", "-m", "Initial");
+        NectrCli.Git(dir, "checkout", "-q", "-b", "feature");
+        File.AppendAllText(Path.Combine(dir, "config", "app.py"), leak ? $"AWS_ACCESS_KEY_ID = \"{AwsKey}\"\n" : "TIMEOUT = 30\n");
+        NectrCli.Git(dir, "commit", "-q", "-am", "Configure the app");
+        return dir;
+    }
+}
