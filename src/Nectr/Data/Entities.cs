@@ -74,6 +74,16 @@ internal sealed class ReviewRecord
     public required string SkippedFilesJson { get; set; }
     public int InlineComments { get; set; }
     public long DurationMs { get; set; }
+    /// <summary>approve, request_changes or needs_discussion: computed by policy from the findings, never by a model.</summary>
+    public string Verdict { get; set; } = "approve";
+    public string? VerdictReason { get; set; }
+    /// <summary>The model that reviewed, or null when only the built-in checks ran.</summary>
+    public string? Model { get; set; }
+    public int LlmCalls { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    /// <summary>USD; null when the model's price is unknown.</summary>
+    public decimal? CostUsd { get; set; }
     public DateTime CreatedAt { get; set; }
     public List<FindingRecord> Findings { get; set; } = [];
 }
@@ -90,5 +100,8 @@ internal sealed class FindingRecord
     public required string Category { get; set; }
     public required string Title { get; set; }
     public required string Body { get; set; }
+    public string? Suggestion { get; set; }
+    /// <summary>Stable across line moves (file, rule, title, code line): matches a finding to itself in a later review.</summary>
+    public string? Fingerprint { get; set; }
     public bool Inline { get; set; }
 }

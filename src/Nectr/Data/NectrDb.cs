@@ -59,9 +59,18 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(r => r.JobId).IsUnique();
             e.HasIndex(r => new { r.RepositoryFullName, r.PullNumber });
             e.HasMany(r => r.Findings).WithOne().HasForeignKey(f => f.ReviewId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(r => r.Verdict).HasMaxLength(20);
+            e.Property(r => r.Model).HasMaxLength(200);
+            // A double on both providers, so SQLite can sum and sort costs in SQL (it has no decimal type).
+            e.Property(r => r.CostUsd).HasConversion<double?>();
         });
 
-        modelBuilder.Entity<FindingRecord>(e => e.ToTable("findings"));
+        modelBuilder.Entity<FindingRecord>(e =>
+        {
+            e.ToTable("findings");
+            e.Property(f => f.Fingerprint).HasMaxLength(64);
+            e.HasIndex(f => f.Fingerprint);
+        });
     }
 }
 

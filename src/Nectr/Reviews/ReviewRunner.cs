@@ -96,6 +96,18 @@ internal sealed partial class ReviewRunner(
             SkippedFilesJson = JsonSerializer.Serialize(result.Coverage.Skipped.Select(s => new[] { s.Path, s.Reason })),
             InlineComments = result.Comments.Count,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+            Verdict = result.Verdict switch
+            {
+                Verdict.RequestChanges => "request_changes",
+                Verdict.NeedsDiscussion => "needs_discussion",
+                _ => "approve",
+            },
+            VerdictReason = result.VerdictReason,
+            Model = result.Model,
+            LlmCalls = result.Usage.Calls,
+            InputTokens = result.Usage.InputTokens,
+            OutputTokens = result.Usage.OutputTokens,
+            CostUsd = result.Usage.CostUsd,
             CreatedAt = time.GetUtcNow().UtcDateTime,
             Findings = result.Findings.Select(f => new FindingRecord
             {
@@ -107,6 +119,7 @@ internal sealed partial class ReviewRunner(
                 Category = f.Category,
                 Title = f.Title,
                 Body = f.Body,
+                Suggestion = f.Suggestion,
                 Inline = inline.Contains((f.File, f.Line)),
             }).ToList(),
         };

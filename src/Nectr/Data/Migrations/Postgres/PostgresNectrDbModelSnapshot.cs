@@ -109,6 +109,10 @@ namespace Nectr.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Inline")
                         .HasColumnType("boolean");
 
@@ -126,11 +130,16 @@ namespace Nectr.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Suggestion")
+                        .HasColumnType("text");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint");
 
                     b.HasIndex("ReviewId");
 
@@ -255,6 +264,9 @@ namespace Nectr.Data.Migrations.Postgres
                     b.Property<int>("ChangedFiles")
                         .HasColumnType("integer");
 
+                    b.Property<double?>("CostUsd")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -278,7 +290,20 @@ namespace Nectr.Data.Migrations.Postgres
                     b.Property<int>("InlineComments")
                         .HasColumnType("integer");
 
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("JobId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("LlmCalls")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("OutputTokens")
                         .HasColumnType("bigint");
 
                     b.Property<int>("PullNumber")
@@ -293,6 +318,14 @@ namespace Nectr.Data.Migrations.Postgres
 
                     b.Property<string>("SkippedFilesJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("VerdictReason")
                         .HasColumnType("text");
 
                     b.HasKey("Id");

@@ -100,6 +100,10 @@ namespace Nectr.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Inline")
                         .HasColumnType("INTEGER");
 
@@ -117,11 +121,16 @@ namespace Nectr.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Suggestion")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint");
 
                     b.HasIndex("ReviewId");
 
@@ -240,6 +249,9 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.Property<int>("ChangedFiles")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("CostUsd")
+                        .HasColumnType("REAL");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -263,7 +275,20 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.Property<int>("InlineComments")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LlmCalls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PullNumber")
@@ -278,6 +303,14 @@ namespace Nectr.Data.Migrations.Sqlite
 
                     b.Property<string>("SkippedFilesJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerdictReason")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
