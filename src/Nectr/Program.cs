@@ -3,6 +3,7 @@ using Nectr.Data;
 using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
+using Nectr.Llm;
 using Nectr.Webhooks;
 
 WebApplication app;
@@ -12,6 +13,7 @@ try
     var options = builder.AddNectrConfiguration();
     builder.AddData(options);
     builder.AddGitHub(options);
+    builder.AddLlm(options);
     builder.AddWebhooks();
     builder.AddJobs(options);
     app = builder.Build();

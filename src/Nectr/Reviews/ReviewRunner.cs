@@ -38,7 +38,7 @@ internal sealed partial class ReviewRunner(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            new ReviewSettings(options.Queue.MaxInlineComments)));
+            new ReviewSettings(options.Queue.MaxInlineComments, options.Queue.InlineThreshold, options.Queue.BlockingReviews)));
 
         // A previous attempt may have posted before it died or before GitHub's answer was lost: look, don't repost.
         if (job.PostAttempted && await FindPostedAsync(repoOwner, repoName, job, cancellationToken) is { } posted)
