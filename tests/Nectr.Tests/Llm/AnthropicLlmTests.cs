@@ -144,15 +144,17 @@ public sealed class AnthropicLlmTests
     public async Task A_stalled_answer_hits_the_deadline_is_retried_and_then_fails_permanently()
     {
         await using var fake = await FakeAnthropic.StartAsync();
-        fake.Enqueue(FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
-        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "0.5"), ("LLM_MAX_ATTEMPTS", "2"));
+        // A first answered call warms the connection and the JIT, so each stalled attempt surely reaches the fake.
+        fake.Enqueue(FakeLlmResponse.Answer("warm"), FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "1"), ("LLM_MAX_ATTEMPTS", "2"));
+        await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
 
         var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
 
-        Assert.Equal(2, fake.Requests.Count);
+        Assert.Equal(3, fake.Requests.Count);
         Assert.True(error.Permanent);
         Assert.Equal(2, error.Attempts);
-        Assert.Contains("did not answer within 0.5 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("did not answer within 1 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
         Assert.Contains("2 attempts", error.Reason, StringComparison.Ordinal);
         fake.AssertNoUnexpectedCalls();
     }
