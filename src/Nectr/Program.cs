@@ -3,6 +3,7 @@ using Nectr.Data;
 using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
+using Nectr.Llm;
 using Nectr.Webhooks;
 
 if (args is ["review", ..])
@@ -17,6 +18,7 @@ try
     var options = builder.AddNectrConfiguration();
     builder.AddData(options);
     builder.AddGitHub(options);
+    builder.AddLlm(options);
     builder.AddWebhooks();
     builder.AddJobs(options);
     app = builder.Build();

@@ -2,6 +2,7 @@ using Nectr.Configuration;
 using Nectr.Engine.Diffs;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
+using Nectr.Llm;
 using Nectr.Reviews;
 
 namespace Nectr.Cli;
@@ -67,6 +68,7 @@ internal static class ReviewCommand
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries the review only
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddGitHub(options);
+        builder.AddLlm(options);
         builder.Services.AddSingleton<ReviewEngine>();
         builder.Services.AddSingleton<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
@@ -136,7 +138,8 @@ internal static class ReviewCommand
         await stderr.WriteLineAsync($"Posted: {posted.HtmlUrl}");
     }
 
-    internal static ReviewSettings ReviewSettingsFor(NectrOptions options) => new(options.Queue.MaxInlineComments);
+    internal static ReviewSettings ReviewSettingsFor(NectrOptions options) =>
+        new(options.Queue.MaxInlineComments, options.Queue.InlineThreshold, options.Queue.BlockingReviews);
 }
 
 /// <summary>OWNER/REPO#N parsed from a pull request's web URL.</summary>

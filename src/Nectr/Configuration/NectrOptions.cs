@@ -1,3 +1,5 @@
+using Nectr.Engine.Review;
+
 namespace Nectr.Configuration;
 
 /// <summary>
@@ -20,6 +22,8 @@ internal sealed class NectrOptions
     public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
 
     public ReviewQueueOptions Queue { get; init; } = new();
+
+    public LlmOptions Llm { get; init; } = new();
 }
 
 /// <summary>How the review queue behaves in this process.</summary>
@@ -34,4 +38,10 @@ internal sealed class ReviewQueueOptions
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);
     public bool ReviewDrafts { get; init; }
     public int MaxInlineComments { get; init; } = 50;
+
+    /// <summary>Findings less severe than this are listed in the review body instead of posted inline.</summary>
+    public Severity InlineThreshold { get; init; } = Severity.Nit;
+
+    /// <summary>Post REQUEST_CHANGES when the verdict says so; by default every review is a COMMENT. Never APPROVE.</summary>
+    public bool BlockingReviews { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Nectr.Configuration;
 /// Reads <see cref="NectrOptions"/> from configuration and collects every problem at once, each with the fix,
 /// so an operator corrects a bad .env in one go instead of one restart per mistake.
 /// </summary>
-internal static class OptionsLoader
+internal static partial class OptionsLoader
 {
     public static NectrOptions Load(IConfiguration config)
     {
@@ -35,7 +35,10 @@ internal static class OptionsLoader
                 RetryMax = Seconds(config, "REVIEW_RETRY_MAX_SECONDS", 1800, 0.05, 86400, errors),
                 ReviewDrafts = Bool(config, "REVIEW_DRAFTS", false, errors),
                 MaxInlineComments = Int(config, "REVIEW_MAX_INLINE_COMMENTS", 50, 0, 500, errors),
+                InlineThreshold = MinSeverity(config, "REVIEW_MIN_INLINE_SEVERITY", errors),
+                BlockingReviews = Bool(config, "REVIEW_BLOCKING", false, errors),
             },
+            Llm = Llm(config, errors),
         };
 
         if (!LogLevels.Contains(options.LogLevel))

@@ -39,7 +39,7 @@ internal sealed partial class ReviewRunner(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            new ReviewSettings(options.Queue.MaxInlineComments))
+            Cli.ReviewCommand.ReviewSettingsFor(options))
         {
             Description = pr.Body,
         }, cancellationToken);

@@ -1,0 +1,46 @@
+using System.Net;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nectr.Configuration;
+
+namespace Nectr.Llm;
+
+internal static class LlmExtensions
+{
+    /// <summary>Keys the HttpClient both SDKs send through, so the container disposes it.</summary>
+    private const string HttpClientKey = "Nectr.Llm";
+
+    /// <summary>
+    /// Registers <see cref="LlmClient"/> and <see cref="PriceTable"/> always, and the provider's resilient
+    /// <see cref="IChatClient"/> when an LLM is configured.
+    /// </summary>
+    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, NectrOptions options)
+    {
+        var llm = options.Llm;
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(llm);
+        services.AddSingleton(new PriceTable(llm.PriceOverrides));
+        if (llm.Enabled)
+        {
+            services.AddKeyedSingleton(HttpClientKey, (sp, _) => new HttpClient(
+                new LlmHttpProbeHandler(sp.GetRequiredService<TimeProvider>())
+                {
+                    // Long-lived client: recycle connections so DNS changes of the provider are picked up.
+                    InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All },
+                })
+            {
+                Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own deadline
+            });
+            services.AddSingleton<IChatClient>(sp => new ResilientChatClient(
+                ChatClientFactory.Create(llm, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)),
+                llm,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ResilientChatClient>>()));
+        }
+
+        services.AddSingleton(sp => new LlmClient(
+            sp.GetService<IChatClient>(), llm, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmClient>>()));
+        return builder;
+    }
+}

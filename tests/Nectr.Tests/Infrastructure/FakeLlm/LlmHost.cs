@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Nectr.Configuration;
+using Nectr.Llm;
+
+namespace Nectr.Tests.Infrastructure;
+
+/// <summary>
+/// Nectr's LLM services built by the real <c>AddLlm</c> from the same settings an operator sets, without the rest
+/// of the app: what the review pipeline resolves, pointed at a fake provider.
+/// </summary>
+internal sealed class LlmHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private LlmHost(IHost host) => _host = host;
+
+    public LlmClient Client => _host.Services.GetRequiredService<LlmClient>();
+
+    public PriceTable Prices => _host.Services.GetRequiredService<PriceTable>();
+
+    public IServiceProvider Services => _host.Services;
+
+    public static LlmHost ForAnthropic(FakeAnthropic fake, params (string Key, string Value)[] settings) =>
+        Build([("ANTHROPIC_API_KEY", fake.ApiKey), ("ANTHROPIC_BASE_URL", fake.BaseUrl.ToString()), ("LLM_RETRY_BASE_SECONDS", "0.05"), .. settings]);
+
+    public static LlmHost ForOpenAI(FakeOpenAI fake, params (string Key, string Value)[] settings) =>
+        Build([("OPENAI_API_KEY", fake.ApiKey), ("OPENAI_BASE_URL", fake.BaseUrl.ToString()), ("LLM_RETRY_BASE_SECONDS", "0.05"), .. settings]);
+
+    public static LlmHost Build(params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        builder.Services.AddLogging();
+        builder.AddLlm(OptionsLoader.Load(builder.Configuration));
+        return new LlmHost(builder.Build());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}

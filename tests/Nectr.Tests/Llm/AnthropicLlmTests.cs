@@ -1,0 +1,175 @@
+using Nectr.Llm;
+using Nectr.Tests.Infrastructure;
+
+namespace Nectr.Tests.Llm;
+
+public sealed class AnthropicLlmTests
+{
+    private static readonly LlmCall Call = new("You review pull requests.", [LlmMessage.User("Review this diff: +var x = 1;")], 1024);
+
+    [Fact]
+    public async Task Sends_the_messages_api_shape_with_key_version_model_budget_and_prompts()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.EnqueueAnswer("""{"summary":"ok"}""", inputTokens: 1200, outputTokens: 300);
+        await using var host = LlmHost.ForAnthropic(fake, ("ANTHROPIC_MODEL", "claude-sonnet-4-5"));
+
+        var reply = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal(fake.ApiKey, FakeAnthropic.KeyOf(request));
+        Assert.False(string.IsNullOrEmpty(request.Header("anthropic-version")));
+        Assert.Equal("claude-sonnet-4-5", request.Model);
+        Assert.Equal(1024, (int?)request.Json["max_tokens"]);
+        Assert.Equal("You review pull requests.", request.SystemText);
+        Assert.Equal(["user"], request.Roles);
+        Assert.Contains("+var x = 1;", Assert.Single(request.UserTexts), StringComparison.Ordinal);
+        Assert.Equal("""{"summary":"ok"}""", reply.Text);
+        Assert.Equal(1200, reply.InputTokens);
+        Assert.Equal(300, reply.OutputTokens);
+        Assert.Equal("claude-sonnet-4-5", reply.Model);
+        Assert.Equal(1, reply.Attempts);
+        Assert.Equal(0.0081m, host.Prices.Cost(reply)); // 1200 × $3/M + 300 × $15/M
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task A_re_prompt_sends_the_whole_conversation()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.EnqueueAnswer("{}");
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        await host.Client.CompleteAsync(Call with { Messages = [.. Call.Messages, LlmMessage.Assistant("not json"), LlmMessage.User("Answer with the JSON object only.")] }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["user", "assistant", "user"], Assert.Single(fake.Requests).Roles);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Overloaded_529_is_retried()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(529, "overloaded_error", "Overloaded"), FakeLlmResponse.Answer("fine"));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var reply = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+
+        Assert.Equal("fine", reply.Text);
+        Assert.Equal(2, reply.Attempts);
+        Assert.Equal([529, 200], fake.Requests.Select(r => r.Status));
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Rate_limit_429_waits_at_least_the_retry_after()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(
+            FakeLlmResponse.Error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", headers: new Dictionary<string, string> { ["retry-after"] = "1" }),
+            FakeLlmResponse.Answer("fine"));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var reply = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+
+        Assert.Equal("fine", reply.Text);
+        var requests = fake.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(1), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Credit_balance_error_is_permanent_after_one_request_and_points_at_billing()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Single(fake.Requests);
+        Assert.True(error.Permanent);
+        Assert.Equal(1, error.Attempts);
+        Assert.Contains("billing", error.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("console.anthropic.com", error.Reason, StringComparison.Ordinal);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Billing_error_type_is_permanent()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(402, "billing_error", "Billing issue."));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Single(fake.Requests);
+        Assert.True(error.Permanent);
+        Assert.Contains("billing", error.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Unauthorized_is_permanent_after_one_request_and_names_the_variable_without_the_key()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(401, "authentication_error", "invalid x-api-key"));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Single(fake.Requests);
+        Assert.True(error.Permanent);
+        Assert.Contains("ANTHROPIC_API_KEY", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(fake.ApiKey, error.Reason, StringComparison.Ordinal);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Invalid_request_is_not_retried()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(400, "invalid_request_error", "prompt is too long: 250000 tokens > 200000 maximum"));
+        await using var host = LlmHost.ForAnthropic(fake);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Single(fake.Requests);
+        Assert.True(error.Permanent);
+        Assert.Contains("prompt is too long", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stalled_answer_hits_the_deadline_is_retried_and_then_fails_permanently()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        // A first answered call warms the connection and the JIT, so each stalled attempt surely reaches the fake.
+        fake.Enqueue(FakeLlmResponse.Answer("warm"), FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "1"), ("LLM_MAX_ATTEMPTS", "2"));
+        await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Equal(3, fake.Requests.Count);
+        Assert.True(error.Permanent);
+        Assert.Equal(2, error.Attempts);
+        Assert.Contains("did not answer within 1 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("2 attempts", error.Reason, StringComparison.Ordinal);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task The_callers_token_cancels_without_retrying()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "30"));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Client.CompleteAsync(Call, cancel.Token));
+
+        Assert.Single(fake.Requests);
+    }
+}
