@@ -40,7 +40,7 @@ public static class FindingPipeline
                 OutputHygiene.Clean(OneLine(Limit(model.Category, MaxCategory)), owner, repo),
                 OutputHygiene.Clean(OneLine(Limit(model.Title, MaxTitle)), owner, repo),
                 OutputHygiene.Clean(Limit(model.Body, MaxBody), owner, repo),
-                Suggestion(model.Suggestion, patch, line, endLine, moved));
+                Suggestion(model, patch, line, endLine, moved));
             result.Add(finding with { Fingerprint = Fingerprints.Of(finding, patch) });
         }
 
@@ -82,9 +82,14 @@ public static class FindingPipeline
         return line < hunk.NewStart ? hunk.NewStart - line : line > last ? line - last : 0;
     }
 
-    private static string? Suggestion(string? suggestion, FilePatch? patch, int line, int? endLine, bool moved)
+    /// <summary>
+    /// A suggestion replaces exactly the commented lines when committed, so it survives only if the comment covers the
+    /// lines the model wrote it for: not moved, and the model's range not shortened.
+    /// </summary>
+    private static string? Suggestion(ModelFinding model, FilePatch? patch, int line, int? endLine, bool moved)
     {
-        if (suggestion is null || patch is null || moved || line <= 0)
+        var sameRange = model.EndLine is null || model.EndLine == model.Line || model.EndLine == endLine;
+        if (model.Suggestion is not { } suggestion || patch is null || moved || !sameRange || line <= 0)
         {
             return null;
         }

@@ -195,7 +195,7 @@ public sealed partial class OutputHygieneTests
     [GeneratedRegex(@"(?i)(https?://|www\.)\S*")]
     private static partial Regex AnyUrl();
 
-    [GeneratedRegex(@"^https://github\.com/octo/app([/#?][^\s)]*)?\)?$")]
+    [GeneratedRegex(@"^https://github\.com/octo/app([/#?][^\s)]*)?\)?[.,;:!?]*$")]
     private static partial Regex RepositoryUrl();
 
     [GeneratedRegex(@"(?ms)^(```+|~~~+)[^\n]*\n.*?^ {0,3}\1[ \t]*$")]
