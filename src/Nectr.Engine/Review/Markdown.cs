@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Nectr.Engine.Findings;
 
 namespace Nectr.Engine.Review;
 
@@ -16,7 +17,9 @@ internal static class Markdown
         var text = new StringBuilder();
         text.Append("**").Append(Icon(finding.Severity)).Append(' ').Append(Name(finding.Severity)).Append(" · ")
             .Append(finding.Category).Append("** — ").Append(finding.Title).Append("\n\n").Append(finding.Body);
-        if (finding.Suggestion is { } suggestion)
+        // The pipeline already checked the suggestion; checking the text again here keeps a fence-breaking
+        // suggestion from any other source out of the comment.
+        if (finding.Suggestion is { } suggestion && Suggestions.IsSafeText(suggestion))
         {
             text.Append("\n\n```suggestion\n").Append(suggestion.TrimEnd('\n')).Append("\n```");
         }

@@ -47,7 +47,14 @@ public sealed record Finding(
     string Category,
     string Title,
     string Body,
-    string? Suggestion);
+    string? Suggestion)
+{
+    /// <summary>
+    /// Identifies the same issue across pushes (see <see cref="Findings.Fingerprints"/>): it does not change when the
+    /// code moves to other line numbers, so incremental reviews can tell new findings from ones already reported.
+    /// </summary>
+    public string Fingerprint { get; init; } = "";
+}
 
 /// <summary>An inline comment on the RIGHT side; <see cref="StartLine"/> is set only for multi-line comments.</summary>
 public sealed record InlineComment(string Path, int Line, int? StartLine, string Body);

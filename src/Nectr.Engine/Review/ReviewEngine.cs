@@ -43,8 +43,8 @@ public sealed class ReviewEngine
             }
 
             reviewable.Add(new ReviewableFile(file, patch));
-            findings.AddRange(_secrets.Scan(file.Path, patch));
-            findings.AddRange(ConflictMarkerCheck.Scan(file.Path, patch));
+            var found = _secrets.Scan(file.Path, patch).Concat(ConflictMarkerCheck.Scan(file.Path, patch));
+            findings.AddRange(found.Select(f => f with { Fingerprint = Fingerprints.Of(f, patch) }));
         }
 
         return new PreparedReview(request, reviewable, Anchoring.Dedupe(findings), skipped);
@@ -55,7 +55,7 @@ public sealed class ReviewEngine
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var request = prepared.Request;
-        var (inline, unanchored) = Anchoring.Place(prepared.BuiltIn, prepared.Patches, request.Settings.MaxInlineComments);
+        var (inline, unanchored) = Anchoring.Place(prepared.BuiltIn, prepared.Patches, request.Settings);
         var coverage = new Coverage(Math.Max(request.ChangedFiles, request.Files.Count), prepared.Files.Count, prepared.Skipped);
         var ordered = inline.Select(i => i.Finding).Concat(unanchored).ToList();
         var body = Markdown.Body(request, ordered, unanchored, coverage);

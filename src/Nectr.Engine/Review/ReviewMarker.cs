@@ -6,7 +6,10 @@ namespace Nectr.Engine.Review;
 /// </summary>
 public static class ReviewMarker
 {
-    private const string Prefix = "<!-- nectr:review ";
+    /// <summary>The word that makes a hidden comment Nectr's marker; output hygiene breaks it up in model text.</summary>
+    internal const string Tag = "nectr:review";
+
+    private const string Prefix = "<!-- " + Tag + " ";
 
     public static string For(string headSha, long jobId) => $"{Prefix}head={headSha} job={jobId} -->";
 
