@@ -27,11 +27,27 @@ internal static class Markdown
         return text.ToString();
     }
 
-    public static string Body(ReviewRequest request, IReadOnlyList<Finding> findings, IReadOnlyList<Finding> unanchored, Coverage coverage)
+    public static string Body(ReviewRequest request, IReadOnlyList<Finding> findings, IReadOnlyList<Finding> unanchored, Coverage coverage, ReviewView view)
     {
         var text = new StringBuilder();
         text.Append("## Nectr review\n\n");
-        text.Append(Summary(findings)).Append("\n\n");
+        text.Append("**Verdict: ").Append(VerdictName(view.Verdict)).Append("** — ").Append(view.VerdictReason).Append("\n\n");
+        text.Append(view.Summary is { Length: > 0 } summary ? summary : Summary(findings)).Append("\n\n");
+        if (view.KeyChanges.Count > 0)
+        {
+            text.Append("**Key changes**\n\n");
+            foreach (var change in view.KeyChanges)
+            {
+                text.Append("- ").Append(change.ReplaceLineEndings(" ")).Append('\n');
+            }
+
+            text.Append('\n');
+        }
+
+        foreach (var note in view.Notes)
+        {
+            text.Append("> [!NOTE]\n> ").Append(note).Append("\n\n");
+        }
 
         if (findings.Count > 0)
         {
@@ -62,10 +78,32 @@ internal static class Markdown
         }
 
         text.Append(CoverageSection(coverage));
-        text.Append("\n<sub>Built-in checks: leaked secrets (gitleaks rules) and merge-conflict markers, on added lines.</sub>\n\n");
+        text.Append('\n').Append(Footer(view)).Append("\n\n");
         text.Append(ReviewMarker.For(request.HeadSha, request.JobId)).Append('\n');
         return text.ToString();
     }
+
+    private static string Footer(ReviewView view)
+    {
+        const string builtIn = "built-in checks: leaked secrets (gitleaks rules) and merge-conflict markers, on added lines";
+        if (view.Model is null)
+        {
+            return $"<sub>Reviewed by the {builtIn}.</sub>";
+        }
+
+        var usage = view.Usage;
+        var cost = usage.CostUsd is { } usd ? usd.ToString("$0.0000", CultureInfo.InvariantCulture) : "price unknown";
+        var confidence = view.Confidence is { } c ? string.Create(CultureInfo.InvariantCulture, $" · confidence {c}/5") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"<sub>Reviewed by `{Code(view.Model)}` and the {builtIn} · {usage.Calls} model call{(usage.Calls == 1 ? "" : "s")} · {usage.InputTokens:N0} input + {usage.OutputTokens:N0} output tokens · {cost}{confidence}. The verdict is computed from the findings; the model cannot approve.</sub>");
+    }
+
+    internal static string VerdictName(Verdict verdict) => verdict switch
+    {
+        Verdict.RequestChanges => "request changes",
+        Verdict.NeedsDiscussion => "needs discussion",
+        _ => "approve",
+    };
 
     private static string Summary(IReadOnlyList<Finding> findings)
     {
@@ -79,7 +117,40 @@ internal static class Markdown
         return $"**{findings.Count} finding{(findings.Count == 1 ? "" : "s")}** from the built-in checks: {string.Join(", ", counts)}.";
     }
 
-    private static string CoverageSection(Coverage coverage)
+    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage);
+
+    /// <summary>What the model saw, when one reviewed: files clipped or left out by the token budget are named.</summary>
+    private static string ModelCoverage(Coverage coverage)
+    {
+        if (coverage.ModelReviewedFiles is not { } seen)
+        {
+            return "";
+        }
+
+        var text = new StringBuilder("\n");
+        text.Append(CultureInfo.InvariantCulture, $"The model saw {seen} of the {coverage.ReviewedFiles} reviewed file{(coverage.ReviewedFiles == 1 ? "" : "s")}");
+        if (coverage.NotSentToModel.Count == 0)
+        {
+            return text.Append(" in full.\n").ToString();
+        }
+
+        var items = coverage.NotSentToModel.Select(s => $"`{Code(s.Path)}` ({s.Reason})").ToList();
+        if (items.Count <= FoldAfter)
+        {
+            return text.Append("; not in full: ").Append(string.Join(", ", items)).Append(".\n").ToString();
+        }
+
+        text.Append("; not in full: ").Append(string.Join(", ", coverage.NotSentToModel.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key}")));
+        text.Append(".\n\n<details><summary>Files the model did not see in full</summary>\n\n");
+        foreach (var item in items)
+        {
+            text.Append("- ").Append(item).Append('\n');
+        }
+
+        return text.Append("\n</details>\n").ToString();
+    }
+
+    private static string FilesCoverage(Coverage coverage)
     {
         var text = new StringBuilder("### Coverage\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Reviewed {coverage.ReviewedFiles} of {coverage.ChangedFiles} file{(coverage.ChangedFiles == 1 ? "" : "s")}");

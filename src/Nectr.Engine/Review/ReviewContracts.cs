@@ -66,6 +66,12 @@ public sealed record Coverage(int ChangedFiles, int ReviewedFiles, IReadOnlyList
 {
     /// <summary>Files GitHub did not list at all (beyond its 3,000-file limit).</summary>
     public int Unlisted => Math.Max(0, ChangedFiles - ReviewedFiles - Skipped.Count);
+
+    /// <summary>Reviewed files the model saw in full; null when no model reviewed.</summary>
+    public int? ModelReviewedFiles { get; init; }
+
+    /// <summary>Reviewed files the model did not see, or saw clipped, and why (token budget, sensitive, unreadable answer).</summary>
+    public IReadOnlyList<SkippedFile> NotSentToModel { get; init; } = [];
 }
 
 public sealed record ReviewResult(

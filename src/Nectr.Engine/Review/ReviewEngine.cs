@@ -50,15 +50,45 @@ public sealed class ReviewEngine
         return new PreparedReview(request, reviewable, Anchoring.Dedupe(findings), skipped);
     }
 
-    /// <summary>Places the findings on the diff and renders the one review to post.</summary>
+    /// <summary>
+    /// Merges the model's findings (when there are any) with the built-in ones, places them on the diff, decides
+    /// the verdict by policy and renders the one review to post. Model text is cleaned before it is used.
+    /// </summary>
     public static ReviewResult Finish(PreparedReview prepared, AiOutcome? ai)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var request = prepared.Request;
-        var (inline, unanchored) = Anchoring.Place(prepared.BuiltIn, prepared.Patches, request.Settings);
-        var coverage = new Coverage(Math.Max(request.ChangedFiles, request.Files.Count), prepared.Files.Count, prepared.Skipped);
+        var answer = ai?.Answer;
+        var fromModel = answer is null ? [] : FindingPipeline.FromModel(answer.Findings, prepared.Patches, request.Owner, request.Repo);
+        var findings = Anchoring.Dedupe(prepared.BuiltIn.Concat(fromModel));
+        var (inline, unanchored) = Anchoring.Place(findings, prepared.Patches, request.Settings);
         var ordered = inline.Select(i => i.Finding).Concat(unanchored).ToList();
-        var body = Markdown.Body(request, ordered, unanchored, coverage);
-        return new ReviewResult(body, inline.Select(i => i.Comment).ToList(), ordered, unanchored, coverage);
+        var (verdict, reason) = VerdictPolicy.Decide(ordered);
+
+        var notSent = ai?.NotSent ?? [];
+        var notSeen = notSent.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
+        var coverage = new Coverage(Math.Max(request.ChangedFiles, request.Files.Count), prepared.Files.Count, prepared.Skipped)
+        {
+            ModelReviewedFiles = ai is null ? null : answer is null ? 0 : prepared.Files.Count(f => !notSeen.Contains(f.File.Path)),
+            NotSentToModel = notSent,
+        };
+        var view = new ReviewView(
+            verdict,
+            reason,
+            answer is null ? null : OutputHygiene.Clean(answer.Summary, request.Owner, request.Repo),
+            answer?.KeyChanges.Select(k => OutputHygiene.Clean(k, request.Owner, request.Repo)).Where(k => k.Length > 0).ToList() ?? [],
+            ai?.Notes ?? [],
+            ai?.Model,
+            ai?.Usage ?? LlmUsage.None,
+            answer?.Confidence);
+        var body = Markdown.Body(request, ordered, unanchored, coverage, view);
+        return new ReviewResult(body, inline.Select(i => i.Comment).ToList(), ordered, unanchored, coverage)
+        {
+            Verdict = verdict,
+            VerdictReason = reason,
+            Event = VerdictPolicy.GitHubEvent(verdict, request.Settings),
+            Model = ai?.Model,
+            Usage = ai?.Usage ?? LlmUsage.None,
+        };
     }
 }
