@@ -57,7 +57,8 @@ public static class HunkRenderer
             AppendHunkHeader(builder, hunk);
             if (summarise)
             {
-                builder.Append(' ', width).Append(" - (").Append(hunk.OldCount).Append(" lines deleted)\n");
+                var removed = hunk.Lines.Count(l => l.Kind == DiffLineKind.Removed);
+                builder.Append(' ', width).Append(" - (").Append(removed).Append(removed == 1 ? " line deleted)\n" : " lines deleted)\n");
             }
             else
             {
