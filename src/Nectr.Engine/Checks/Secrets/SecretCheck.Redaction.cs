@@ -20,6 +20,7 @@ internal sealed partial class SecretCheck
     public List<SecretSpan> FindSecrets(string text)
     {
         var spans = new List<SecretSpan>();
+        text = EscapedQuotesAsSpaces(text);
         var hasKeyword = text.AsSpan().IndexOfAny(_anyKeyword) >= 0;
         if (!hasKeyword && _alwaysRun.Length == 0)
         {
@@ -38,6 +39,30 @@ internal sealed partial class SecretCheck
         }
 
         return Merge(spans);
+    }
+
+    /// <summary>
+    /// <c>password = \"…\"</c> inside a string literal or a JSON answer defeats the rules' quote handling. Replacing the
+    /// backslash with a space keeps every offset, so spans found in the result apply to the original text.
+    /// </summary>
+    private static string EscapedQuotesAsSpaces(string text)
+    {
+        if (!text.Contains("\\\"", StringComparison.Ordinal) && !text.Contains("\\'", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            source.CopyTo(span);
+            for (var i = 0; i < span.Length - 1; i++)
+            {
+                if (span[i] == '\\' && span[i + 1] is '"' or '\'')
+                {
+                    span[i] = ' ';
+                }
+            }
+        });
     }
 
     private bool AllowedContent(SecretRule rule, string line, string match, string secret)
