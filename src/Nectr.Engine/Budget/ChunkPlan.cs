@@ -19,7 +19,10 @@ public sealed record PromptBudget(int ContextTokens, int OutputReserve, int MaxC
 /// </summary>
 public sealed record ChunkPlan(IReadOnlyList<PromptChunk> Chunks, IReadOnlyList<SkippedFile> NotSent);
 
-/// <summary>The files of one model call; <see cref="Tokens"/> is the count of <see cref="Text"/>, the hunks as sent.</summary>
+/// <summary>
+/// The files of one model call; <see cref="Tokens"/> is the count of <see cref="Text"/>, the hunks as sent. Chunks come
+/// from <see cref="ChunkPlanner"/>, whose rendering redacts secrets: prompts send <see cref="Text"/> as it is.
+/// </summary>
 public sealed record PromptChunk(IReadOnlyList<ChunkFile> Files, int Tokens)
 {
     /// <summary>Rendered files separated by a blank line, exactly as they go into the prompt.</summary>

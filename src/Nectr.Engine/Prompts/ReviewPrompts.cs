@@ -105,8 +105,9 @@ public static partial class ReviewPrompts
             ["commits"] = request.CommitMessages.Count == 0 ? "(none)" : Untrusted(input, "commit-messages", Commits(request.CommitMessages), PromptLimits.CommitChars),
             ["hints"] = Hints(input),
             ["context"] = Context(input),
-            // Hunks were redacted when rendered; redacting again costs little and covers chunks built elsewhere.
-            ["diff"] = UntrustedText.Block("diff", input.Nonce, SecretRedactor.Redact(chunk.Text)),
+            // Hunks were redacted by HunkRenderer when the plan was made; scanning megabytes again per call (four calls
+            // per chunk with specialists) would cost seconds, and would change the token count the plan relied on.
+            ["diff"] = UntrustedText.Block("diff", input.Nonce, chunk.Text),
         });
         return new Prompt(System(input, focus), user);
     }
