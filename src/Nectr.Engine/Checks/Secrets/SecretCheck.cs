@@ -10,7 +10,7 @@ namespace Nectr.Engine.Checks.Secrets;
 /// that contain one of its keywords; one vectorised search over all keywords rules most lines out at once.
 /// A finding never carries the secret, only a redacted form of it.
 /// </summary>
-internal sealed class SecretCheck
+internal sealed partial class SecretCheck
 {
     private readonly SecretRuleSet _rules;
     private readonly SearchValues<string> _anyKeyword;

@@ -96,7 +96,7 @@ internal sealed partial class SecretRuleSet
     {
         try
         {
-            return new Regex(Translate(pattern), RegexOptions.CultureInvariant, MatchTimeout);
+            return new Regex(Translate(pattern), RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
         }
         catch (ArgumentException)
         {
