@@ -70,6 +70,7 @@ internal static class ReviewCommand
         builder.AddGitHub(options);
         builder.AddLlm(options);
         builder.Services.AddSingleton<ReviewEngine>();
+        builder.Services.AddSingleton<AiReviewer>();
         builder.Services.AddSingleton<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
         return builder.Build();

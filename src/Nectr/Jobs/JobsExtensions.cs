@@ -10,6 +10,7 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
+        builder.Services.AddSingleton<AiReviewer>();
         builder.Services.AddSingleton<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
         builder.Services.AddScoped<ReviewRunner>();

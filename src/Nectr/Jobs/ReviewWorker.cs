@@ -143,6 +143,7 @@ internal sealed partial class ReviewWorker(
     {
         GitHubApiException api => api.IsTransient,
         GitHubTokenUnavailableException => false,
+        Llm.LlmException llm => !llm.Permanent,
         HttpRequestException or TimeoutException or TaskCanceledException => true,
         System.Data.Common.DbException => true,
         _ => false,
@@ -155,6 +156,7 @@ internal sealed partial class ReviewWorker(
         GitHubApiException api when api.Status == System.Net.HttpStatusCode.Unauthorized =>
             api.Message + " (GITHUB_PAT is invalid or expired)",
         GitHubApiException or GitHubTokenUnavailableException or HttpRequestException => ex.Message,
+        Llm.LlmException llm => "LLM: " + llm.Reason,
         TaskCanceledException or TimeoutException => "GitHub did not answer in time",
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };

@@ -1,3 +1,4 @@
+using Nectr.Engine.Prompts;
 using Nectr.Engine.Review;
 
 namespace Nectr.Reviews;
@@ -6,12 +7,12 @@ namespace Nectr.Reviews;
 /// The review itself, without GitHub or the queue: the built-in stage, then the AI stage when a model is
 /// configured, then one finished review. The worker and the command line both call this, so they agree.
 /// </summary>
-internal sealed class ReviewPipeline(ReviewEngine engine)
+internal sealed class ReviewPipeline(ReviewEngine engine, AiReviewer ai)
 {
-    public Task<ReviewResult> ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
+    public async Task<ReviewResult> ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var prepared = engine.Prepare(request);
-        return Task.FromResult(ReviewEngine.Finish(prepared, ai: null));
+        var outcome = ai.Enabled ? await ai.ReviewAsync(prepared, PromptContext.Empty, cancellationToken) : null;
+        return ReviewEngine.Finish(prepared, outcome);
     }
 }
