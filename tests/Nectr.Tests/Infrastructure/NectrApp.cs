@@ -27,6 +27,8 @@ public sealed class NectrApp : WebApplicationFactory<Program>
             ["GITHUB_API_URL"] = (gitHubApiUrl ?? new Uri("http://127.0.0.1:9/")).ToString(),
             ["GITHUB_PAT"] = gitHubToken ?? "ghp_unused_in_this_test",
             ["REVIEW_CONCURRENCY"] = "2",
+            // No model unless a test brings a fake one: a developer's real keys must never be used by a test.
+            ["LLM_PROVIDER"] = "none",
             ["REVIEW_POLL_SECONDS"] = "0.2",
             ["REVIEW_RETRY_BASE_SECONDS"] = "0.2",
             ["REVIEW_RETRY_MAX_SECONDS"] = "1",
