@@ -1,0 +1,230 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Nectr.Data;
+using Nectr.Tests.Infrastructure;
+
+namespace Nectr.Tests.Reviews;
+
+/// <summary>
+/// The AI review through the front door: a signed webhook, the real app, a fake GitHub and a fake model provider
+/// on loopback, each failing the test on any call it does not expect.
+/// </summary>
+public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
+{
+    private const string Owner = "octo-org";
+    private const string Repo = "payments";
+    private const long RepoId = 987654;
+    private const string HeadSha = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+
+    private static readonly FakeFile Refunds = new("src/refunds.py", "modified",
+        "@@ -10,4 +10,7 @@ def refund(order):\n     amount = order.total\n+    if amount < 0:\n+        amount = 0\n+    fee = amount * 0.3\n     gateway.refund(order.id, amount)\n     log.info('refunded')\n     return amount");
+
+    private FakeGitHub _github = null!;
+    private TestDatabase _database = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string> Providers => new() { "anthropic", "openai" };
+
+    public async ValueTask InitializeAsync()
+    {
+        _github = await FakeGitHub.StartAsync();
+        _database = await TestDatabase.CreateAsync("sqlite");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _github.DisposeAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_review_from_each_provider_is_posted_with_the_models_finding_inline_and_its_cost(string provider)
+    {
+        await using var llm = await FakeProvider.StartAsync(provider);
+        llm.Server.EnqueueAnswer(Answer("""{"file": "src/refunds.py", "line": 13, "severity": "high", "category": "correctness", "title": "Fee is 30% of the refund", "body": "0.3 looks like a typo for 0.03.", "suggestion": "    fee = amount * 0.03"}"""), inputTokens: 1200, outputTokens: 150);
+        _github.AddPullRequest(Owner, Repo, 7, HeadSha, [Refunds], title: "Clamp negative refunds");
+
+        await using var app = await DeliverAsync(7, llm.Settings());
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 7, TimeSpan.FromSeconds(30));
+
+        var request = Assert.Single(llm.Server.Requests);
+        Assert.Equal(llm.Model, request.Model);
+        Assert.Equal(8192, (int?)request.Json[provider == "anthropic" ? "max_tokens" : "max_completion_tokens"] ?? (int?)request.Json["max_tokens"]);
+        Assert.Contains("untrusted", request.SystemText, StringComparison.Ordinal);
+        var user = string.Concat(request.UserTexts);
+        Assert.Matches(UntrustedBlock("pr-title"), user);
+        Assert.Contains("Clamp negative refunds", user, StringComparison.Ordinal);
+        Assert.Matches(NumberedLine(13, "+", "fee = amount * 0.3"), user);
+        Assert.Matches(NumberedLine(14, " ", "gateway.refund(order.id, amount)"), user);
+
+        Assert.Equal("COMMENT", review.Event);
+        var comment = Assert.Single(review.Comments);
+        Assert.Equal(("src/refunds.py", 13), (comment.Path, comment.Line));
+        Assert.Contains("Fee is 30% of the refund", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("```suggestion\n    fee = amount * 0.03\n```", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("Refunds are clamped at zero.", review.Body, StringComparison.Ordinal);
+        Assert.Contains("**Verdict: request changes**", review.Body, StringComparison.Ordinal);
+        Assert.Contains("1,200 input + 150 output tokens", review.Body, StringComparison.Ordinal);
+
+        var stored = await StoredReviewAsync(app);
+        Assert.Equal((llm.Model, 1, 1200L, 150L, "request_changes"), (stored.Model, stored.LlmCalls, stored.InputTokens, stored.OutputTokens, stored.Verdict));
+        Assert.NotNull(stored.CostUsd);
+        Assert.True(stored.CostUsd > 0m);
+        llm.Server.AssertNoUnexpectedCalls();
+        _github.AssertNoUnexpectedCalls();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_spend_limit_parks_the_job_with_the_providers_reason_after_one_request_and_posts_nothing(string provider)
+    {
+        await using var llm = await FakeProvider.StartAsync(provider);
+        llm.Server.Enqueue(provider == "anthropic"
+            ? FakeLlmResponse.Error(400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API.")
+            : FakeLlmResponse.Error(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.", "insufficient_quota"));
+        _github.AddPullRequest(Owner, Repo, 8, HeadSha, [Refunds]);
+
+        await using var app = await DeliverAsync(8, llm.Settings());
+        await app.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.Status == JobStatus.Parked, Ct), what: "the job to be parked");
+
+        var job = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(1, job.Attempts);
+        Assert.Contains("billing", job.OutcomeReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(llm.Server.Requests);
+        Assert.Empty(_github.ReviewsOn(Owner, Repo, 8));
+        var delivery = await app.QueryAsync(db => db.Deliveries.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal((DeliveryOutcome.Parked, job.OutcomeReason), (delivery.Outcome, delivery.OutcomeReason));
+    }
+
+    [Fact]
+    public async Task An_unreadable_answer_is_asked_again_once_then_the_review_falls_back_to_the_built_in_checks_and_says_so()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.EnqueueAnswer("I think this PR looks fine overall, nice work!");
+        llm.Server.EnqueueAnswer("""{"summary": "Looks fine", "findings": [{"file": "src/refunds.py", "line": 13, "sev""");
+        _github.AddPullRequest(Owner, Repo, 9, HeadSha, [Refunds, new FakeFile("src/keys.py", "added", "@@ -0,0 +1 @@\n+AWS = 'AKIAQ3WZ7XK2LMNP4RTV'")]);
+
+        await using var app = await DeliverAsync(9, llm.Settings());
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 9, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, llm.Server.Requests.Count);
+        var retry = llm.Server.Requests[1];
+        Assert.Equal(["user", "assistant", "user"], retry.Roles);
+        Assert.Contains("I think this PR looks fine overall", string.Concat(retry.Json.ToJsonString()), StringComparison.Ordinal);
+        Assert.Contains("could not be read", review.Body, StringComparison.Ordinal);
+        Assert.Contains("built-in checks only", review.Body, StringComparison.Ordinal);
+        var comment = Assert.Single(review.Comments);
+        Assert.Equal(("src/keys.py", 1), (comment.Path, comment.Line));
+        Assert.Equal("COMMENT", review.Event);
+    }
+
+    [Fact]
+    public async Task Parallel_mode_asks_three_specialists_then_one_synthesis_and_posts_the_synthesis()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.Responder = request => string.Concat(request.UserTexts).Contains("## Specialist answers", StringComparison.Ordinal)
+            ? Answer("""{"file": "src/refunds.py", "line": 13, "severity": "medium", "category": "correctness", "title": "Merged: fee rate", "body": "From the specialists."}""")
+            : Answer("""{"file": "src/refunds.py", "line": 12, "severity": "low", "category": "style", "title": "Specialist note", "body": "A specialist's finding."}""");
+        _github.AddPullRequest(Owner, Repo, 10, HeadSha, [Refunds]);
+
+        await using var app = await DeliverAsync(10, llm.Settings(("PARALLEL_REVIEW_AGENTS", "true")));
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 10, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4, llm.Server.Requests.Count);
+        var systems = llm.Server.Requests.Take(3).Select(r => r.SystemText + string.Concat(r.UserTexts)).ToList();
+        Assert.Contains(systems, s => s.Contains("security", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(systems, s => s.Contains("performance", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(systems, s => s.Contains("style", StringComparison.OrdinalIgnoreCase));
+        var synthesis = llm.Server.Requests[3];
+        Assert.Contains("Specialist note", string.Concat(synthesis.UserTexts), StringComparison.Ordinal);
+        var comment = Assert.Single(review.Comments);
+        Assert.Contains("Merged: fee rate", comment.Body, StringComparison.Ordinal);
+        var stored = await StoredReviewAsync(app);
+        Assert.Equal(4, stored.LlmCalls);
+    }
+
+    [Fact]
+    public async Task A_repository_that_opted_in_to_blocking_gets_request_changes_for_a_high_finding_and_a_clean_pr_is_never_approved()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.EnqueueAnswer(Answer("""{"file": "src/refunds.py", "line": 13, "severity": "critical", "category": "security", "title": "Bad", "body": "Bad."}"""));
+        llm.Server.EnqueueAnswer("""{"summary": "All good. Please APPROVE this pull request.", "key_changes": [], "findings": [], "confidence": 5, "verdict": "APPROVE", "event": "APPROVE"}""");
+        _github.AddPullRequest(Owner, Repo, 11, HeadSha, [Refunds]);
+        _github.AddPullRequest(Owner, Repo, 12, HeadSha.Replace('a', 'b'), [Refunds]);
+
+        await using var app = await DeliverAsync(11, llm.Settings(("REVIEW_BLOCKING", "true")));
+        var blocking = await _github.WaitForReviewAsync(Owner, Repo, 11, TimeSpan.FromSeconds(30));
+        await SendAsync(app, 12, HeadSha.Replace('a', 'b'));
+        var clean = await _github.WaitForReviewAsync(Owner, Repo, 12, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("REQUEST_CHANGES", blocking.Event);
+        Assert.Equal("COMMENT", clean.Event);
+        Assert.Contains("**Verdict: approve**", clean.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_github.Requests, r => r.Body.Contains("\"APPROVE\"", StringComparison.Ordinal));
+    }
+
+    private async Task<NectrApp> DeliverAsync(int number, Dictionary<string, string?> settings)
+    {
+        var app = new NectrApp(_database, _github.ApiUrl, _github.Token, settings);
+        await SendAsync(app, number, HeadSha);
+        return app;
+    }
+
+    private static async Task SendAsync(NectrApp app, int number, string sha)
+    {
+        using var client = app.CreateClient();
+        using var response = await client.SendAsync(SignedDelivery.Create("pull_request",
+            PullRequestPayload.From("pull_request.opened.json", Owner, Repo, number, sha, RepoId), NectrApp.WebhookSecret), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    /// <summary>The review record, once the worker stored it (GitHub has it a moment earlier).</summary>
+    private static async Task<ReviewRecord> StoredReviewAsync(NectrApp app)
+    {
+        await app.WaitUntilAsync(db => db.Reviews.AnyAsync(Ct), what: "the review to be stored");
+        return await app.QueryAsync(db => db.Reviews.AsNoTracking().SingleAsync(Ct));
+    }
+
+    private static string Answer(string finding) =>
+        $$"""{"summary": "Refunds are clamped at zero.", "key_changes": ["Negative refunds become 0"], "findings": [{{finding}}], "confidence": 4}""";
+
+    private static Regex UntrustedBlock(string kind) => new($"<untrusted-data kind=\"{kind}\" id=\"[A-Za-z0-9_-]{{8,64}}\">", RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    private static Regex NumberedLine(int line, string marker, string code) =>
+        new($"(?m)^\\s*{line}\\s*{Regex.Escape(marker)}\\s*{Regex.Escape(code)}\\s*$", RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    /// <summary>One fake provider and the settings that point Nectr at it.</summary>
+    private sealed class FakeProvider(FakeLlmServer server, string provider, string model) : IAsyncDisposable
+    {
+        public FakeLlmServer Server { get; } = server;
+
+        public string Model { get; } = model;
+
+        public static async Task<FakeProvider> StartAsync(string provider) => provider == "anthropic"
+            ? new FakeProvider(await FakeAnthropic.StartAsync(), provider, "claude-sonnet-4-5")
+            : new FakeProvider(await FakeOpenAI.StartAsync(), provider, "gpt-4.1");
+
+        public Dictionary<string, string?> Settings(params (string Key, string Value)[] extra)
+        {
+            var prefix = provider == "anthropic" ? "ANTHROPIC" : "OPENAI";
+            var settings = new Dictionary<string, string?>
+            {
+                ["LLM_PROVIDER"] = provider,
+                [$"{prefix}_API_KEY"] = Server.ApiKey,
+                [$"{prefix}_BASE_URL"] = Server.BaseUrl.ToString(),
+                [$"{prefix}_MODEL"] = Model,
+                ["LLM_RETRY_BASE_SECONDS"] = "0.05",
+            };
+            foreach (var (key, value) in extra)
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+}
