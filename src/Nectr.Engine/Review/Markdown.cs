@@ -11,6 +11,8 @@ namespace Nectr.Engine.Review;
 internal static class Markdown
 {
     private const int FoldAfter = 10;
+    private const int MaxListed = 150;
+    private const int MaxBody = 65_000;
 
     public static string InlineBody(Finding finding)
     {
@@ -79,8 +81,31 @@ internal static class Markdown
 
         text.Append(CoverageSection(coverage));
         text.Append('\n').Append(Footer(view)).Append("\n\n");
-        text.Append(ReviewMarker.For(request.HeadSha, request.JobId)).Append('\n');
-        return text.ToString();
+        return Fit(text.ToString(), ReviewMarker.For(request.HeadSha, request.JobId) + "\n");
+    }
+
+    /// <summary>
+    /// GitHub refuses a review body over 65,536 characters, which would lose the whole review: cut the middle,
+    /// keep the head (verdict, summary, findings) and always the marker. Coverage lists are already capped.
+    /// </summary>
+    private static string Fit(string body, string marker)
+    {
+        const string cut = "\n\n… (the rest of this review did not fit in one GitHub review; Nectr keeps it in full)\n\n";
+        return body.Length + marker.Length <= MaxBody ? body + marker : body[..(MaxBody - marker.Length - cut.Length)] + cut + marker;
+    }
+
+    /// <summary>A bulleted list of at most <see cref="MaxListed"/> items; the rest are counted, not dropped silently.</summary>
+    private static void AppendList(StringBuilder text, List<string> items)
+    {
+        foreach (var item in items.Take(MaxListed))
+        {
+            text.Append("- ").Append(item).Append('\n');
+        }
+
+        if (items.Count > MaxListed)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- … and {items.Count - MaxListed} more (the full list is stored with the review)\n");
+        }
     }
 
     private static string Footer(ReviewView view)
@@ -142,10 +167,7 @@ internal static class Markdown
 
         text.Append("; not in full: ").Append(string.Join(", ", coverage.NotSentToModel.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key}")));
         text.Append(".\n\n<details><summary>Files the model did not see in full</summary>\n\n");
-        foreach (var item in items)
-        {
-            text.Append("- ").Append(item).Append('\n');
-        }
+        AppendList(text, items);
 
         return text.Append("\n</details>\n").ToString();
     }
@@ -179,10 +201,7 @@ internal static class Markdown
         }
 
         text.Append(".\n\n<details><summary>Skipped files</summary>\n\n");
-        foreach (var item in items)
-        {
-            text.Append("- ").Append(item).Append('\n');
-        }
+        AppendList(text, items);
 
         return text.Append("\n</details>\n").ToString();
     }

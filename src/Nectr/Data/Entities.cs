@@ -72,6 +72,8 @@ internal sealed class ReviewRecord
     public int ReviewedFiles { get; set; }
     /// <summary>JSON array of {path, reason}: what the review did not cover and why.</summary>
     public required string SkippedFilesJson { get; set; }
+    /// <summary>JSON array of {path, reason}: reviewed files the model did not see in full (token budget, sensitive, unreadable answer).</summary>
+    public string NotSentToModelJson { get; set; } = "[]";
     public int InlineComments { get; set; }
     public long DurationMs { get; set; }
     /// <summary>approve, request_changes or needs_discussion: computed by policy from the findings, never by a model.</summary>

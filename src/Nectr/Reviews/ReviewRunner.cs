@@ -94,6 +94,7 @@ internal sealed partial class ReviewRunner(
             ChangedFiles = result.Coverage.ChangedFiles,
             ReviewedFiles = result.Coverage.ReviewedFiles,
             SkippedFilesJson = JsonSerializer.Serialize(result.Coverage.Skipped.Select(s => new[] { s.Path, s.Reason })),
+            NotSentToModelJson = JsonSerializer.Serialize(result.Coverage.NotSentToModel.Select(s => new[] { s.Path, s.Reason })),
             InlineComments = result.Comments.Count,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             Verdict = result.Verdict switch

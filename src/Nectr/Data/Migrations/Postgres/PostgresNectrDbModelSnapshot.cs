@@ -303,6 +303,10 @@ namespace Nectr.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("NotSentToModelJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Nectr.Data.Migrations.Postgres
+namespace Nectr.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ReviewVerdictAndCost : Migration
@@ -13,41 +13,48 @@ namespace Nectr.Data.Migrations.Postgres
             migrationBuilder.AddColumn<double>(
                 name: "CostUsd",
                 table: "reviews",
-                type: "double precision",
+                type: "REAL",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "InputTokens",
                 table: "reviews",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0L);
 
             migrationBuilder.AddColumn<int>(
                 name: "LlmCalls",
                 table: "reviews",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "Model",
                 table: "reviews",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NotSentToModelJson",
+                table: "reviews",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
 
             migrationBuilder.AddColumn<long>(
                 name: "OutputTokens",
                 table: "reviews",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0L);
 
             migrationBuilder.AddColumn<string>(
                 name: "Verdict",
                 table: "reviews",
-                type: "character varying(20)",
+                type: "TEXT",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "");
@@ -55,20 +62,20 @@ namespace Nectr.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "VerdictReason",
                 table: "reviews",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Fingerprint",
                 table: "findings",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Suggestion",
                 table: "findings",
-                type: "text",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -98,6 +105,10 @@ namespace Nectr.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "Model",
+                table: "reviews");
+
+            migrationBuilder.DropColumn(
+                name: "NotSentToModelJson",
                 table: "reviews");
 
             migrationBuilder.DropColumn(

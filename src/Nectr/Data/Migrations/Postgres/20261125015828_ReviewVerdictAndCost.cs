@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Nectr.Data.Migrations.Sqlite
+namespace Nectr.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class ReviewVerdictAndCost : Migration
@@ -13,41 +13,48 @@ namespace Nectr.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<double>(
                 name: "CostUsd",
                 table: "reviews",
-                type: "REAL",
+                type: "double precision",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "InputTokens",
                 table: "reviews",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L);
 
             migrationBuilder.AddColumn<int>(
                 name: "LlmCalls",
                 table: "reviews",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "Model",
                 table: "reviews",
-                type: "TEXT",
+                type: "character varying(200)",
                 maxLength: 200,
                 nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NotSentToModelJson",
+                table: "reviews",
+                type: "text",
+                nullable: false,
+                defaultValue: "");
 
             migrationBuilder.AddColumn<long>(
                 name: "OutputTokens",
                 table: "reviews",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 defaultValue: 0L);
 
             migrationBuilder.AddColumn<string>(
                 name: "Verdict",
                 table: "reviews",
-                type: "TEXT",
+                type: "character varying(20)",
                 maxLength: 20,
                 nullable: false,
                 defaultValue: "");
@@ -55,20 +62,20 @@ namespace Nectr.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "VerdictReason",
                 table: "reviews",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Fingerprint",
                 table: "findings",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Suggestion",
                 table: "findings",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -98,6 +105,10 @@ namespace Nectr.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Model",
+                table: "reviews");
+
+            migrationBuilder.DropColumn(
+                name: "NotSentToModelJson",
                 table: "reviews");
 
             migrationBuilder.DropColumn(
