@@ -52,6 +52,11 @@ internal static class ReviewCommand
                 await stderr.WriteLineAsync(ex.Message);
                 return ex.ExitCode;
             }
+            catch (LlmException ex)
+            {
+                await stderr.WriteLineAsync($"The model could not review: {ex.Reason}");
+                return 3;
+            }
             catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or IOException)
             {
                 await stderr.WriteLineAsync(ex.Message);

@@ -58,9 +58,11 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
 
                 if (attempt >= settings.MaxAttempts)
                 {
-                    var reason = $"{failure.Reason} Gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} (LLM_MAX_ATTEMPTS).";
+                    // Not permanent: an outage of minutes should delay the review (the job queue retries it with its
+                    // own backoff and parks it after REVIEW_MAX_ATTEMPTS), not lose it.
+                    var reason = $"{failure.Reason} Gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} (LLM_MAX_ATTEMPTS); the review will be tried again later.";
                     Log.GaveUp(logger, attempt, failure.Status, reason);
-                    throw new LlmException(reason, true, attempt, ex);
+                    throw new LlmException(reason, false, attempt, ex);
                 }
 
                 if (failure.RetryAfter > settings.RetryMax)

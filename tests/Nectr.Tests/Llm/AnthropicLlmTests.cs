@@ -141,7 +141,7 @@ public sealed class AnthropicLlmTests
     }
 
     [Fact]
-    public async Task A_stalled_answer_hits_the_deadline_is_retried_and_then_fails_permanently()
+    public async Task A_stalled_answer_hits_the_deadline_is_retried_and_then_fails_for_the_queue_to_retry_later()
     {
         await using var fake = await FakeAnthropic.StartAsync();
         // A first answered call warms the connection and the JIT, so each stalled attempt surely reaches the fake.
@@ -152,7 +152,7 @@ public sealed class AnthropicLlmTests
         var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
 
         Assert.Equal(3, fake.Requests.Count);
-        Assert.True(error.Permanent);
+        Assert.False(error.Permanent);
         Assert.Equal(2, error.Attempts);
         Assert.Contains("did not answer within 1 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
         Assert.Contains("2 attempts", error.Reason, StringComparison.Ordinal);

@@ -99,6 +99,26 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_provider_outage_longer_than_the_call_retries_delays_the_review_and_the_queue_finishes_it_later()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        var overloaded = FakeLlmResponse.Error(529, "overloaded_error", "Overloaded");
+        llm.Server.Enqueue(overloaded, overloaded, FakeLlmResponse.Answer(Answer("""{"file": "src/refunds.py", "line": 12, "severity": "low", "category": "style", "title": "Use max()", "body": "max(amount, 0) says it in one line."}""")));
+        _github.AddPullRequest(Owner, Repo, 13, HeadSha, [Refunds]);
+
+        await using var app = await DeliverAsync(13, llm.Settings(("LLM_MAX_ATTEMPTS", "2")));
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 13, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, llm.Server.Requests.Count);
+        Assert.Contains("Use max()", Assert.Single(review.Comments).Body, StringComparison.Ordinal);
+        await app.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.Status == JobStatus.Done, Ct), what: "the job to finish");
+        var job = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(2, job.Attempts);
+        Assert.Contains("Gave up after 2 attempts", job.LastError, StringComparison.Ordinal);
+        Assert.Single(_github.ReviewsOn(Owner, Repo, 13));
+    }
+
+    [Fact]
     public async Task An_unreadable_answer_is_asked_again_once_then_the_review_falls_back_to_the_built_in_checks_and_says_so()
     {
         await using var llm = await FakeProvider.StartAsync("anthropic");
