@@ -1,3 +1,4 @@
+using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
@@ -17,6 +18,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     var options = builder.AddNectrConfiguration();
     builder.AddData(options);
+    builder.AddAuth(options);
     builder.AddGitHub(options);
     builder.AddLlm(options);
     builder.AddWebhooks();
@@ -33,7 +35,11 @@ await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 app.MapHealth();
+app.MapAuth();
 app.MapWebhooks();
 
 await app.RunAsync();

@@ -1,6 +1,9 @@
 namespace Nectr.Data;
 
-/// <summary>A GitHub repository Nectr knows. Its own webhook secret (encrypted) arrives with the accounts feature.</summary>
+/// <summary>
+/// A GitHub repository Nectr knows: connected (its own webhook and secret) or only seen in deliveries. One row per
+/// repository however many users connect it; disconnecting keeps the row and the history.
+/// </summary>
 internal sealed class RepositoryRecord
 {
     public long Id { get; set; }
@@ -9,6 +12,48 @@ internal sealed class RepositoryRecord
     /// <summary>The webhook secret protected with ASP.NET Data Protection; null means "use GITHUB_WEBHOOK_SECRET".</summary>
     public string? WebhookSecretProtected { get; set; }
     public DateTime CreatedAt { get; set; }
+    public bool Private { get; set; }
+    /// <summary>True while Nectr's own webhook is installed on the repository.</summary>
+    public bool Connected { get; set; }
+    /// <summary>The id of Nectr's webhook on GitHub, to update or delete exactly that hook.</summary>
+    public long? HookId { get; set; }
+    public long? ConnectedByUserId { get; set; }
+    public DateTime? ConnectedAt { get; set; }
+    public DateTime? DisconnectedAt { get; set; }
+    /// <summary>Deliveries for this repository whose signature did not verify: a secret mismatch to show with its fix.</summary>
+    public int SignatureFailures { get; set; }
+    public DateTime? LastSignatureFailureAt { get; set; }
+}
+
+/// <summary>A person who signed in with GitHub. Their token is stored encrypted, never in the cookie.</summary>
+internal sealed class UserRecord
+{
+    public long Id { get; set; }
+    public long GitHubId { get; set; }
+    public required string Login { get; set; }
+    public string? Name { get; set; }
+    public string? AvatarUrl { get; set; }
+    /// <summary>The user's GitHub OAuth token, protected with ASP.NET Data Protection.</summary>
+    public string? AccessTokenProtected { get; set; }
+    public string? Scopes { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime LastLoginAt { get; set; }
+}
+
+/// <summary>
+/// Which repositories a user can see on GitHub, as GitHub last said (refreshed at sign-in and when the user lists
+/// repositories). Every read of reviews and events is scoped through it.
+/// </summary>
+internal sealed class UserRepositoryAccess
+{
+    public long Id { get; set; }
+    public long UserId { get; set; }
+    public required string RepositoryFullName { get; set; }
+    public long GitHubRepoId { get; set; }
+    public bool Private { get; set; }
+    /// <summary>The user may administer the repository (create and delete its webhooks).</summary>
+    public bool Admin { get; set; }
+    public DateTime RefreshedAt { get; set; }
 }
 
 internal enum DeliveryOutcome { Pending = 0, Reviewed = 1, Skipped = 2, Parked = 3 }

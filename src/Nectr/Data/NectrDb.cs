@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Nectr.Data;
@@ -6,8 +7,12 @@ namespace Nectr.Data;
 /// The one model. Each provider has its own subclass only so each keeps its own migrations set
 /// (<see cref="SqliteNectrDb"/>, <see cref="PostgresNectrDb"/>); code depends on this base type.
 /// </summary>
-internal abstract class NectrDb(DbContextOptions options) : DbContext(options)
+internal abstract class NectrDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring, shared by every process on this database (see Auth/).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<UserRepositoryAccess> UserRepositories => Set<UserRepositoryAccess>();
     public DbSet<RepositoryRecord> Repositories => Set<RepositoryRecord>();
     public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
     public DbSet<ReviewJob> ReviewJobs => Set<ReviewJob>();
@@ -22,6 +27,24 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(r => r.FullName).IsUnique();
             e.HasIndex(r => r.GitHubId).IsUnique();
             e.Property(r => r.FullName).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        modelBuilder.Entity<UserRecord>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(u => u.GitHubId).IsUnique();
+            e.Property(u => u.Login).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<UserRepositoryAccess>(e =>
+        {
+            e.ToTable("user_repositories");
+            e.HasIndex(a => new { a.UserId, a.RepositoryFullName }).IsUnique();
+            e.HasIndex(a => a.RepositoryFullName);
+            e.Property(a => a.RepositoryFullName).HasMaxLength(200);
+            e.HasOne<UserRecord>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<DeliveryRecord>(e =>

@@ -1,12 +1,9 @@
-using Microsoft.AspNetCore.DataProtection;
-
 namespace Nectr.Webhooks;
 
 internal static class WebhooksExtensions
 {
     public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddDataProtection().SetApplicationName("Nectr");
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookIntake>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());

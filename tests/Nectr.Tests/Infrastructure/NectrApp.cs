@@ -71,4 +71,38 @@ public sealed class NectrApp : WebApplicationFactory<Program>
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// A client signed in as <paramref name="login"/>, created if new. The session cookie is minted with the app's
+    /// own cookie protection (what a completed OAuth sign-in would set), so the real authentication middleware
+    /// checks it; the OAuth flow itself is tested on its own.
+    /// </summary>
+    internal async Task<(HttpClient Client, UserRecord User)> SignedInClientAsync(string login, long gitHubId, string? token = null)
+    {
+        var user = await QueryAsync(async db =>
+        {
+            var existing = await db.Users.FirstOrDefaultAsync(u => u.GitHubId == gitHubId);
+            if (existing is null)
+            {
+                existing = new UserRecord { GitHubId = gitHubId, Login = login, CreatedAt = DateTime.UtcNow, LastLoginAt = DateTime.UtcNow };
+                db.Users.Add(existing);
+            }
+
+            if (token is not null)
+            {
+                existing.AccessTokenProtected = Services.GetRequiredService<Nectr.Auth.UserTokens>().Protect(token);
+            }
+
+            await db.SaveChangesAsync();
+            return existing;
+        });
+        var cookieOptions = Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme);
+        var ticket = new Microsoft.AspNetCore.Authentication.AuthenticationTicket(Nectr.Auth.NectrClaims.PrincipalFor(user),
+            new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) },
+            Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme);
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost/"), AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("Cookie", $"{Nectr.Auth.AuthExtensions.SessionCookie}={cookieOptions.TicketDataFormat.Protect(ticket)}");
+        return (client, user);
+    }
 }

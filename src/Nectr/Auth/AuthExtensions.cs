@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using Nectr.Configuration;
+
+namespace Nectr.Auth;
+
+internal static class AuthExtensions
+{
+    public const string SessionCookie = "__Host-nectr";
+    public const string AntiforgeryCookie = "__Host-nectr-af";
+    public const string AntiforgeryHeader = "X-CSRF-TOKEN";
+
+    /// <summary>Cookie sessions, antiforgery, and the Data Protection key ring in the database.</summary>
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder, NectrOptions options)
+    {
+        var services = builder.Services;
+        services.AddDataProtection().SetApplicationName("Nectr");
+        services.AddSingleton<DatabaseKeyRing>();
+        services.AddSingleton<UserTokens>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseKeyRing>()));
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(cookie =>
+            {
+                // __Host-: Secure, Path=/, no Domain, so no other host or path can set or read it.
+                cookie.Cookie.Name = SessionCookie;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.Path = "/";
+                cookie.ExpireTimeSpan = TimeSpan.FromDays(7);
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = "/signin";
+                cookie.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorization();
+        services.AddAntiforgery(af =>
+        {
+            af.Cookie.Name = AntiforgeryCookie;
+            af.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            af.Cookie.SameSite = SameSiteMode.Strict;
+            af.HeaderName = AntiforgeryHeader;
+        });
+        _ = options;
+        return builder;
+    }
+
+    /// <summary>APIs answer 401/403; pages redirect to the sign-in page.</summary>
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/auth"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
