@@ -26,6 +26,8 @@ public sealed partial class FakeGitHub : IAsyncDisposable
     private readonly List<StallGate> _stalls = [];
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, byte> _acceptedTokens = new();
+    private readonly List<ExtraRoute> _extraRoutes = [];
     private int _rateLimited;
     private TimeSpan _rateLimitReset;
     private bool _secondary;
@@ -168,6 +170,13 @@ public sealed partial class FakeGitHub : IAsyncDisposable
                 await gate.HoldAsync(_stopping.Token);
             }
 
+            var extra = FindExtraRoute(request);
+            if (extra is { Anonymous: true })
+            {
+                await extra.Handle(context, request);
+                return;
+            }
+
             if (!Authorized(context.Request))
             {
                 await Unexpected(context, request, 401, $"{request.Method} {request.PathAndQuery} without the expected bearer token");
@@ -183,6 +192,12 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             }
 
             WriteRateHeaders(response, remaining: 4999);
+            if (extra is not null)
+            {
+                await extra.Handle(context, request);
+                return;
+            }
+
             await RouteAsync(context, request);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested || context.RequestAborted.IsCancellationRequested)
@@ -259,8 +274,34 @@ public sealed partial class FakeGitHub : IAsyncDisposable
     private bool Authorized(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        return header == $"Bearer {Token}" || header == $"token {Token}";
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : header.StartsWith("token ", StringComparison.Ordinal) ? header[6..] : null;
+        return token is not null && (token == Token || _acceptedTokens.ContainsKey(token));
     }
+
+    /// <summary>Also accept this bearer token (a signed-in user's OAuth token), besides the service's own.</summary>
+    public void AcceptToken(string token) => _acceptedTokens[token] = 0;
+
+    /// <summary>
+    /// Adds routes from other parts of the fake (OAuth, repositories, hooks — see the FakeGitHub.*.cs partials).
+    /// Anonymous routes skip the bearer-token check (the OAuth endpoints authenticate with client credentials).
+    /// </summary>
+    internal void AddRoute(Func<RecordedRequest, bool> match, Func<HttpContext, RecordedRequest, Task> handle, bool anonymous = false)
+    {
+        lock (_lock)
+        {
+            _extraRoutes.Add(new ExtraRoute(match, handle, anonymous));
+        }
+    }
+
+    private ExtraRoute? FindExtraRoute(RecordedRequest request)
+    {
+        lock (_lock)
+        {
+            return _extraRoutes.FirstOrDefault(r => r.Match(request));
+        }
+    }
+
+    private sealed record ExtraRoute(Func<RecordedRequest, bool> Match, Func<HttpContext, RecordedRequest, Task> Handle, bool Anonymous);
 
     private async Task Unexpected(HttpContext context, RecordedRequest request, int status, string why)
     {
