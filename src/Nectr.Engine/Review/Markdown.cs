@@ -210,7 +210,7 @@ internal static class Markdown
         finding.EndLine is { } end && end > finding.Line ? $"{finding.Line}-{end}" : finding.Line.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Paths come from the PR: keep them inert inside inline code.</summary>
-    private static string Code(string text) => text.Replace("`", "'", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    private static string Code(string text) => OutputHygiene.InlineCode(text);
 
     private static string Icon(Severity severity) => severity switch
     {

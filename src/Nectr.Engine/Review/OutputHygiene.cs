@@ -101,6 +101,17 @@ public static class OutputHygiene
         return line;
     }
 
+    /// <summary>
+    /// Text from the PR or the model (a path, a model's made-up file name) made inert inside a single-backtick code
+    /// span: a backtick would end the span early and a line break would end the list item, so they become <c>'</c>
+    /// and a space; Nectr's marker is broken as everywhere else, because code hides it from readers, not from the raw text.
+    /// </summary>
+    public static string InlineCode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return BreakMarker(text.Replace("`", "'", StringComparison.Ordinal).ReplaceLineEndings(" "));
+    }
+
     /// <summary>The worker looks for Nectr's hidden marker before posting; model text must never contain it, even in code.</summary>
     private static string BreakMarker(string text)
     {

@@ -76,7 +76,9 @@ public sealed class ReviewEngine
             verdict,
             reason,
             answer is null ? null : OutputHygiene.Clean(answer.Summary, request.Owner, request.Repo),
-            answer?.KeyChanges.Select(k => OutputHygiene.Clean(k, request.Owner, request.Repo)).Where(k => k.Length > 0).ToList() ?? [],
+            // Each key change is one list item: joined onto one line before cleaning, since joining after would
+            // spill a cleaned-as-code fenced block onto the line as text that was never cleaned.
+            answer?.KeyChanges.Select(k => OutputHygiene.Clean(k.ReplaceLineEndings(" "), request.Owner, request.Repo)).Where(k => k.Length > 0).ToList() ?? [],
             ai?.Notes ?? [],
             ai?.Model,
             ai?.Usage ?? LlmUsage.None,

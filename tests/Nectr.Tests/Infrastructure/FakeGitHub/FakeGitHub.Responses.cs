@@ -26,6 +26,11 @@ public sealed partial class FakeGitHub
         json["state"] = pr.State;
         json["draft"] = pr.Draft;
         json["title"] = pr.Title;
+        if (pr.Body is not null)
+        {
+            json["body"] = pr.Body;
+        }
+
         json["merged"] = false;
         json["changed_files"] = pr.ChangedFiles ?? pr.Files.Count;
         json["additions"] = pr.Files.Sum(f => Counts(f).Additions);
@@ -141,16 +146,13 @@ public sealed partial class FakeGitHub
         if (Validate(request.Body, pr) is { } error)
         {
             _unexpected.Enqueue($"POST review on {pr.Owner}/{pr.Repo}#{pr.Number} rejected: {error}");
-            context.Response.StatusCode = 422;
-            request.Status = 422;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new
-            {
-                message = "Unprocessable Entity",
-                errors = new[] { error },
-                documentation_url = "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
-                status = "422",
-            }));
+            await WriteUnprocessableAsync(context, request, error);
+            return;
+        }
+
+        if (TakeInlineRefusal(request.Body))
+        {
+            await WriteUnprocessableAsync(context, request, "Pull request review thread line must be part of the diff");
             return;
         }
 
@@ -180,6 +182,34 @@ public sealed partial class FakeGitHub
         }
 
         await WriteJsonAsync(context, request, ReviewJson(review), cacheable: false);
+    }
+
+    private bool TakeInlineRefusal(string raw)
+    {
+        lock (_lock)
+        {
+            if (_refuseInlineComments <= 0 || JsonNode.Parse(raw)?["comments"] is not JsonArray { Count: > 0 })
+            {
+                return false;
+            }
+
+            _refuseInlineComments--;
+            return true;
+        }
+    }
+
+    private static async Task WriteUnprocessableAsync(HttpContext context, RecordedRequest request, string error)
+    {
+        context.Response.StatusCode = 422;
+        request.Status = 422;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            message = "Unprocessable Entity",
+            errors = new[] { error },
+            documentation_url = "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
+            status = "422",
+        }));
     }
 
     /// <summary>The checks GitHub applies to a review: event, commit, and every comment on a line of the diff.</summary>

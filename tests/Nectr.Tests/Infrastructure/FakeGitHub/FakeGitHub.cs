@@ -32,6 +32,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
     private TimeSpan _rateLimitReset;
     private bool _secondary;
     private int _failPostsAfterCreate;
+    private int _refuseInlineComments;
     private long _nextReviewId = 80_000_000;
 
     private FakeGitHub(WebApplication app, string token)
@@ -137,6 +138,18 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         lock (_lock)
         {
             _failPostsAfterCreate = count;
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> review POSTs that carry inline comments are refused with GitHub's 422 for a
+    /// line it does not consider part of the diff (its view of a diff can differ from Nectr's); nothing is created.
+    /// </summary>
+    public void RefuseNextInlineComments(int count)
+    {
+        lock (_lock)
+        {
+            _refuseInlineComments = count;
         }
     }
 

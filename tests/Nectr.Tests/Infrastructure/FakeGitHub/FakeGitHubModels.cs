@@ -14,6 +14,9 @@ public sealed class FakePullRequest
     public string State { get; set; } = "open";
     public string Title { get; set; } = "Test PR";
 
+    /// <summary>The description; null keeps the body of GitHub's example.</summary>
+    public string? Body { get; set; }
+
     /// <summary>What GitHub reports as changed_files; defaults to the number of files.</summary>
     public int? ChangedFiles { get; set; }
 }
