@@ -29,7 +29,7 @@ public sealed class CrashRecoveryTests
         // creates that review after the client died, so the restarted worker must find it, not post again.
         var stall = github.StallNext(r => r.Path.EndsWith(stallOn, StringComparison.Ordinal) && (stallOn == "/files" || r.Method == "POST"));
         await using var database = await TestDatabase.CreateAsync("sqlite");
-        var settings = E2EDatabase.Settings(database, github, ("REVIEW_LEASE_SECONDS", "3"));
+        var settings = E2EDatabase.Settings(database, github, ("REVIEW_LEASE_SECONDS", "5"));
 
         var first = await NectrProcess.StartAsync(settings, Ct);
         using (var http = new HttpClient())

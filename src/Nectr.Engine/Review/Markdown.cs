@@ -12,7 +12,6 @@ internal static class Markdown
 {
     private const int FoldAfter = 10;
     private const int MaxListed = 150;
-    private const int MaxBody = 65_000;
 
     public static string InlineBody(Finding finding)
     {
@@ -29,7 +28,11 @@ internal static class Markdown
         return text.ToString();
     }
 
-    public static string Body(ReviewRequest request, IReadOnlyList<Finding> findings, IReadOnlyList<Finding> unanchored, Coverage coverage, ReviewView view)
+    /// <summary>
+    /// The review body. With <paramref name="inlineRefused"/> every finding is written out in the body: the body
+    /// to post when GitHub refuses the inline comments (then <paramref name="unanchored"/> is every finding).
+    /// </summary>
+    public static string Body(ReviewRequest request, IReadOnlyList<Finding> findings, IReadOnlyList<Finding> unanchored, Coverage coverage, ReviewView view, bool inlineRefused = false)
     {
         var text = new StringBuilder();
         text.Append("## Nectr review\n\n");
@@ -68,8 +71,9 @@ internal static class Markdown
 
         if (unanchored.Count > 0)
         {
-            text.Append("### Not placed inline\n\n");
-            text.Append("These findings are not on a line GitHub can comment on (or exceed the inline-comment limit):\n\n");
+            text.Append(inlineRefused
+                ? "### Findings that could not be placed inline\n\nGitHub refused the inline comments for this commit, so every finding is written out here:\n\n"
+                : "### Not placed inline\n\nThese findings are not on a line GitHub can comment on (or exceed the inline-comment limit):\n\n");
             foreach (var finding in unanchored)
             {
                 text.Append("- `").Append(Code(finding.File)).Append(':').Append(Lines(finding)).Append("` ")
@@ -79,19 +83,10 @@ internal static class Markdown
             text.Append('\n');
         }
 
-        text.Append(CoverageSection(coverage));
-        text.Append('\n').Append(Footer(view)).Append("\n\n");
-        return Fit(text.ToString(), ReviewMarker.For(request.HeadSha, request.JobId) + "\n");
-    }
-
-    /// <summary>
-    /// GitHub refuses a review body over 65,536 characters, which would lose the whole review: cut the middle,
-    /// keep the head (verdict, summary, findings) and always the marker. Coverage lists are already capped.
-    /// </summary>
-    private static string Fit(string body, string marker)
-    {
-        const string cut = "\n\n… (the rest of this review did not fit in one GitHub review; Nectr keeps it in full)\n\n";
-        return body.Length + marker.Length <= MaxBody ? body + marker : body[..(MaxBody - marker.Length - cut.Length)] + cut + marker;
+        // The tail (coverage, footer, marker) always survives; when the whole is too long for GitHub, the
+        // findings lists give way (every finding stays in the review record and the inline comments).
+        var tail = CoverageSection(coverage) + "\n" + Footer(view) + "\n\n" + ReviewMarker.For(request.HeadSha, request.JobId) + "\n";
+        return BodyLimit.Truncate(text.ToString(), BodyLimit.MaxBody - tail.Length) + tail;
     }
 
     /// <summary>A bulleted list of at most <see cref="MaxListed"/> items; the rest are counted, not dropped silently.</summary>

@@ -89,6 +89,9 @@ public sealed record ReviewResult(
     /// <summary>The GitHub review event: COMMENT, or REQUEST_CHANGES when the repository opted in. Never APPROVE.</summary>
     public string Event { get; init; } = "COMMENT";
 
+    /// <summary>The body to post when GitHub refuses the inline comments: every finding written out, same limits.</summary>
+    public string BodyWithoutInline { get; init; } = "";
+
     /// <summary>The model that reviewed, or null for a built-in-only review.</summary>
     public string? Model { get; init; }
 

@@ -86,6 +86,7 @@ public sealed class ReviewEngine
         var body = Markdown.Body(request, ordered, unanchored, coverage, view);
         return new ReviewResult(body, inline.Select(i => i.Comment).ToList(), ordered, unanchored, coverage)
         {
+            BodyWithoutInline = inline.Count == 0 ? body : Markdown.Body(request, ordered, ordered, coverage, view, inlineRefused: true),
             Verdict = verdict,
             VerdictReason = reason,
             Event = VerdictPolicy.GitHubEvent(verdict, request.Settings),

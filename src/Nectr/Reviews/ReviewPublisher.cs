@@ -27,7 +27,7 @@ internal sealed partial class ReviewPublisher(IGitHubApi github, ILogger<ReviewP
             // GitHub refused the inline comments (the diff changed under us, or it disagrees with our line map).
             // 422 means nothing was created, so posting once more with every finding in the body is safe.
             Log.InlineRefused(logger, owner, repo, number, ex.Message);
-            var body = result.Body + ReviewBodies.InlineRefusedAppendix(result.Comments);
+            var body = result.BodyWithoutInline.Length > 0 ? result.BodyWithoutInline : result.Body;
             return await github.CreateReviewAsync(owner, repo, number, new CreateReviewRequest(headSha, body, result.Event, []), cancellationToken);
         }
     }
