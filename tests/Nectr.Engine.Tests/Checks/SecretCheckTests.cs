@@ -52,6 +52,20 @@ public sealed class SecretCheckTests
     }
 
     [Fact]
+    public void Rules_run_for_keywords_anywhere_in_a_run_in_any_case()
+    {
+        // Many keyword hits of other rules ("token", "key", "api", "secret") come before the ones that matter, and the
+        // AWS rule's keyword ("akia") is upper case in the text: every keyword occurrence must select its rules.
+        var noise = string.Concat(Enumerable.Range(0, 40).Select(i => $"+var apiKey{i} = options.SecretToken ?? cancellationToken.ToString();\n"));
+        var patch = $"@@ -1,1 +1,43 @@\n context\n{noise}+SLACK = \"{SlackBotToken}\"\n+AWS_KEY = '{AwsKey}'";
+
+        var findings = Scan("src/Settings.cs", patch);
+
+        Assert.Contains(findings, f => f.RuleId == "secret/slack-bot-token" && f.Line == 42);
+        Assert.Contains(findings, f => f.RuleId == "secret/aws-access-token" && f.Line == 43);
+    }
+
+    [Fact]
     public void Removed_and_context_lines_are_not_scanned()
     {
         var findings = Scan("a.py", $"@@ -1,2 +1,1 @@\n-KEY = '{AwsKey}'\n OTHER_KEY = '{AwsKey.Replace('Q', 'R')}'");

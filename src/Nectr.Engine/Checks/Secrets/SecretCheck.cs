@@ -14,12 +14,16 @@ internal sealed partial class SecretCheck
 {
     private readonly SecretRuleSet _rules;
     private readonly SearchValues<string> _anyKeyword;
+    private readonly Dictionary<char, string[]> _keywordsByFirstChar;
     private readonly SecretRule[] _alwaysRun;
 
     public SecretCheck(SecretRuleSet rules)
     {
         _rules = rules;
-        _anyKeyword = SearchValues.Create(rules.Rules.SelectMany(r => r.Keywords).Distinct().ToArray(), StringComparison.OrdinalIgnoreCase);
+        var keywords = rules.Rules.SelectMany(r => r.Keywords).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        _anyKeyword = SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
+        // OrdinalIgnoreCase compares characters upper-cased, so the bucket of a text position is its upper-cased first character.
+        _keywordsByFirstChar = keywords.GroupBy(k => char.ToUpperInvariant(k[0])).ToDictionary(g => g.Key, g => g.ToArray());
         _alwaysRun = rules.Rules.Where(r => r.Keywords.Count == 0).ToArray();
     }
 
@@ -130,10 +134,42 @@ internal sealed partial class SecretCheck
         var candidates = _alwaysRun.AsEnumerable();
         if (hasKeyword)
         {
-            candidates = candidates.Concat(_rules.Rules.Where(r => r.Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))));
+            var present = KeywordsIn(text);
+            candidates = candidates.Concat(_rules.Rules.Where(r => r.Keywords.Any(present.Contains)));
         }
 
         return candidates.OrderBy(r => r.Id.StartsWith("generic", StringComparison.Ordinal) ? 1 : 0);
+    }
+
+    /// <summary>
+    /// The keywords that occur in <paramref name="text"/>. Asking each of some 200 rules whether the text contains its
+    /// keywords searched the whole text about 250 times; walking the few places where any keyword starts is one
+    /// vectorised pass, which made this filter a visible share of a large review (docs/PERFORMANCE.md, issue #3).
+    /// </summary>
+    private HashSet<string> KeywordsIn(string text)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        var span = text.AsSpan();
+        var at = span.IndexOfAny(_anyKeyword);
+        while (at >= 0)
+        {
+            var rest = span[at..];
+            if (_keywordsByFirstChar.TryGetValue(char.ToUpperInvariant(rest[0]), out var keywords))
+            {
+                foreach (var keyword in keywords)
+                {
+                    if (rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
+                    {
+                        present.Add(keyword);
+                    }
+                }
+            }
+
+            var next = span[(at + 1)..].IndexOfAny(_anyKeyword);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return present;
     }
 
     private static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text)
