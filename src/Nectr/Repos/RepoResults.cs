@@ -5,7 +5,7 @@ namespace Nectr.Repos;
 /// <summary>Nectr's connection to one repository, as the API and dashboard show it. Never carries the secret.</summary>
 internal sealed record RepoConnection(
     string FullName,
-    long? GitHubId,
+    long? GithubId,
     bool Connected,
     bool Private,
     long? HookId,

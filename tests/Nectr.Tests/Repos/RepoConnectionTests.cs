@@ -50,7 +50,7 @@ public sealed class RepoConnectionTests
         var connection = answer.GetProperty("connection");
         Assert.True(connection.GetProperty("connected").GetBoolean());
         Assert.Equal(hook.Id, connection.GetProperty("hook_id").GetInt64());
-        Assert.Equal(RepoId, connection.GetProperty("git_hub_id").GetInt64());
+        Assert.Equal(RepoId, connection.GetProperty("github_id").GetInt64());
         var record = await kit.App.QueryAsync(db => db.Repositories.AsNoTracking().SingleAsync(Ct));
         Assert.True(record.Connected);
         Assert.Equal(hook.Id, record.HookId);
