@@ -5,6 +5,7 @@ using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
 using Nectr.Llm;
+using Nectr.Repos;
 using Nectr.Webhooks;
 
 if (args is ["review", ..])
@@ -22,6 +23,7 @@ try
     builder.AddGitHub(options);
     builder.AddLlm(options);
     builder.AddWebhooks();
+    builder.AddRepos(options);
     builder.AddJobs(options);
     app = builder.Build();
 }
@@ -41,6 +43,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
+app.MapRepos();
 
 await app.RunAsync();
 return 0;

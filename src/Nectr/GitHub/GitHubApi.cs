@@ -55,7 +55,7 @@ internal sealed class GitHubApi(HttpClient http) : IGitHubApi
         return items;
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         try
         {
@@ -68,7 +68,7 @@ internal sealed class GitHubApi(HttpClient http) : IGitHubApi
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, string method, string path, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {

@@ -14,17 +14,20 @@ internal static class GitHubExtensions
         services.AddTransient<GitHubAuthHandler>();
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ETagCacheHandler>();
-        services.AddHttpClient<IGitHubApi, GitHubApi>(http =>
-            {
-                http.BaseAddress = options.GitHubApiUrl;
-                http.Timeout = TimeSpan.FromSeconds(60);
-                http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Nectr", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3) ?? "0"));
-                http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");
-                http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
-            })
+        services.AddHttpClient<IGitHubApi, GitHubApi>(http => ConfigureDefaults(http, options))
             .AddHttpMessageHandler<GitHubAuthHandler>()
             .AddHttpMessageHandler<RateLimitHandler>()
             .AddHttpMessageHandler<ETagCacheHandler>();
         return builder;
+    }
+
+    /// <summary>What every GitHub client sends, whoever's token it carries: API base, User-Agent, media type, API version.</summary>
+    internal static void ConfigureDefaults(HttpClient http, NectrOptions options)
+    {
+        http.BaseAddress = options.GitHubApiUrl;
+        http.Timeout = TimeSpan.FromSeconds(60);
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Nectr", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");
+        http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
     }
 }

@@ -32,7 +32,7 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(
-        NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, CancellationToken cancellationToken)
+        NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, TimeProvider time, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         var warnings = new List<string>();
@@ -61,8 +61,36 @@ internal static class HealthEndpoints
             warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");
         }
 
+        if (database == "ok")
+        {
+            warnings.AddRange(await SignatureFailureWarningsAsync(dbs, time, cancellationToken));
+        }
+
         var body = new ReadyResponse(reasons.Count == 0 ? "ready" : "not_ready", reasons, warnings);
         return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Connected repositories whose deliveries failed signature checks in the last day, each with the fix.</summary>
+    private static async Task<IEnumerable<string>> SignatureFailureWarningsAsync(IDbContextFactory<NectrDb> dbs, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-1);
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            var failing = await db.Repositories.AsNoTracking()
+                .Where(r => r.Connected && r.LastSignatureFailureAt != null && r.LastSignatureFailureAt >= since)
+                .OrderBy(r => r.FullName)
+                .Select(r => new { r.FullName, r.SignatureFailures, r.LastSignatureFailureAt })
+                .Take(20)
+                .ToListAsync(cancellationToken);
+            return failing.Select(r =>
+                $"{r.FullName}: {r.SignatureFailures} webhook delivery(ies) failed signature verification (last at {DateTime.SpecifyKind(r.LastSignatureFailureAt!.Value, DateTimeKind.Utc):u}): " +
+                "the webhook secret on GitHub does not match: Disconnect and Connect again to rotate it");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return [];
+        }
     }
 
     private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)

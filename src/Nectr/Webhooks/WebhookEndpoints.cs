@@ -28,6 +28,7 @@ internal static partial class WebhookEndpoints
         HttpContext context,
         WebhookSecrets secretStore,
         WebhookIntake intake,
+        SignatureFailureLog failures,
         ILogger<WebhookIntake> logger,
         CancellationToken cancellationToken)
     {
@@ -53,6 +54,11 @@ internal static partial class WebhookEndpoints
         if (check != SignatureCheck.Valid)
         {
             Log.Rejected(logger, deliveryId, check);
+            if (check != SignatureCheck.NoSecretConfigured && TargetRepositoryId(request) is { } repositoryId)
+            {
+                failures.Record(repositoryId);
+            }
+
             return Problem(StatusCodes.Status401Unauthorized, "Signature not verified", check switch
             {
                 SignatureCheck.NoSecretConfigured => "No webhook secret is configured for this repository: set GITHUB_WEBHOOK_SECRET (or connect the repository) and use the same value on GitHub.",
@@ -145,6 +151,13 @@ internal static partial class WebhookEndpoints
             return null;
         }
     }
+
+    /// <summary>The repository GitHub names in the headers (not the body, which is not trusted before verification).</summary>
+    private static long? TargetRepositoryId(HttpRequest request) =>
+        string.Equals(request.Headers["X-GitHub-Hook-Installation-Target-Type"], "repository", StringComparison.OrdinalIgnoreCase)
+        && long.TryParse(request.Headers["X-GitHub-Hook-Installation-Target-ID"], System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);

@@ -7,6 +7,8 @@ internal static class WebhooksExtensions
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookIntake>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
+        builder.Services.AddSingleton<SignatureFailureLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SignatureFailureLog>());
         builder.Services.AddSingleton<Data.DbWriteGate>();
         return builder;
     }
