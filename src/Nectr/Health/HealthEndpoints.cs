@@ -32,6 +32,7 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(
+        HttpContext context,
         NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
@@ -56,6 +57,7 @@ internal static class HealthEndpoints
             warnings.Add(ex.Message);
         }
 
+        warnings.AddRange(SignInWarnings(context, options));
         if (rateLimit.BlockedUntil is { } until)
         {
             warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");
@@ -64,6 +66,10 @@ internal static class HealthEndpoints
         var body = new ReadyResponse(reasons.Count == 0 ? "ready" : "not_ready", reasons, warnings);
         return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    /// <summary>Sign in with GitHub not configured, no allow-list, or stored secrets the key ring cannot open.</summary>
+    private static IEnumerable<string> SignInWarnings(HttpContext context, NectrOptions options) =>
+        Auth.AuthHealth.Warnings(options, context.RequestServices.GetRequiredService<Auth.KeyRingHealth>(), context.Request);
 
     private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
     {
