@@ -15,10 +15,11 @@ public sealed class KeyRingCheckTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Stored_tokens_without_any_key_stop_production_with_the_fix()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Stored_tokens_without_any_key_stop_production_with_the_fix(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new NectrApp(database);
         await app.SignedInClientAsync("octocat", 583231, token: "gho_stored_token");
         await app.QueryAsync(db => db.DataProtectionKeys.ExecuteDeleteAsync(Ct));
@@ -34,10 +35,11 @@ public sealed class KeyRingCheckTests
         Assert.Equal(0, await app.QueryAsync(db => db.DataProtectionKeys.CountAsync(Ct))); // the check created no new key
     }
 
-    [Fact]
-    public async Task A_token_from_another_deployments_key_ring_stops_production()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_token_from_another_deployments_key_ring_stops_production(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new NectrApp(database);
         var (_, user) = await app.SignedInClientAsync("octocat", 583231, token: "gho_readable");
         var foreign = new EphemeralDataProtectionProvider().CreateProtector(UserTokens.ProtectorPurpose).Protect("gho_foreign");
@@ -49,10 +51,11 @@ public sealed class KeyRingCheckTests
         Assert.Contains("cannot decrypt 1 stored GitHub token(s)", result.Problem, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Reset_secrets_forgets_what_cannot_be_read_and_starts()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Reset_secrets_forgets_what_cannot_be_read_and_starts(string provider)
     {
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new NectrApp(database);
         await app.SignedInClientAsync("octocat", 583231, token: "gho_lost");
         await app.QueryAsync(db => db.DataProtectionKeys.ExecuteDeleteAsync(Ct));
