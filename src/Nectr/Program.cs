@@ -34,6 +34,11 @@ catch (InvalidConfigurationException ex)
 }
 
 await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
+if (await KeyRingCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping) is { } keyRingProblem)
+{
+    await Console.Error.WriteLineAsync("Nectr cannot start: " + keyRingProblem);
+    return 2;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

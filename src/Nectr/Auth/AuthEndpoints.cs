@@ -16,6 +16,7 @@ internal static class AuthEndpoints
         group.MapGet("/me", MeAsync).RequireAuthorization();
         group.MapGet("/csrf", Csrf).RequireAuthorization();
         group.MapPost("/logout", LogoutAsync).RequireAuthorization();
+        group.MapOAuth();
         return app;
     }
 

@@ -19,6 +19,15 @@ internal static class AuthExtensions
         services.AddDataProtection().SetApplicationName("Nectr");
         services.AddSingleton<DatabaseKeyRing>();
         services.AddSingleton<UserTokens>();
+        services.AddSingleton<OAuthState>();
+        services.AddSingleton<KeyRingHealth>();
+        services.AddScoped<OAuthSignIn>();
+        // Sign-in calls GitHub with the user's token, never the service's: a client of its own, without the service's auth handler.
+        services.AddHttpClient<GitHubOAuthClient>(http =>
+        {
+            http.Timeout = TimeSpan.FromSeconds(30);
+            http.DefaultRequestHeaders.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue("Nectr", typeof(GitHubOAuthClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        });
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseKeyRing>()));
 

@@ -21,6 +21,8 @@ internal sealed class NectrOptions
     public Uri GitHubApiUrl { get; init; } = new("https://api.github.com/");
     public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
 
+    public AuthOptions Auth { get; init; } = new();
+
     public ReviewQueueOptions Queue { get; init; } = new();
 
     public LlmOptions Llm { get; init; } = new();

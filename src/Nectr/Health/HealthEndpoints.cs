@@ -32,6 +32,7 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(
+        HttpContext context,
         NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, TimeProvider time, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
@@ -56,6 +57,7 @@ internal static class HealthEndpoints
             warnings.Add(ex.Message);
         }
 
+        warnings.AddRange(SignInWarnings(context, options));
         if (rateLimit.BlockedUntil is { } until)
         {
             warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");
@@ -92,6 +94,10 @@ internal static class HealthEndpoints
             return [];
         }
     }
+
+    /// <summary>Sign in with GitHub not configured, no allow-list, or stored secrets the key ring cannot open.</summary>
+    private static IEnumerable<string> SignInWarnings(HttpContext context, NectrOptions options) =>
+        Auth.AuthHealth.Warnings(options, context.RequestServices.GetRequiredService<Auth.KeyRingHealth>(), context.Request);
 
     private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
     {

@@ -87,7 +87,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void Production_accepts_a_complete_safe_configuration()
     {
-        var options = Load(("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "s3cret"));
+        var options = Load(("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "s3cret"), ("AUTH_ALLOWED_USERS", "octocat"));
 
         Assert.True(options.IsProduction);
     }
