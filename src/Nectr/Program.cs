@@ -1,10 +1,12 @@
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
+using Nectr.Events;
 using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
 using Nectr.Llm;
+using Nectr.Reviews;
 using Nectr.Webhooks;
 
 if (args is ["review", ..])
@@ -23,6 +25,8 @@ try
     builder.AddLlm(options);
     builder.AddWebhooks();
     builder.AddJobs(options);
+    builder.AddReviewHistory();
+    builder.AddEvents();
     app = builder.Build();
 }
 catch (InvalidConfigurationException ex)
@@ -41,6 +45,8 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
+app.MapReviews();
+app.MapEvents();
 
 await app.RunAsync();
 return 0;
