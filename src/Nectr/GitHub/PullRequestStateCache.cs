@@ -91,7 +91,7 @@ internal sealed partial class PullRequestStateCache(IGitHubApi github, TimeProvi
                 : string.Equals(pr.State, "open", StringComparison.OrdinalIgnoreCase) ? PullRequestLiveState.Open
                 : PullRequestLiveState.Closed;
         }
-        catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or HttpRequestException or TaskCanceledException)
         {
             Log.Unknown(logger, ex, repositoryFullName, number);
         }
