@@ -68,13 +68,14 @@ public sealed class ReviewHistoryApiTests
         Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
     }
 
-    [Fact]
-    public async Task The_detail_shows_findings_coverage_usage_links_and_the_live_state_from_GitHub()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_detail_shows_findings_coverage_usage_links_and_the_live_state_from_GitHub(string provider)
     {
         await using var github = await FakeGitHub.StartAsync();
         github.AddPullRequest("acme", "alpha", 7, "a7" + new string('0', 38), []);
         github.AddPullRequest("acme", "alpha", 8, "a8" + new string('0', 38), [], state: "closed");
-        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var database = await TestDatabase.CreateAsync(provider);
         await using var app = new NectrApp(database, github.ApiUrl, github.Token, new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" });
         var (client, user) = await app.SignedInClientAsync("alice", 1001);
         using var _ = client;
