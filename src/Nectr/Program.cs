@@ -1,11 +1,13 @@
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
+using Nectr.Events;
 using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
 using Nectr.Llm;
 using Nectr.Repos;
+using Nectr.Reviews;
 using Nectr.Webhooks;
 
 if (args is ["review", ..])
@@ -25,6 +27,8 @@ try
     builder.AddWebhooks();
     builder.AddRepos(options);
     builder.AddJobs(options);
+    builder.AddReviewHistory();
+    builder.AddEvents();
     app = builder.Build();
 }
 catch (InvalidConfigurationException ex)
@@ -49,6 +53,8 @@ app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
 app.MapRepos();
+app.MapReviews();
+app.MapEvents();
 
 await app.RunAsync();
 return 0;

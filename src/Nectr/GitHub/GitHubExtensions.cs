@@ -11,6 +11,7 @@ internal static class GitHubExtensions
         services.AddSingleton<GitHubTokenSource>();
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<ETagCache>();
+        services.AddSingleton<PullRequestStateCache>();
         services.AddTransient<GitHubAuthHandler>();
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ETagCacheHandler>();

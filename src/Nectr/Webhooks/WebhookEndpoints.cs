@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Nectr.GitHub;
 
 namespace Nectr.Webhooks;
 
@@ -29,6 +30,7 @@ internal static partial class WebhookEndpoints
         WebhookSecrets secretStore,
         WebhookIntake intake,
         SignatureFailureLog failures,
+        PullRequestStateCache prStates,
         ILogger<WebhookIntake> logger,
         CancellationToken cancellationToken)
     {
@@ -89,6 +91,11 @@ internal static partial class WebhookEndpoints
             // Not stored means not acknowledged: GitHub records a failed delivery that can be redelivered.
             Log.StoreFailed(logger, ex, deliveryId);
             return Problem(StatusCodes.Status503ServiceUnavailable, "Delivery not stored", "The database could not store this delivery; redeliver it from GitHub once Nectr is healthy.");
+        }
+
+        if (!result.Duplicate)
+        {
+            ObserveState(prStates, eventName, parsed.Payload);
         }
 
         var response = new WebhookResponse(deliveryId, result.Duplicate, result.Outcome.ToString().ToLowerInvariant(), result.JobId, result.Reason);
@@ -158,6 +165,16 @@ internal static partial class WebhookEndpoints
         && long.TryParse(request.Headers["X-GitHub-Hook-Installation-Target-ID"], System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? id
             : null;
+
+    /// <summary>A stored close or reopen is the PR's newest state: the live-state cache takes it without asking GitHub.</summary>
+    private static void ObserveState(PullRequestStateCache prStates, string eventName, WebhookPayload payload)
+    {
+        if (eventName == "pull_request" && payload is { Action: "closed" or "reopened", PullRequest: { } pr, Repository.FullName: { } repo })
+        {
+            prStates.Set(repo, pr.Number, payload.Action == "reopened" ? PullRequestLiveState.Open
+                : pr.Merged == true ? PullRequestLiveState.Merged : PullRequestLiveState.Closed);
+        }
+    }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);

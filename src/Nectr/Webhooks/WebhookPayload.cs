@@ -11,7 +11,7 @@ internal sealed record WebhookPayload(
     WebhookRepository? Repository,
     WebhookUser? Sender);
 
-internal sealed record WebhookPullRequest(int Number, string? State, bool Draft, WebhookRef? Head);
+internal sealed record WebhookPullRequest(int Number, string? State, bool Draft, WebhookRef? Head, bool? Merged = null);
 
 internal sealed record WebhookRef(string? Sha);
 

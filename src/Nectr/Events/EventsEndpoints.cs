@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Nectr.Auth;
+using Nectr.Data;
+
+namespace Nectr.Events;
+
+/// <summary><c>GET /api/v1/events[/{id}]</c> and <c>POST /api/v1/events/{id}/retry</c>: deliveries, outcomes, parked jobs.</summary>
+internal static class EventsEndpoints
+{
+    public static IHostApplicationBuilder AddEvents(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ActivityLog>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/events").RequireAuthorization();
+        group.MapGet("", ListAsync);
+        group.MapGet("/{id:long}", GetAsync);
+        // Antiforgery is checked in the handler (as in AuthEndpoints) so the refusal is this API's ProblemDetails.
+        group.MapPost("/{id:long}/retry", RetryAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<PageOf<EventView>>, ValidationProblem, UnauthorizedHttpResult>> ListAsync(
+        HttpContext context,
+        ActivityLog log,
+        string? repo,
+        string? outcome,
+        string? @event,
+        int? page,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "per_page")] int? perPage,
+        CancellationToken cancellationToken)
+    {
+        if (context.User.NectrUserId() is not { } userId)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        DeliveryOutcome? parsed = null;
+        if (outcome is not null)
+        {
+            if (!EventFilter.Outcomes.Contains(outcome) || !Enum.TryParse<DeliveryOutcome>(outcome, ignoreCase: true, out var value))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["outcome"] = [$"Use one of: {string.Join(", ", EventFilter.Outcomes)}."],
+                });
+            }
+
+            parsed = value;
+        }
+
+        var filter = new EventFilter { Repo = repo, Outcome = parsed, Event = @event, Page = PageRequest.From(page, perPage) };
+        return TypedResults.Ok(await log.ListAsync(userId, filter, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<EventView>, ProblemHttpResult, UnauthorizedHttpResult>> GetAsync(
+        HttpContext context, ActivityLog log, long id, CancellationToken cancellationToken)
+    {
+        if (context.User.NectrUserId() is not { } userId)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        return await log.GetAsync(userId, id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
+    }
+
+    private static async Task<Results<Accepted<EventView>, ProblemHttpResult, UnauthorizedHttpResult>> RetryAsync(
+        HttpContext context, ActivityLog log, IAntiforgery antiforgery, long id, CancellationToken cancellationToken)
+    {
+        if (context.User.NectrUserId() is not { } userId)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        return await log.RetryAsync(userId, id, cancellationToken) switch
+        {
+            RetryResult.Requeued => TypedResults.Accepted($"/api/v1/events/{id}", await log.GetAsync(userId, id, cancellationToken)),
+            RetryResult.NotParked => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not parked",
+                detail: $"Event {id} has no parked job to retry: only a job that gave up after its last attempt can be re-queued."),
+            _ => NotFound(id),
+        };
+    }
+
+    // Not visible and not there look the same: a 403 would confirm that a private repository has deliveries.
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Event not found", detail: $"No event {id} in the repositories you can see.");
+}
