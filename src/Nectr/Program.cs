@@ -1,5 +1,6 @@
 using Nectr.Auth;
 using Nectr.Configuration;
+using Nectr.Dashboard;
 using Nectr.Data;
 using Nectr.GitHub;
 using Nectr.Health;
@@ -23,6 +24,7 @@ try
     builder.AddLlm(options);
     builder.AddWebhooks();
     builder.AddJobs(options);
+    builder.AddDashboard();
     app = builder.Build();
 }
 catch (InvalidConfigurationException ex)
@@ -41,6 +43,7 @@ app.UseAntiforgery();
 app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
+app.MapDashboard();
 
 await app.RunAsync();
 return 0;
