@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite the way CI does, on a fresh machine or this one:
-#   1. installs/starts what the tests need (PostgreSQL; Node modules for fixtures are not needed: fixtures are committed),
+#   1. installs/starts what the tests need (PostgreSQL, and Debian's chromium for the Playwright dashboard tests;
+#      Node modules for fixtures are not needed: fixtures are committed),
 #   2. builds the solution once,
 #   3. runs each test project (integration tests run against SQLite and PostgreSQL),
 #   4. ends with the line "N passed, N failed".
@@ -17,6 +18,15 @@ if ! NECTR_TEST_POSTGRES=$(scripts/ensure-postgres.sh | tail -n 1); then
   exit 1
 fi
 export NECTR_TEST_POSTGRES
+
+if ! NECTR_CHROMIUM=$(scripts/ensure-chromium.sh | tail -n 1); then
+  echo "Chromium could not be installed; see the messages above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export NECTR_CHROMIUM
+# Screenshots of every dashboard page, kept after the run (the per-run results folder is removed on exit).
+export NECTR_SCREENSHOTS="$PWD/artifacts/screenshots"
 
 if ! dotnet build Nectr.slnx -c Release -warnaserror -nologo -v quiet; then
   echo "The build failed; see the errors above."

@@ -1,5 +1,6 @@
 using Nectr.Auth;
 using Nectr.Configuration;
+using Nectr.Dashboard;
 using Nectr.Data;
 using Nectr.Events;
 using Nectr.GitHub;
@@ -29,6 +30,7 @@ try
     builder.AddJobs(options);
     builder.AddReviewHistory();
     builder.AddEvents();
+    builder.AddDashboard();
     app = builder.Build();
 }
 catch (InvalidConfigurationException ex)
@@ -55,6 +57,7 @@ app.MapWebhooks();
 app.MapRepos();
 app.MapReviews();
 app.MapEvents();
+app.MapDashboard();
 
 await app.RunAsync();
 return 0;

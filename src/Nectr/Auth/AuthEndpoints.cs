@@ -38,7 +38,7 @@ internal static class AuthEndpoints
     private static Ok<CsrfResponse> Csrf(HttpContext context, IAntiforgery antiforgery) =>
         TypedResults.Ok(new CsrfResponse(antiforgery.GetAndStoreTokens(context).RequestToken!, AuthExtensions.AntiforgeryHeader));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(HttpContext context, IAntiforgery antiforgery)
+    private static async Task<Results<NoContent, RedirectHttpResult, ProblemHttpResult>> LogoutAsync(HttpContext context, IAntiforgery antiforgery)
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
@@ -46,7 +46,8 @@ internal static class AuthEndpoints
         }
 
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return TypedResults.NoContent();
+        // The dashboard's Sign out button is a plain form: send the browser to the sign-in page, not to a blank 204.
+        return context.Request.HasFormContentType ? TypedResults.LocalRedirect("/signin") : TypedResults.NoContent();
     }
 }
 

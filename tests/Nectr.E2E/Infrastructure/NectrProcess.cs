@@ -14,11 +14,14 @@ public sealed class NectrProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private NectrProcess(Process process, Uri baseUrl, string workingDirectory)
+    private readonly string? _certificateThumbprint;
+
+    private NectrProcess(Process process, Uri baseUrl, string workingDirectory, string? certificateThumbprint)
     {
         _process = process;
         BaseUrl = baseUrl;
         WorkingDirectory = workingDirectory;
+        _certificateThumbprint = certificateThumbprint;
     }
 
     public Uri BaseUrl { get; }
@@ -37,10 +40,11 @@ public sealed class NectrProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? workingDirectory = null)
+    /// <summary>Starts the server and waits until /health/ready answers; <paramref name="https"/> serves HTTPS with a throwaway self-signed certificate, as browsers need for Secure cookies.</summary>
+    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? workingDirectory = null, bool https = false)
     {
         var port = FreeLoopbackPort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+        var baseUrl = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/");
         var dll = Path.Combine(AppContext.BaseDirectory, "Nectr.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -58,13 +62,21 @@ public sealed class NectrProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = baseUrl.ToString().TrimEnd('/');
+        LoopbackCertificate? certificate = null;
+        if (https)
+        {
+            certificate = LoopbackCertificate.Create(start.WorkingDirectory);
+            start.Environment["Kestrel__Certificates__Default__Path"] = certificate.Path;
+            start.Environment["Kestrel__Certificates__Default__Password"] = certificate.Password;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var server = new NectrProcess(process, baseUrl, start.WorkingDirectory);
+        var server = new NectrProcess(process, baseUrl, start.WorkingDirectory, certificate?.Thumbprint);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -100,7 +112,8 @@ public sealed class NectrProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = CreateClient();
+        http.Timeout = TimeSpan.FromSeconds(2);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
@@ -131,6 +144,19 @@ public sealed class NectrProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"Nectr was not ready within 60 s:\n{Output}");
+    }
+
+    /// <summary>An HTTP client for this server; over HTTPS it trusts exactly this server's own test certificate.</summary>
+    public HttpClient CreateClient()
+    {
+        var handler = new HttpClientHandler();
+        if (_certificateThumbprint is { } thumbprint)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                string.Equals(certificate?.GetCertHashString(), thumbprint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return new HttpClient(handler) { BaseAddress = BaseUrl };
     }
 
     private void Append(string? line)
