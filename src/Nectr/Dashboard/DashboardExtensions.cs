@@ -25,6 +25,7 @@ internal static class DashboardExtensions
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return TypedResults.Text(css, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
+        app.MapDashboardForms();
         app.MapRazorComponents<App>();
         return app;
     }

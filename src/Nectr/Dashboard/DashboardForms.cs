@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Nectr.Auth;
+using Nectr.Events;
+using Nectr.Repos;
+
+namespace Nectr.Dashboard;
+
+/// <summary>
+/// The dashboard's buttons: plain HTML form posts (antiforgery token required) that call the same services as the
+/// API and redirect back with a notice code. Notices are fixed texts chosen by code, never text from the URL.
+/// </summary>
+internal static class DashboardForms
+{
+    public static IEndpointRouteBuilder MapDashboardForms(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("").RequireAuthorization().DisableAntiforgery(); // validated explicitly below, with a clear answer
+        group.MapPost("/repositories/{owner}/{repo}/connect", (HttpContext c, string owner, string repo, RepoConnections connections) =>
+            WithAntiforgeryAsync(c, async (userId, ct) => RepositoriesNotice(await connections.ConnectAsync(userId, owner, repo, ct), owner, repo)));
+        group.MapPost("/repositories/{owner}/{repo}/disconnect", (HttpContext c, string owner, string repo, RepoConnections connections) =>
+            WithAntiforgeryAsync(c, async (userId, ct) => RepositoriesNotice(await connections.DisconnectAsync(userId, owner, repo, ct), owner, repo)));
+        group.MapPost("/activity/{deliveryId:long}/retry", (HttpContext c, long deliveryId, ActivityLog activity) =>
+            WithAntiforgeryAsync(c, async (userId, ct) => "/activity?notice=" + (await activity.RetryAsync(userId, deliveryId, ct) switch
+            {
+                RetryResult.Requeued => "retried",
+                RetryResult.NotParked => "not_parked",
+                _ => "not_found",
+            })));
+        return app;
+    }
+
+    private static async Task<IResult> WithAntiforgeryAsync(HttpContext context, Func<long, CancellationToken, Task<string>> action)
+    {
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context) || context.User.NectrUserId() is not { } userId)
+        {
+            return Antiforgery.Rejected();
+        }
+
+        // 303 See Other: the browser follows with a GET, so reloading the page does not post again.
+        context.Response.Headers.Location = await action(userId, context.RequestAborted);
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
+    }
+
+    private static string RepositoriesNotice(RepoConnectionResult result, string owner, string repo)
+    {
+        var code = result switch
+        {
+            RepoConnectionResult.Connected => "connected",
+            RepoConnectionResult.AlreadyConnected => "already_connected",
+            RepoConnectionResult.Disconnected => "disconnected",
+            RepoConnectionResult.NotAdmin => "not_admin",
+            RepoConnectionResult.NotFound => "not_found",
+            RepoConnectionResult.HooksForbidden => "hooks_forbidden",
+            RepoConnectionResult.BackendUrlMissing => "backend_url_missing",
+            RepoConnectionResult.SignInRequired => "sign_in_required",
+            _ => "github_failed",
+        };
+        return $"/repositories?notice={code}&repo={Uri.EscapeDataString(owner + "/" + repo)}";
+    }
+}

@@ -1,0 +1,47 @@
+using Nectr.Repos;
+
+namespace Nectr.Dashboard;
+
+/// <summary>What a button did, in words. Codes come from <see cref="DashboardForms"/>; unknown codes show nothing.</summary>
+internal static class DashboardNotices
+{
+    public static string? Repositories(string? code, string? repo) => code switch
+    {
+        "connected" => $"Connected {repo}: Nectr's webhook is installed, and the next pull request will be reviewed.",
+        "already_connected" => $"{repo} was already connected.",
+        "disconnected" => $"Disconnected {repo}: the webhook is removed; its reviews stay here.",
+        "not_admin" => $"Only admins of {repo} can install or remove Nectr's webhook.",
+        "not_found" => $"GitHub does not show you {repo}.",
+        "hooks_forbidden" => $"GitHub refused to manage the webhooks of {repo}: sign out and in again to grant Nectr access to them.",
+        "backend_url_missing" => "Set BACKEND_URL to the public https address GitHub reaches Nectr at, then connect again.",
+        "sign_in_required" => "Nectr has no GitHub token for you: sign out and in again.",
+        "github_failed" => $"GitHub did not complete the change for {repo}; try again in a moment.",
+        _ => null,
+    };
+
+    public static string? Activity(string? code) => code switch
+    {
+        "retried" => "Queued again: the review runs in a moment.",
+        "not_parked" => "That delivery is not parked, so there is nothing to retry.",
+        "not_found" => "No such delivery.",
+        _ => null,
+    };
+
+    /// <summary>Refreshes the user's repositories from GitHub; returns why it could not, or null.</summary>
+    public static async Task<string?> RefreshRepositoriesAsync(RepoDirectory directory, long userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await directory.ListAsync(userId, null, cancellationToken) switch
+            {
+                RepoListResult.SignInRequired => "Nectr has no GitHub token for you, so this list may be out of date: sign out and in again.",
+                RepoListResult.GitHubFailed failed => $"GitHub did not answer ({failed.Status}); this is the list from your last visit.",
+                _ => null,
+            };
+        }
+        catch (HttpRequestException)
+        {
+            return "GitHub could not be reached; this is the list from your last visit.";
+        }
+    }
+}
