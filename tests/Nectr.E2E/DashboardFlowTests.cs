@@ -131,6 +131,9 @@ public sealed class DashboardFlowTests
             await page.WaitForURLAsync(url => url.Contains("/reviews/", StringComparison.Ordinal));
             Assert.Contains(FindingTitle, await page.InnerTextAsync("main"), StringComparison.Ordinal);
             Assert.DoesNotContain(AwsKey, await page.ContentAsync(), StringComparison.Ordinal);
+            var body = await page.InnerTextAsync("section.markdown");
+            Assert.DoesNotContain("nectr:review", body, StringComparison.Ordinal); // the marker is for GitHub, not for people
+            Assert.DoesNotContain("<sub>", body, StringComparison.Ordinal);
             // Links to GitHub follow GITHUB_WEB_URL (here the fake), as they must for GitHub Enterprise Server.
             Assert.Equal(new Uri(github.ApiUrl, $"{FullName}/pull/{Number}").ToString(),
                 await page.GetByRole(AriaRole.Link, new() { Name = "Pull request on GitHub" }).GetAttributeAsync("href"));
