@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -10,7 +11,7 @@ namespace Nectr.Dashboard;
 /// same-site paths (no <c>javascript:</c> or <c>data:</c>), images become plain links (no request to a host the PR
 /// author picks), and extensions that let text set HTML attributes (generic attributes) are not enabled.
 /// </summary>
-internal static class ReviewMarkdown
+internal static partial class ReviewMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .UsePipeTables()
@@ -23,7 +24,7 @@ internal static class ReviewMarkdown
 
     public static string ToHtml(string markdown)
     {
-        var document = Markdown.Parse(markdown ?? "", Pipeline);
+        var document = Markdown.Parse(WithoutPostingMarkup(markdown ?? ""), Pipeline);
         foreach (var link in document.Descendants<LinkInline>())
         {
             if (!IsSafe(link.Url))
@@ -37,6 +38,23 @@ internal static class ReviewMarkdown
 
         return document.ToHtml(Pipeline);
     }
+
+    /// <summary>
+    /// Nectr's own GitHub-only markup at the end of a body it wrote: the hidden <c>&lt;!-- nectr:review … --&gt;</c>
+    /// marker is dropped and the <c>&lt;sub&gt;</c> of the footer unwrapped; with HTML disabled both would otherwise
+    /// show as literal tags. Only that exact trailing shape is touched; any other HTML still shows as text.
+    /// </summary>
+    internal static string WithoutPostingMarkup(string markdown)
+    {
+        var text = TrailingMarker().Replace(markdown, "");
+        return TrailingFooter().Replace(text, "$1");
+    }
+
+    [GeneratedRegex(@"\n*<!-- nectr:review head=[0-9a-fA-F]+ job=[0-9]+ -->\s*\z")]
+    private static partial Regex TrailingMarker();
+
+    [GeneratedRegex(@"^<sub>([^\n]*)</sub>\s*\z", RegexOptions.Multiline)]
+    private static partial Regex TrailingFooter();
 
     internal static bool IsSafe(string? url)
     {

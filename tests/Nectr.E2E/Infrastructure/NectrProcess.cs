@@ -40,10 +40,14 @@ public sealed class NectrProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server and waits until /health/ready answers; <paramref name="https"/> serves HTTPS with a throwaway self-signed certificate, as browsers need for Secure cookies.</summary>
-    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? workingDirectory = null, bool https = false)
+    /// <summary>
+    /// Starts the server and waits until /health/ready answers; <paramref name="https"/> serves HTTPS with a throwaway
+    /// self-signed certificate, as browsers need for Secure cookies. Pass <paramref name="port"/> (from
+    /// <see cref="FreeLoopbackPort"/>) when a setting such as BACKEND_URL must name the server's own address.
+    /// </summary>
+    public static async Task<NectrProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? workingDirectory = null, bool https = false, int? port = null)
     {
-        var port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         var baseUrl = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}/");
         var dll = Path.Combine(AppContext.BaseDirectory, "Nectr.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -179,7 +183,7 @@ public sealed class NectrProcess : IAsyncDisposable
         || key is "PARALLEL_REVIEW_AGENTS"
         || key is "DATABASE_URL" or "APP_ENV" or "PORT" or "BACKEND_URL" or "LOG_LEVEL" or "LLM_PROVIDER";
 
-    private static int FreeLoopbackPort()
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

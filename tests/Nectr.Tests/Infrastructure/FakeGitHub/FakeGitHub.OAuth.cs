@@ -61,6 +61,26 @@ public sealed partial class FakeGitHub
         return authorization;
     }
 
+    /// <summary>
+    /// For a real browser: GET /login/oauth/authorize is GitHub's authorize page with <paramref name="user"/> signed in
+    /// and clicking Authorize at once — <see cref="Authorize"/> checks the request, then a 302 sends the browser to the
+    /// redirect_uri with the code and the state, as GitHub does.
+    /// </summary>
+    public void AuthorizeBrowsersAs(FakeOAuthUser user)
+    {
+        EnableOAuth();
+        AddRoute(r => r.Method == "GET" && r.Path == "/login/oauth/authorize", (context, request) => Reporting(context, request, (c, r) =>
+        {
+            var authorization = Authorize(new Uri(ApiUrl, r.PathAndQuery), user);
+            var separator = authorization.RedirectUri.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            var location = $"{authorization.RedirectUri}{separator}code={Uri.EscapeDataString(authorization.Code)}&state={Uri.EscapeDataString(authorization.State)}";
+            r.Status = 302;
+            c.Response.StatusCode = 302;
+            c.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }), anonymous: true);
+    }
+
     /// <summary>The next exchange is answered with GitHub's 200 <c>{"error": …}</c> form, e.g. redirect_uri_mismatch.</summary>
     public void RefuseNextTokenExchange(string error) => _nextTokenErrors.Enqueue(error);
 
