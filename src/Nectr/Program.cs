@@ -22,7 +22,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     var options = builder.AddNectrConfiguration();
     builder.AddData(options);
-    builder.AddAuth(options);
+    builder.AddAuth();
     builder.AddGitHub(options);
     builder.AddLlm(options);
     builder.AddWebhooks();

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
-using Nectr.Configuration;
 
 namespace Nectr.Auth;
 
@@ -13,7 +12,7 @@ internal static class AuthExtensions
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
 
     /// <summary>Cookie sessions, antiforgery, and the Data Protection key ring in the database.</summary>
-    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddDataProtection().SetApplicationName("Nectr");
@@ -54,7 +53,6 @@ internal static class AuthExtensions
             af.Cookie.SameSite = SameSiteMode.Strict;
             af.HeaderName = AntiforgeryHeader;
         });
-        _ = options;
         return builder;
     }
 

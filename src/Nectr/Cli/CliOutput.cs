@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Nectr.Data;
 using Nectr.Engine.Review;
 
 namespace Nectr.Cli;
@@ -33,7 +34,7 @@ internal static class CliOutput
     public static string Json(ReviewRequest request, ReviewResult result) => JsonSerializer.Serialize(new
     {
         head_sha = request.HeadSha,
-        verdict = Name(result.Verdict),
+        verdict = StoredVerdict.Of(result.Verdict).ToUpperInvariant(),
         verdict_reason = result.VerdictReason,
         @event = result.Event,
         model = result.Model,
@@ -65,11 +66,4 @@ internal static class CliOutput
         },
         body = result.Body,
     }, JsonOptions) + "\n";
-
-    private static string Name(Verdict verdict) => verdict switch
-    {
-        Verdict.RequestChanges => "REQUEST_CHANGES",
-        Verdict.NeedsDiscussion => "NEEDS_DISCUSSION",
-        _ => "APPROVE",
-    };
 }

@@ -83,7 +83,7 @@ internal static class ReviewCommand
 
     private static async Task<(ReviewRequest Request, PullRequestTarget? Target)> LoadAsync(ReviewCommandLine command, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var settings = ReviewSettingsFor(services.GetRequiredService<NectrOptions>());
+        var settings = ReviewPipeline.SettingsFor(services.GetRequiredService<NectrOptions>());
         switch (command.Source)
         {
             case ReviewSource.DiffFile:
@@ -143,9 +143,6 @@ internal static class ReviewCommand
         var posted = await publisher.PostAsync(pr.Owner, pr.Repo, pr.Number, headSha, result, cancellationToken);
         await stderr.WriteLineAsync($"Posted: {posted.HtmlUrl}");
     }
-
-    internal static ReviewSettings ReviewSettingsFor(NectrOptions options) =>
-        new(options.Queue.MaxInlineComments, options.Queue.InlineThreshold, options.Queue.BlockingReviews);
 }
 
 /// <summary>OWNER/REPO#N parsed from a pull request's web URL.</summary>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Nectr.Auth;
 using Nectr.Data;
+using Nectr.Reviews;
 
 namespace Nectr.Dashboard;
 
@@ -8,31 +10,29 @@ namespace Nectr.Dashboard;
 /// What the dashboard reads, always through <see cref="UserRepositoryAccess"/>: a user sees a repository's
 /// reviews and deliveries only while GitHub says they can see the repository.
 /// </summary>
-internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, TimeProvider time)
+internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, ReviewStats stats)
 {
     public const int ChartDays = 30;
     public const int PageSize = 100;
 
-    public static readonly IReadOnlyList<string> Verdicts = ["approve", "needs_discussion", "request_changes"];
+    public static readonly IReadOnlyList<string> Verdicts = [StoredVerdict.Approve, StoredVerdict.NeedsDiscussion, StoredVerdict.RequestChanges];
 
     public async Task<HomeSummary> HomeAsync(long userId, CancellationToken cancellationToken)
     {
+        var numbers = await stats.ForUserAsync(userId, ChartDays, cancellationToken);
+        var perDay = numbers.PerDay.Select(d => (d.Day, d.Reviews)).ToList();
+        var mix = numbers.Verdicts;
+        List<(string, int)> verdicts =
+        [
+            (StoredVerdict.Approve, mix.Approve), (StoredVerdict.NeedsDiscussion, mix.NeedsDiscussion), (StoredVerdict.RequestChanges, mix.RequestChanges),
+        ];
+
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var since = today.AddDays(-(ChartDays - 1)).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-
-        // Only two small columns per review cross the wire; grouping by day in memory works the same on both providers.
-        var recent = await Visible(db, userId).Where(r => r.CreatedAt >= since)
-            .Select(r => new { r.CreatedAt, r.Verdict }).ToListAsync(cancellationToken);
-        var perDay = Enumerable.Range(0, ChartDays).Select(i => today.AddDays(i - (ChartDays - 1)))
-            .Select(day => (day, recent.Count(r => DateOnly.FromDateTime(r.CreatedAt) == day))).ToList();
-        var verdicts = Verdicts.Select(v => (v, recent.Count(r => r.Verdict == v))).ToList();
-
         var rows = await Rows(Visible(db, userId).OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(10))
             .ToListAsync(cancellationToken);
-        var access = db.UserRepositories.Where(a => a.UserId == userId);
-        var repositories = await access.CountAsync(cancellationToken);
-        var connected = await db.Repositories.CountAsync(r => r.Connected && access.Any(a => a.RepositoryFullName == r.FullName), cancellationToken);
+        var visible = db.VisibleTo(userId);
+        var repositories = await visible.CountAsync(cancellationToken);
+        var connected = await db.Repositories.CountAsync(r => r.Connected && visible.Contains(r.FullName), cancellationToken);
         return new HomeSummary(perDay, verdicts, rows, repositories, connected);
     }
 
@@ -53,7 +53,7 @@ internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, TimeProvi
     public async Task<IReadOnlyList<string>> RepositoryNamesAsync(long userId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var names = await db.UserRepositories.Where(a => a.UserId == userId).Select(a => a.RepositoryFullName).ToListAsync(cancellationToken);
+        var names = await db.VisibleTo(userId).ToListAsync(cancellationToken);
         return names.Order(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
@@ -97,8 +97,7 @@ internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, TimeProvi
     public async Task<IReadOnlyList<ActivityRow>> ActivityAsync(long userId, bool parkedOnly, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var query = db.Deliveries.Where(d => d.RepositoryFullName != null
-            && db.UserRepositories.Any(a => a.UserId == userId && a.RepositoryFullName == d.RepositoryFullName));
+        var query = db.Deliveries.Where(d => d.RepositoryFullName != null && db.VisibleTo(userId).Contains(d.RepositoryFullName));
         if (parkedOnly)
         {
             query = query.Where(d => d.Outcome == DeliveryOutcome.Parked || (d.Job != null && d.Job.Status == JobStatus.Parked));
@@ -130,7 +129,7 @@ internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, TimeProvi
     };
 
     private static IQueryable<ReviewRecord> Visible(NectrDb db, long userId) =>
-        db.Reviews.Where(r => db.UserRepositories.Any(a => a.UserId == userId && a.RepositoryFullName == r.RepositoryFullName));
+        db.Reviews.Where(r => db.VisibleTo(userId).Contains(r.RepositoryFullName));
 
     private static IQueryable<ReviewRow> Rows(IQueryable<ReviewRecord> reviews) =>
         reviews.Select(r => new ReviewRow(r.Id, r.RepositoryFullName, r.PullNumber, r.HeadSha, r.Verdict, r.Model, r.Findings.Count, r.CostUsd, r.CreatedAt));

@@ -1,3 +1,4 @@
+using Nectr.Configuration;
 using Nectr.Engine.Prompts;
 using Nectr.Engine.Review;
 
@@ -15,4 +16,11 @@ internal sealed class ReviewPipeline(ReviewEngine engine, AiReviewer ai)
         var outcome = ai.Enabled ? await ai.ReviewAsync(prepared, PromptContext.Empty, cancellationToken) : null;
         return ReviewEngine.Finish(prepared, outcome);
     }
+
+    /// <summary>The deterministic stage alone: no model call.</summary>
+    public ReviewResult BuiltInOnly(ReviewRequest request) => engine.Review(request);
+
+    /// <summary>The per-review settings every entry point (worker, command line) derives from the configuration.</summary>
+    public static ReviewSettings SettingsFor(NectrOptions options) =>
+        new(options.Queue.MaxInlineComments, options.Queue.InlineThreshold, options.Queue.BlockingReviews);
 }

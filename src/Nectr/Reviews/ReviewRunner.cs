@@ -35,21 +35,26 @@ internal sealed partial class ReviewRunner(
         }
 
         var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
-        var result = await pipeline.ReviewAsync(new ReviewRequest(
+        var request = new ReviewRequest(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            Cli.ReviewCommand.ReviewSettingsFor(options))
+            ReviewPipeline.SettingsFor(options))
         {
             Description = pr.Body,
-        }, cancellationToken);
+        };
 
-        // A previous attempt may have posted before it died or before GitHub's answer was lost: look, don't repost.
+        // A previous attempt may have posted before it died or before GitHub's answer was lost: look before asking the
+        // model again, which would cost a second call and could answer differently from what GitHub already shows.
+        // The record then keeps the posted body and the built-in findings.
         if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, cancellationToken) is { } posted)
         {
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
-            return Reviewed(job, result, posted, started);
+            var builtIn = pipeline.BuiltInOnly(request);
+            return Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body }, posted, started);
         }
+
+        var result = await pipeline.ReviewAsync(request, cancellationToken);
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
         {
@@ -97,12 +102,7 @@ internal sealed partial class ReviewRunner(
             NotSentToModelJson = JsonSerializer.Serialize(result.Coverage.NotSentToModel.Select(s => new[] { s.Path, s.Reason })),
             InlineComments = result.Comments.Count,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
-            Verdict = result.Verdict switch
-            {
-                Verdict.RequestChanges => "request_changes",
-                Verdict.NeedsDiscussion => "needs_discussion",
-                _ => "approve",
-            },
+            Verdict = StoredVerdict.Of(result.Verdict),
             VerdictReason = result.VerdictReason,
             Model = result.Model,
             LlmCalls = result.Usage.Calls,

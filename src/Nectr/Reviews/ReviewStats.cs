@@ -35,9 +35,9 @@ internal sealed class ReviewStats(IDbContextFactory<NectrDb> dbs, TimeProvider t
         var perDay = rows.GroupBy(r => DateOnly.FromDateTime(r.CreatedAt)).ToDictionary(g => g.Key, g => g.Count());
         var series = Enumerable.Range(0, days).Select(i => first.AddDays(i)).Select(d => new DayCount(d, perDay.GetValueOrDefault(d))).ToList();
         var mix = new VerdictMix(
-            rows.Count(r => r.Verdict == "approve"),
-            rows.Count(r => r.Verdict == "request_changes"),
-            rows.Count(r => r.Verdict == "needs_discussion"));
+            rows.Count(r => r.Verdict == StoredVerdict.Approve),
+            rows.Count(r => r.Verdict == StoredVerdict.RequestChanges),
+            rows.Count(r => r.Verdict == StoredVerdict.NeedsDiscussion));
         return new ReviewStatsView(days, rows.Count, series, mix);
     }
 }

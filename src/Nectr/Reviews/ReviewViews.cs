@@ -1,3 +1,4 @@
+using Nectr.Data;
 using Nectr.GitHub;
 
 namespace Nectr.Reviews;
@@ -5,7 +6,7 @@ namespace Nectr.Reviews;
 /// <summary>What to list. Values are already validated (see <see cref="ReviewFilter.Verdicts"/>); null means "any".</summary>
 internal sealed record ReviewFilter
 {
-    public static readonly IReadOnlyList<string> Verdicts = ["approve", "request_changes", "needs_discussion"];
+    public static readonly IReadOnlyList<string> Verdicts = StoredVerdict.All;
 
     /// <summary>owner/name, exactly.</summary>
     public string? Repo { get; init; }

@@ -22,7 +22,7 @@ internal static class SessionCookie
         var options = new NectrOptions { Database = DatabaseSettings.Parse(database.Url) };
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.AddData(options);
-        builder.AddAuth(options);
+        builder.AddAuth();
         using var host = builder.Build();
         var cookie = host.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
             .Get(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -119,6 +119,27 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_that_finds_its_review_already_posted_does_not_ask_the_model_again_and_keeps_the_posted_body()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.EnqueueAnswer(Answer("""{"file": "src/refunds.py", "line": 13, "severity": "high", "category": "correctness", "title": "Fee is 30% of the refund", "body": "0.3 looks like a typo."}"""));
+        _github.AddPullRequest(Owner, Repo, 14, HeadSha, [Refunds]);
+        _github.FailNextPostsAfterCreating(1);
+
+        await using var app = await DeliverAsync(14, llm.Settings());
+        await app.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.Status == JobStatus.Done, Ct), what: "the job to finish");
+
+        var posted = Assert.Single(_github.ReviewsOn(Owner, Repo, 14));
+        Assert.Single(llm.Server.Requests);
+        llm.Server.AssertNoUnexpectedCalls();
+        var job = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));
+        Assert.Equal(2, job.Attempts);
+        var stored = await StoredReviewAsync(app);
+        Assert.Equal(posted.Body, stored.Body);
+        Assert.Contains("Fee is 30% of the refund", stored.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreadable_answer_is_asked_again_once_then_the_review_falls_back_to_the_built_in_checks_and_says_so()
     {
         await using var llm = await FakeProvider.StartAsync("anthropic");

@@ -1,0 +1,20 @@
+using Nectr.Engine.Review;
+
+namespace Nectr.Data;
+
+/// <summary>How a <see cref="Verdict"/> is stored in <c>reviews.Verdict</c> and spelled in the API: one place for the words.</summary>
+internal static class StoredVerdict
+{
+    public const string Approve = "approve";
+    public const string RequestChanges = "request_changes";
+    public const string NeedsDiscussion = "needs_discussion";
+
+    public static IReadOnlyList<string> All { get; } = [Approve, RequestChanges, NeedsDiscussion];
+
+    public static string Of(Verdict verdict) => verdict switch
+    {
+        Verdict.RequestChanges => RequestChanges,
+        Verdict.NeedsDiscussion => NeedsDiscussion,
+        _ => Approve,
+    };
+}
