@@ -86,6 +86,35 @@ public sealed class CliReviewTests
         Assert.Contains("Reviewed 1 of 2 files; skipped: `package-lock.json` (lock file)", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Git_log_p_output_naming_a_file_twice_is_a_usage_error_that_says_what_to_run_instead()
+    {
+        var repo = RepositoryWithLeakOnBranch(leak: false);
+        File.AppendAllText(Path.Combine(repo, "config", "app.py"), "RETRIES = 3\n");
+        NectrCli.Git(repo, "commit", "-q", "-am", "Retry");
+        var log = NectrCli.Git(repo, "log", "-p", "main..feature");
+
+        var run = await NectrCli.RunAsync(["--diff", "-"], Offline, Ct, stdin: log);
+
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains("names 'config/app.py' more than once", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("git diff BASE...HEAD", run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task Without_a_model_a_clean_diff_is_not_called_approved()
+    {
+        var repo = RepositoryWithLeakOnBranch(leak: false);
+
+        var run = await NectrCli.RunAsync(["--repo", repo, "--base", "main"], Offline, Ct);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("**Verdict: no findings from the built-in checks** — no model reviewed this change", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Verdict: approve", run.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--fail-on", "severe")]
     [InlineData("--format", "yaml")]

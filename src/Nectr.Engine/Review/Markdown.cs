@@ -36,7 +36,7 @@ internal static class Markdown
     {
         var text = new StringBuilder();
         text.Append("## Nectr review\n\n");
-        text.Append("**Verdict: ").Append(VerdictName(view.Verdict)).Append("** — ").Append(view.VerdictReason).Append("\n\n");
+        text.Append(VerdictLine(view)).Append("\n\n");
         text.Append(view.Summary is { Length: > 0 } summary ? summary : Summary(findings)).Append("\n\n");
         if (view.KeyChanges.Count > 0)
         {
@@ -117,6 +117,14 @@ internal static class Markdown
         return string.Create(CultureInfo.InvariantCulture,
             $"<sub>Reviewed by `{Code(view.Model)}` and the {builtIn} · {usage.Calls} model call{(usage.Calls == 1 ? "" : "s")} · {usage.InputTokens:N0} input + {usage.OutputTokens:N0} output tokens · {cost}{confidence}. The verdict is computed from the findings; the model cannot approve.</sub>");
     }
+
+    /// <summary>
+    /// The verdict line. Without a model only the built-in checks looked at the change, so a clean result is not
+    /// an approval of the change: it says what ran and what did not.
+    /// </summary>
+    private static string VerdictLine(ReviewView view) => view.Model is null && view.Verdict == Verdict.Approve
+        ? "**Verdict: no findings from the built-in checks** — no model reviewed this change (set LLM_PROVIDER and its key for an AI review)"
+        : $"**Verdict: {VerdictName(view.Verdict)}** — {view.VerdictReason}";
 
     internal static string VerdictName(Verdict verdict) => verdict switch
     {

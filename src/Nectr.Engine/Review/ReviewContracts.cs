@@ -96,4 +96,10 @@ public sealed record ReviewResult(
     public string? Model { get; init; }
 
     public LlmUsage Usage { get; init; } = LlmUsage.None;
+
+    /// <summary>
+    /// Whether the finding is posted as an inline comment. Asked of the finding, not matched on (file, line): a
+    /// multi-line comment sits on its END line, so a (file, start line) match would miss it.
+    /// </summary>
+    public bool IsInline(Finding finding) => !Unanchored.Contains(finding);
 }

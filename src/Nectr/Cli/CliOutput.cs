@@ -49,7 +49,7 @@ internal static class CliOutput
             title = f.Title,
             body = f.Body,
             suggestion = f.Suggestion,
-            inline = !result.Unanchored.Contains(f),
+            inline = result.IsInline(f),
         }),
         coverage = new
         {

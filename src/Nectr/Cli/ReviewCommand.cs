@@ -65,6 +65,19 @@ internal static class ReviewCommand
         }
     }
 
+    /// <summary>A diff the engine cannot map to one set of files is a usage error (exit 2), said plainly.</summary>
+    private static IReadOnlyList<PullRequestFile> ToFiles(string diff)
+    {
+        try
+        {
+            return DiffFiles.ToPullRequestFiles(diff);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException(2, ex.Message);
+        }
+    }
+
     private static WebApplication BuildServices()
     {
         // The server's configuration and services, without the server: same settings, same engine, same GitHub client.
@@ -92,7 +105,7 @@ internal static class ReviewCommand
                     ? await Console.In.ReadToEndAsync(cancellationToken)
                     : File.Exists(command.DiffPath) ? await File.ReadAllTextAsync(command.DiffPath, cancellationToken)
                     : throw new CliException(2, $"No such diff file: {command.DiffPath}");
-                var files = DiffFiles.ToPullRequestFiles(diff);
+                var files = ToFiles(diff);
                 return (new ReviewRequest("local", "diff", 0, Path.GetFileName(command.DiffPath!), "local", 0, files, files.Count, settings), null);
             }
 
@@ -106,7 +119,7 @@ internal static class ReviewCommand
 
                 var head = await LocalGit.ResolveAsync(dir, command.HeadRef, cancellationToken);
                 await LocalGit.ResolveAsync(dir, command.BaseRef!, cancellationToken);
-                var files = DiffFiles.ToPullRequestFiles(await LocalGit.DiffAsync(dir, command.BaseRef!, head, cancellationToken));
+                var files = ToFiles(await LocalGit.DiffAsync(dir, command.BaseRef!, head, cancellationToken));
                 var messages = await LocalGit.CommitMessagesAsync(dir, command.BaseRef!, head, cancellationToken);
                 var title = messages.Count > 0 ? messages[^1].Split('\n')[0] : $"{command.BaseRef}...{command.HeadRef}";
                 return (new ReviewRequest("local", Path.GetFileName(dir), 0, title, head, 0, files, files.Count, settings) { CommitMessages = messages }, null);

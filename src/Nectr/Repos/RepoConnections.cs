@@ -24,8 +24,12 @@ internal sealed partial class RepoConnections(
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
-    /// <summary>The events reviews and their context need.</summary>
-    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues", "issue_comment"];
+    /// <summary>
+    /// The events Nectr acts on or keeps: pull requests (reviews) and issues (stored for the context features; no
+    /// review reads them yet). Not issue_comment: nothing handles comments yet, so subscribing would only send every
+    /// comment of the repository here to be stored and skipped.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues"];
 
     private readonly IDataProtector _protector = protection.CreateProtector(WebhookSecrets.ProtectorPurpose);
 

@@ -85,7 +85,6 @@ internal sealed partial class ReviewRunner(
 
     private RunOutcome Reviewed(ReviewJob job, ReviewResult result, GitHubReview posted, long started)
     {
-        var inline = result.Comments.Select(c => (c.Path, c.Line)).ToHashSet();
         var record = new ReviewRecord
         {
             JobId = job.Id,
@@ -121,7 +120,7 @@ internal sealed partial class ReviewRunner(
                 Title = f.Title,
                 Body = f.Body,
                 Suggestion = f.Suggestion,
-                Inline = inline.Contains((f.File, f.Line)),
+                Inline = result.IsInline(f),
             }).ToList(),
         };
         return new RunOutcome(JobStatus.Done, $"reviewed: {result.Findings.Count} finding(s), {result.Comments.Count} inline", record);

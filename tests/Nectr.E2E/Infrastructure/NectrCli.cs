@@ -59,8 +59,8 @@ public static class NectrCli
         return new CliRun(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Runs git in <paramref name="dir"/> for test set-up, with a fixed identity so commits work on any machine.</summary>
-    public static void Git(string dir, params string[] args)
+    /// <summary>Runs git in <paramref name="dir"/> with a fixed identity so commits work on any machine; returns what it printed.</summary>
+    public static string Git(string dir, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-c", "user.name=Nectr Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false" }.Concat(args))
@@ -69,12 +69,15 @@ public static class NectrCli
         }
 
         using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
+        var output = stdout.GetAwaiter().GetResult();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
         }
+
+        return output;
     }
 }

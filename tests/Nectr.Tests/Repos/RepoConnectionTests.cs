@@ -44,7 +44,7 @@ public sealed class RepoConnectionTests
         Assert.Equal("json", hook.ContentType);
         Assert.Equal("0", hook.InsecureSsl);
         Assert.True(hook.Active);
-        Assert.Equal(["issue_comment", "issues", "pull_request"], hook.Events.Order());
+        Assert.Equal(["issues", "pull_request"], hook.Events.Order());
         Assert.Matches("^[0-9a-f]{64}$", hook.Secret);
         Assert.Equal("connected", answer.GetProperty("status").GetString());
         var connection = answer.GetProperty("connection");
@@ -242,7 +242,7 @@ public sealed class RepoConnectionTests
         var updated = Assert.Single(hooks, h => h.Url == RepoTestKit.HookUrl);
         Assert.Equal(existing.Id, updated.Id);
         Assert.NotEqual(existing.Secret, updated.Secret);
-        Assert.Equal(["issue_comment", "issues", "pull_request"], updated.Events.Order());
+        Assert.Equal(["issues", "pull_request"], updated.Events.Order());
         Assert.Contains(kit.GitHub.Requests, r => r.Method == "PATCH" && r.Path.EndsWith($"/hooks/{existing.Id}", StringComparison.Ordinal));
         Assert.DoesNotContain(kit.GitHub.Requests, r => r.Method == "POST" && r.Path.EndsWith("/hooks", StringComparison.Ordinal));
         using var accepted = await kit.DeliverAsync(PullRequest(1), updated.Secret!);

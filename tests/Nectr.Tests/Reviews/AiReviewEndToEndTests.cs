@@ -206,6 +206,23 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(_github.Requests, r => r.Body.Contains("\"APPROVE\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_multi_line_finding_posted_inline_is_stored_as_inline()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.EnqueueAnswer(Answer("""{"file": "src/refunds.py", "line": 11, "end_line": 12, "severity": "low", "category": "style", "title": "Use max()", "body": "max(amount, 0) says it in one line.", "suggestion": "    amount = max(amount, 0)"}"""));
+        _github.AddPullRequest(Owner, Repo, 15, HeadSha, [Refunds]);
+
+        await using var app = await DeliverAsync(15, llm.Settings());
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 15, TimeSpan.FromSeconds(30));
+
+        var comment = Assert.Single(review.Comments);
+        Assert.Equal(("src/refunds.py", 12), (comment.Path, comment.Line));
+        var stored = await StoredReviewAsync(app);
+        var finding = await app.QueryAsync(db => db.Set<FindingRecord>().AsNoTracking().SingleAsync(f => f.ReviewId == stored.Id, Ct));
+        Assert.Equal((11, (int?)12, true), (finding.Line, finding.EndLine, finding.Inline));
+    }
+
     private async Task<NectrApp> DeliverAsync(int number, Dictionary<string, string?> settings)
     {
         var app = new NectrApp(_database, _github.ApiUrl, _github.Token, settings);
