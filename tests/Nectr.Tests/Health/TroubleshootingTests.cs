@@ -58,7 +58,9 @@ public sealed class TroubleshootingTests
         var until = github.RateLimitResetAt ?? throw new InvalidOperationException("the fake did not rate-limit");
 
         var warning = Assert.Single(warnings, w => w.Contains("rate limit", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(until.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), warning, StringComparison.Ordinal);
+        // GitHub's (and the fake's) x-ratelimit-reset is whole epoch seconds, rounded up: compare with what was sent.
+        var sent = DateTimeOffset.FromUnixTimeSeconds((until.ToUnixTimeMilliseconds() + 999) / 1000);
+        Assert.Contains(sent.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), warning, StringComparison.Ordinal);
         Assert.Contains("rate limit", settings, StringComparison.OrdinalIgnoreCase);
     }
 
