@@ -154,7 +154,9 @@ internal static class ReviewCommand
         }
 
         var posted = await publisher.PostAsync(pr.Owner, pr.Repo, pr.Number, headSha, result, cancellationToken);
-        await stderr.WriteLineAsync($"Posted: {posted.HtmlUrl}");
+        await stderr.WriteLineAsync(posted.InlinePosted
+            ? $"Posted: {posted.Review.HtmlUrl}"
+            : $"Posted: {posted.Review.HtmlUrl} (GitHub refused the inline comments, so every finding is in the review body)");
     }
 }
 

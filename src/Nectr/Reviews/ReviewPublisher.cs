@@ -13,14 +13,19 @@ internal sealed partial class ReviewPublisher(IGitHubApi github, ILogger<ReviewP
         return reviews.FirstOrDefault(r => ReviewMarker.IsIn(r.Body, headSha));
     }
 
-    public async Task<GitHubReview> PostAsync(string owner, string repo, int number, string headSha, ReviewResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts the review; when GitHub refuses its inline comments, posts every finding in the body instead. The answer
+    /// says which happened, so the record shows what GitHub actually holds.
+    /// </summary>
+    public async Task<PublishedReview> PostAsync(string owner, string repo, int number, string headSha, ReviewResult result, CancellationToken cancellationToken)
     {
         var comments = result.Comments
             .Select(c => new CreateReviewComment(c.Path, c.Line, "RIGHT", c.StartLine, c.StartLine is null ? null : "RIGHT", c.Body))
             .ToList();
         try
         {
-            return await github.CreateReviewAsync(owner, repo, number, new CreateReviewRequest(headSha, result.Body, result.Event, comments), cancellationToken);
+            var review = await github.CreateReviewAsync(owner, repo, number, new CreateReviewRequest(headSha, result.Body, result.Event, comments), cancellationToken);
+            return new PublishedReview(review, result.Body, InlinePosted: true);
         }
         catch (GitHubApiException ex) when (ex.Status == System.Net.HttpStatusCode.UnprocessableEntity && comments.Count > 0)
         {
@@ -28,7 +33,8 @@ internal sealed partial class ReviewPublisher(IGitHubApi github, ILogger<ReviewP
             // 422 means nothing was created, so posting once more with every finding in the body is safe.
             Log.InlineRefused(logger, owner, repo, number, ex.Message);
             var body = result.BodyWithoutInline.Length > 0 ? result.BodyWithoutInline : result.Body;
-            return await github.CreateReviewAsync(owner, repo, number, new CreateReviewRequest(headSha, body, result.Event, []), cancellationToken);
+            var review = await github.CreateReviewAsync(owner, repo, number, new CreateReviewRequest(headSha, body, result.Event, []), cancellationToken);
+            return new PublishedReview(review, body, InlinePosted: false);
         }
     }
 
@@ -38,3 +44,6 @@ internal sealed partial class ReviewPublisher(IGitHubApi github, ILogger<ReviewP
         public static partial void InlineRefused(ILogger logger, string owner, string repo, int number, string error);
     }
 }
+
+/// <summary>The review GitHub now holds: its body, and whether the inline comments went with it.</summary>
+internal sealed record PublishedReview(GitHubReview Review, string Body, bool InlinePosted);

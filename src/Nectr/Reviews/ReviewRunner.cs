@@ -61,9 +61,11 @@ internal sealed partial class ReviewRunner(
             throw new LeaseLostException(job.Id);
         }
 
-        var review = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, result, cancellationToken);
-        Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Comments.Count, result.Findings.Count);
-        return Reviewed(job, result, review, started);
+        var published = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, result, cancellationToken);
+        // Record what GitHub holds: when it refused the inline comments, every finding went into the body instead.
+        var recorded = published.InlinePosted ? result : result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
+        Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
+        return Reviewed(job, recorded, published.Review, started);
     }
 
     private string? SkipReason(ReviewJob job, GitHubPullRequest pr)

@@ -103,6 +103,12 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
         Assert.Empty(review.Comments);
         Assert.Contains("### Findings that could not be placed inline", review.Body, StringComparison.Ordinal);
         AssertCleanCommentReview(33, review);
+        // The record says what GitHub holds: the body that was posted, no inline comments, no finding marked inline.
+        await _app!.WaitUntilAsync(db => db.Reviews.AnyAsync(Ct), what: "the review to be stored");
+        var stored = await _app.QueryAsync(db => db.Reviews.AsNoTracking().Include(r => r.Findings).SingleAsync(Ct));
+        Assert.Equal((review.Body, 0), (stored.Body, stored.InlineComments));
+        Assert.NotEmpty(stored.Findings);
+        Assert.DoesNotContain(stored.Findings, f => f.Inline);
         AssertNoCanaryLeft();
     }
 
