@@ -62,8 +62,8 @@ public sealed class FakeGitHubOpenApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("per_page=500", "query parameter 'per_page'")]
-    [InlineData("per_page=ten", "query parameter 'per_page'")]
+    [InlineData("per_page=500", "query parameter 'per_page': 500 should be at most 100")]
+    [InlineData("per_page=ten", "query parameter 'per_page': Value is \"string\" but should be \"integer\"")]
     [InlineData("perpage=100", "query parameter 'perpage' is not one of pulls/list-files's")]
     public async Task A_query_parameter_GitHub_does_not_take_is_answered_422(string query, string expected)
     {
@@ -84,8 +84,8 @@ public sealed class FakeGitHubOpenApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"event":"COMMENT","body":"x","comments":[{"line":2,"body":"no path"}]}""", "Required properties [\"path\"] are not present")]
-    [InlineData("""{"event":"COMMENT","body":"x","comments":[{"path":"src/a.cs","line":"two","body":"line as text"}]}""", "/comments/0/line")]
-    [InlineData("""{"event":"LGTM","body":"x"}""", "/event")]
+    [InlineData("""{"event":"COMMENT","body":"x","comments":[{"path":"src/a.cs","line":"two","body":"line as text"}]}""", "body at /comments/0/line: Value is \"string\" but should be \"integer\"")]
+    [InlineData("""{"event":"LGTM","body":"x"}""", "body at /event: Value should match one of the values specified by the enum")]
     public async Task A_review_body_that_fails_GitHubs_schema_is_answered_422_and_creates_nothing(string body, string expected)
     {
         using var response = await PostReviewAsync(body);
@@ -133,6 +133,18 @@ public sealed class FakeGitHubOpenApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("incorrect_client_credentials", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         _github.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public void The_committed_schemas_are_JSON_Schema_not_OpenAPI_3_0()
+    {
+        // JSON Schema ignores the unknown keyword `nullable`, so an unconverted `"nullable": true` would silently
+        // refuse null where GitHub accepts it; extract.mjs turns it into a type union.
+        var fixture = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "rest", "openapi.requests.json"));
+
+        Assert.DoesNotContain("\"nullable\"", fixture, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"$ref\"", fixture, StringComparison.Ordinal);
+        Assert.Contains("\"type\":[\"object\",\"null\"]", fixture, StringComparison.Ordinal);
     }
 
     private async Task<HttpResponseMessage> PostReviewAsync(string json)

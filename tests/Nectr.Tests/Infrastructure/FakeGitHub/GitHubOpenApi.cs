@@ -171,10 +171,12 @@ internal static class GitHubOpenApi
 
         var errors = new[] { results }.Concat(results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{what} {d.InstanceLocation}: {e.Value} ({d.EvaluationPath}/{e.Key})"))
+            .SelectMany(d => d.Errors!.Select(e => $"{what}{At(d.InstanceLocation.ToString())}: {e.Value} (schema {d.EvaluationPath}/{e.Key})"))
             .ToList();
         return errors.Count > 0 ? errors : [$"{what} does not fit GitHub's schema"];
     }
+
+    private static string At(string pointer) => pointer.Length == 0 ? "" : " at " + pointer;
 
     private static Dictionary<int, List<Operation>> Load()
     {
