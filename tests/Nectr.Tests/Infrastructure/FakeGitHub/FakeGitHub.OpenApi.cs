@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -35,7 +36,7 @@ public sealed partial class FakeGitHub
         {
             ["message"] = refusal.Status switch { 404 => "Not Found", 400 => "Problems parsing JSON", _ => "Invalid request.\n\n" + string.Join("\n", refusal.Problems) },
             ["documentation_url"] = "https://docs.github.com/rest",
-            ["status"] = refusal.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["status"] = refusal.Status.ToString(CultureInfo.InvariantCulture),
         }.ToJsonString());
         return true;
     }
