@@ -178,6 +178,11 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         var response = context.Response;
         try
         {
+            if (await RefusedByOpenApiAsync(context, request))
+            {
+                return;
+            }
+
             foreach (var gate in TakeStalls(request))
             {
                 await gate.HoldAsync(_stopping.Token);
