@@ -44,6 +44,6 @@ internal static partial class OptionsLoader
         "production" => hostEnvironment.Equals("Production", StringComparison.OrdinalIgnoreCase),
         "development" => hostEnvironment.Equals("Development", StringComparison.OrdinalIgnoreCase),
         // The test suite's mode is development-like; a developer's exported ASPNETCORE_ENVIRONMENT=Development is no contradiction.
-        _ => hostEnvironment is "Test" or "Testing" or "Development" || hostEnvironment.Equals("test", StringComparison.OrdinalIgnoreCase),
+        _ => ((string[])["Test", "Testing", "Development"]).Contains(hostEnvironment, StringComparer.OrdinalIgnoreCase),
     };
 }
