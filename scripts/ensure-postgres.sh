@@ -37,9 +37,9 @@ as_root su postgres -c "psql -p $port -v ON_ERROR_STOP=1 -q" >&2 <<SQL
 DO \$\$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role') THEN
-    CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password';
+    CREATE ROLE $role LOGIN CREATEDB CREATEROLE PASSWORD '$password';
   ELSE
-    ALTER ROLE $role LOGIN CREATEDB PASSWORD '$password';
+    ALTER ROLE $role LOGIN CREATEDB CREATEROLE PASSWORD '$password';
   END IF;
 END
 \$\$;

@@ -39,10 +39,18 @@ catch (InvalidConfigurationException ex)
     return 2;
 }
 
+if (await DatabaseStartup.WaitUntilReachableAsync(app.Services, app.Lifetime.ApplicationStopping) is { } databaseProblem)
+{
+    await Console.Error.WriteLineAsync("Nectr cannot start: " + databaseProblem);
+    await app.DisposeAsync(); // flushes the log lines written while waiting
+    return 2;
+}
+
 await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
 if (await KeyRingCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping) is { } keyRingProblem)
 {
     await Console.Error.WriteLineAsync("Nectr cannot start: " + keyRingProblem);
+    await app.DisposeAsync();
     return 2;
 }
 

@@ -15,7 +15,7 @@ internal static class AuthExtensions
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddDataProtection().SetApplicationName("Nectr");
+        services.AddDataProtection().SetApplicationName("Nectr").ProtectKeysWithConfiguredCertificate();
         services.AddSingleton<DatabaseKeyRing>();
         services.AddSingleton<UserTokens>();
         services.AddSingleton<OAuthState>();

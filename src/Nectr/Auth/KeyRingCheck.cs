@@ -59,7 +59,8 @@ internal static partial class KeyRingCheck
 
         var what = $"{unreadableUsers.Count} stored GitHub token(s) and {unreadableRepos.Count} webhook secret(s)";
         var message = (hasKeys
-                ? $"The Data Protection key ring cannot decrypt {what}: the keys that encrypted them are not in the data_protection_keys table (the ring was replaced, or the database comes from another deployment). "
+                ? $"The Data Protection key ring cannot decrypt {what}: the keys that encrypted them are not in the data_protection_keys table (the ring was replaced, or the database comes from another deployment), "
+                  + "or the ring is encrypted with a certificate DATA_PROTECTION_CERT_PATH no longer names (after a rotation, set DATA_PROTECTION_PREVIOUS_CERT_PATH to the old one). "
                 : $"The database holds {what} but the Data Protection key ring (table data_protection_keys) is empty: it was lost, or the database comes from another deployment. ")
             + "Restore the data_protection_keys table from the backup that matches this database, or set NECTR_RESET_SECRETS=true to forget the unreadable tokens and secrets "
             + "(users sign in again; repositories must be reconnected or fall back to GITHUB_WEBHOOK_SECRET).";

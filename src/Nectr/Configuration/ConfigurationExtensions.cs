@@ -13,6 +13,8 @@ internal static class ConfigurationExtensions
     {
         DotEnvConfigurationSource.InsertBelowEnvironment(builder.Configuration, Path.Combine(Directory.GetCurrentDirectory(), ".env"));
         var options = OptionsLoader.Load(builder.Configuration);
+        // APP_ENV is the one switch: the host environment follows it (OptionsLoader refuses an ASPNETCORE_ENVIRONMENT that disagrees).
+        builder.Environment.EnvironmentName = options.HostEnvironment;
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);

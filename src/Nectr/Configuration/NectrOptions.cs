@@ -8,13 +8,28 @@ namespace Nectr.Configuration;
 /// </summary>
 internal sealed class NectrOptions
 {
+    /// <summary>APP_ENV normalised to <c>production</c>, <c>development</c> or <c>test</c> (<c>prod</c> and <c>dev</c> are accepted).</summary>
     public string AppEnv { get; init; } = "development";
     public bool IsProduction => string.Equals(AppEnv, "production", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The ASP.NET Core host environment, derived from APP_ENV so the two never disagree.</summary>
+    public string HostEnvironment => AppEnv switch
+    {
+        "production" => Environments.Production,
+        "test" => "Test",
+        _ => Environments.Development,
+    };
+
     public string LogLevel { get; init; } = "Information";
     public int Port { get; init; } = 8000;
     public Uri? BackendUrl { get; init; }
 
     public DatabaseSettings Database { get; init; } = DatabaseSettings.Parse("sqlite:///nectr.db");
+
+    /// <summary>How long start-up waits for the database to accept connections (DATABASE_WAIT_SECONDS).</summary>
+    public TimeSpan DatabaseWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    public KeyRingOptions KeyRing { get; init; } = new();
 
     public string? GitHubPat { get; init; }
     public string? GitHubWebhookSecret { get; init; }

@@ -11,8 +11,8 @@ internal static partial class OptionsLoader
     public static NectrOptions Load(IConfiguration config)
     {
         var errors = new List<string>();
-        var appEnv = Text(config, "APP_ENV") ?? "development";
-        var production = string.Equals(appEnv, "production", StringComparison.OrdinalIgnoreCase);
+        var appEnv = AppEnv(config, errors);
+        var production = appEnv == "production";
 
         var options = new NectrOptions
         {
@@ -21,11 +21,13 @@ internal static partial class OptionsLoader
             Port = Int(config, "PORT", 8000, 1, 65535, errors),
             BackendUrl = AbsoluteUrl(config, "BACKEND_URL", null, errors),
             Database = Database(config, errors),
+            DatabaseWait = Seconds(config, "DATABASE_WAIT_SECONDS", 60, 0, 3600, errors),
             GitHubPat = Text(config, "GITHUB_PAT"),
             GitHubWebhookSecret = Text(config, "GITHUB_WEBHOOK_SECRET"),
             GitHubApiUrl = AbsoluteUrl(config, "GITHUB_API_URL", "https://api.github.com/", errors)!,
             GitHubWebUrl = AbsoluteUrl(config, "GITHUB_WEB_URL", "https://github.com/", errors)!,
             Auth = Auth(config, production, errors),
+            KeyRing = KeyRing(config, production, errors),
             Queue = new ReviewQueueOptions
             {
                 Concurrency = Int(config, "REVIEW_CONCURRENCY", 4, 0, 64, errors),
@@ -53,6 +55,12 @@ internal static partial class OptionsLoader
             {
                 errors.Add("APP_ENV=production needs GITHUB_WEBHOOK_SECRET: without it every webhook is refused. Generate one with `openssl rand -hex 32` and set the same value on the GitHub webhook.");
             }
+            else if (options.GitHubWebhookSecret.Length < MinimumWebhookSecretLength)
+            {
+                // Anyone who guesses the secret can have any pull request reviewed on Nectr's budget.
+                errors.Add($"APP_ENV=production needs GITHUB_WEBHOOK_SECRET to be at least {MinimumWebhookSecretLength} characters; a short secret can be guessed. "
+                    + "Generate one with `openssl rand -hex 32` and set the same value on the GitHub webhook.");
+            }
 
             if (options.BackendUrl is null || options.BackendUrl.Scheme != Uri.UriSchemeHttps)
             {
@@ -67,6 +75,8 @@ internal static partial class OptionsLoader
 
         return options;
     }
+
+    public const int MinimumWebhookSecretLength = 20;
 
     private static readonly HashSet<string> LogLevels = new(StringComparer.OrdinalIgnoreCase)
     {

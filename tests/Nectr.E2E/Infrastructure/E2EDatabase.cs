@@ -50,6 +50,8 @@ internal static class E2EDatabase
             ["REVIEW_POLL_SECONDS"] = "0.2",
             ["REVIEW_RETRY_BASE_SECONDS"] = "0.2",
             ["REVIEW_RETRY_MAX_SECONDS"] = "1",
+            // Harmless outside production; lets a test switch APP_ENV to production without a key-ring certificate.
+            ["DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS"] = "true",
         };
         foreach (var (key, value) in extra)
         {

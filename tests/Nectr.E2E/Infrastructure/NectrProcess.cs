@@ -180,7 +180,8 @@ public sealed class NectrProcess : IAsyncDisposable
         key.StartsWith("GITHUB_", StringComparison.Ordinal) || key.StartsWith("REVIEW_", StringComparison.Ordinal)
         || key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || key.StartsWith("LLM_", StringComparison.Ordinal)
         || key.StartsWith("ANTHROPIC_", StringComparison.Ordinal) || key.StartsWith("OPENAI_", StringComparison.Ordinal)
-        || key is "PARALLEL_REVIEW_AGENTS"
+        || key.StartsWith("DATA_PROTECTION_", StringComparison.Ordinal) || key.StartsWith("DOTNET_ENVIRONMENT", StringComparison.Ordinal)
+        || key is "PARALLEL_REVIEW_AGENTS" or "DATABASE_WAIT_SECONDS"
         || key is "DATABASE_URL" or "APP_ENV" or "PORT" or "BACKEND_URL" or "LOG_LEVEL" or "LLM_PROVIDER";
 
     public static int FreeLoopbackPort()

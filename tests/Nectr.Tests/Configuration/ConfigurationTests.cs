@@ -17,7 +17,7 @@ public sealed class ConfigurationTests
 
         Assert.Equal(8000, options.Port);
         Assert.Equal(DatabaseProvider.Sqlite, options.Database.Provider);
-        Assert.EndsWith("nectr.db", options.Database.ConnectionString.Split(';')[0], StringComparison.Ordinal);
+        Assert.EndsWith("nectr.db", new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Database.ConnectionString).DataSource, StringComparison.Ordinal);
         Assert.Equal(new Uri("https://api.github.com/"), options.GitHubApiUrl);
         Assert.Equal(4, options.Queue.Concurrency);
         Assert.False(options.Queue.ReviewDrafts);
@@ -32,7 +32,7 @@ public sealed class ConfigurationTests
         var settings = DatabaseSettings.Parse(url);
 
         Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
-        var path = settings.ConnectionString.Split(';')[0]["Data Source=".Length..];
+        var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
         Assert.EndsWith(pathSuffix, path, StringComparison.Ordinal);
         if (absolute)
         {
@@ -53,7 +53,9 @@ public sealed class ConfigurationTests
         var settings = DatabaseSettings.Parse(url);
 
         Assert.Equal(DatabaseProvider.Postgres, settings.Provider);
-        Assert.Equal("Host=db.internal;Port=6543;Database=reviews;Username=nectr;Password=p@ss;SSL Mode=require", settings.ConnectionString);
+        var parsed = new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        Assert.Equal(("db.internal", 6543, "reviews", "nectr", "p@ss", Npgsql.SslMode.Require),
+            (parsed.Host, parsed.Port, parsed.Database, parsed.Username, parsed.Password, parsed.SslMode));
         Assert.DoesNotContain("p@ss", settings.Display, StringComparison.Ordinal);
     }
 
@@ -87,7 +89,8 @@ public sealed class ConfigurationTests
     [Fact]
     public void Production_accepts_a_complete_safe_configuration()
     {
-        var options = Load(("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "s3cret"), ("AUTH_ALLOWED_USERS", "octocat"));
+        var options = Load(("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "0123456789abcdef0123"), ("AUTH_ALLOWED_USERS", "octocat"),
+            ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true"));
 
         Assert.True(options.IsProduction);
     }

@@ -12,7 +12,8 @@ public sealed class OAuthConfigurationTests
 
     private static readonly (string, string)[] SafeProduction =
     [
-        ("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "s3cret"),
+        ("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "0123456789abcdef0123"),
+        ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true"),
     ];
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class NectrApp : WebApplicationFactory<Program>
             ["REVIEW_POLL_SECONDS"] = "0.2",
             ["REVIEW_RETRY_BASE_SECONDS"] = "0.2",
             ["REVIEW_RETRY_MAX_SECONDS"] = "1",
+            // Harmless outside production; lets a test switch APP_ENV to production without a key-ring certificate.
+            ["DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

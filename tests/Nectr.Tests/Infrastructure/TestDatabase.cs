@@ -93,6 +93,15 @@ public sealed class TestDatabase : IAsyncDisposable
     private static string ToConnectionString(Uri url)
     {
         var user = url.UserInfo.Split(':', 2);
-        return $"Host={url.Host};Port={url.Port};Database={url.AbsolutePath.Trim('/')};Username={Uri.UnescapeDataString(user[0])};Password={Uri.UnescapeDataString(user.ElementAtOrDefault(1) ?? "")};Pooling=false";
+        // Built, not concatenated: a ';' or '=' in the password must stay in the password.
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.Port,
+            Database = url.AbsolutePath.Trim('/'),
+            Username = Uri.UnescapeDataString(user[0]),
+            Password = Uri.UnescapeDataString(user.ElementAtOrDefault(1) ?? ""),
+            Pooling = false,
+        }.ConnectionString;
     }
 }

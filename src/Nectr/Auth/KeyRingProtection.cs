@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.DataProtection;
+using Nectr.Configuration;
+
+namespace Nectr.Auth;
+
+/// <summary>
+/// Encrypts the key ring's keys with the certificate from DATA_PROTECTION_CERT_PATH before <see cref="DatabaseKeyRing"/>
+/// stores them, so a copy of the database alone does not open the GitHub tokens and webhook secrets it holds.
+/// DATA_PROTECTION_PREVIOUS_CERT_PATH still decrypts keys written before a certificate rotation.
+/// </summary>
+internal static class KeyRingProtection
+{
+    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder)
+    {
+        // Data Protection wants the certificate at registration (the decryption options it fills are internal), and
+        // AddNectrConfiguration has already registered the loaded options as an instance. Hosts built without them
+        // (tools that only mint test cookies) keep the framework's default of unencrypted keys.
+        var keyRing = builder.Services.LastOrDefault(d => d.ServiceType == typeof(NectrOptions))?.ImplementationInstance is NectrOptions options
+            ? options.KeyRing
+            : null;
+        if (keyRing?.Certificate is { } certificate)
+        {
+            // Registers the certificate for encryption and for decryption by thumbprint, without needing a certificate store.
+            builder.ProtectKeysWithCertificate(certificate);
+        }
+
+        if (keyRing?.PreviousCertificate is { } previous)
+        {
+            builder.UnprotectKeysWithAnyCertificate(previous);
+        }
+
+        return builder;
+    }
+}
