@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Nectr.Data;
@@ -116,6 +117,25 @@ public sealed class JobStateRaceTests
         }
 
         TestContext.Current.TestOutputHelper?.WriteLine($"{ranOld} older heads claimed first, {supersededOld} superseded first");
+    }
+
+    [Fact]
+    public async Task On_SQLite_a_transaction_takes_the_write_lock_before_its_first_read()
+    {
+        // IntakeJobs relies on this across processes: nobody writes between intake's reads and its commit.
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = Start(database);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<NectrDb>>().CreateDbContextAsync(Ct);
+        await using var tx = await db.Database.BeginTransactionAsync(Ct); // as intake and completion begin theirs
+        await using var otherProcess = new SqliteConnection(database.ConnectionString);
+        await otherProcess.OpenAsync(Ct);
+        await using var write = otherProcess.CreateCommand();
+        write.CommandText = "UPDATE review_jobs SET \"Attempts\" = 0";
+        write.CommandTimeout = 1;
+
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => write.ExecuteNonQueryAsync(Ct));
+
+        Assert.Equal(5, refused.SqliteErrorCode); // SQLITE_BUSY
     }
 
     /// <summary>No worker: the test is the worker, so it decides exactly when a job is claimed and completed.</summary>
