@@ -49,7 +49,7 @@ internal sealed class ReviewQueueOptions
     /// <summary>Reviews this process runs at once; 0 makes it a web-only instance that stores and enqueues.</summary>
     public int Concurrency { get; init; } = 4;
     public int MaxAttempts { get; init; } = 5;
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan RetryBase { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromMinutes(30);

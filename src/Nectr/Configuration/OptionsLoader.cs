@@ -32,7 +32,7 @@ internal static partial class OptionsLoader
             {
                 Concurrency = Int(config, "REVIEW_CONCURRENCY", 4, 0, 64, errors),
                 MaxAttempts = Int(config, "REVIEW_MAX_ATTEMPTS", 5, 1, 50, errors),
-                Lease = Seconds(config, "REVIEW_LEASE_SECONDS", 300, 1, 3600, errors),
+                Lease = Seconds(config, "REVIEW_LEASE_SECONDS", 30, 1, 3600, errors),
                 PollInterval = Seconds(config, "REVIEW_POLL_SECONDS", 2, 0.05, 300, errors),
                 RetryBase = Seconds(config, "REVIEW_RETRY_BASE_SECONDS", 15, 0.05, 3600, errors),
                 RetryMax = Seconds(config, "REVIEW_RETRY_MAX_SECONDS", 1800, 0.05, 86400, errors),

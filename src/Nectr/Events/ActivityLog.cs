@@ -11,7 +11,7 @@ namespace Nectr.Events;
 /// visible to nobody: no access row can vouch for them, and they carry nothing a user needs to act on.
 /// </summary>
 internal sealed partial class ActivityLog(
-    IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, JobSignal signal, TimeProvider time, ILogger<ActivityLog> logger)
+    IDbContextFactory<NectrDb> dbs, JobQueue queue, JobSignal signal, ILogger<ActivityLog> logger)
 {
     public async Task<PageOf<EventView>> ListAsync(long userId, EventFilter filter, CancellationToken cancellationToken)
     {
@@ -47,56 +47,29 @@ internal sealed partial class ActivityLog(
     }
 
     /// <summary>
-    /// Puts the parked job of a delivery the user can see back in the queue: queued now, attempts reset, lease cleared,
-    /// and its parked deliveries pending again. <c>PostAttempted</c> stays, so the next run still looks for a review a
-    /// previous attempt may have posted before it posts one.
+    /// Puts the parked job of a delivery the user can see back in the queue (<see cref="JobQueue.RequeueParkedAsync"/>,
+    /// which owns the transition); NotParked when it is not parked, including when another request retried it first.
     /// </summary>
     public async Task<RetryResult> RetryAsync(long userId, long deliveryId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        using (await writeGate.EnterAsync(cancellationToken))
+        long? jobId;
+        await using (var db = await dbs.CreateDbContextAsync(cancellationToken))
         {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            var target = await Visible(db, userId).Where(d => d.Id == deliveryId)
-                .Select(d => new { d.JobId, Status = d.Job == null ? (JobStatus?)null : d.Job.Status })
-                .FirstOrDefaultAsync(cancellationToken);
+            var target = await Visible(db, userId).Where(d => d.Id == deliveryId).Select(d => new { d.JobId }).FirstOrDefaultAsync(cancellationToken);
             if (target is null)
             {
                 return RetryResult.NotFound;
             }
 
-            if (target is not { JobId: { } jobId, Status: JobStatus.Parked })
-            {
-                return RetryResult.NotParked;
-            }
-
-            var requeued = await db.ReviewJobs
-                .Where(j => j.Id == jobId && j.Status == JobStatus.Parked)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(j => j.Status, JobStatus.Queued)
-                    .SetProperty(j => j.Attempts, 0)
-                    .SetProperty(j => j.RunAfterMs, now.ToUnixTimeMilliseconds())
-                    .SetProperty(j => j.LeaseOwner, (string?)null)
-                    .SetProperty(j => j.LeaseExpiresMs, (long?)null)
-                    .SetProperty(j => j.OutcomeReason, (string?)null)
-                    .SetProperty(j => j.CompletedAt, (DateTime?)null)
-                    .SetProperty(j => j.UpdatedAt, now.UtcDateTime), cancellationToken);
-            if (requeued == 0)
-            {
-                return RetryResult.NotParked; // another request retried it first
-            }
-
-            await db.Deliveries
-                .Where(d => d.JobId == jobId && d.Outcome == DeliveryOutcome.Parked)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(d => d.Outcome, DeliveryOutcome.Pending)
-                    .SetProperty(d => d.OutcomeReason, (string?)null)
-                    .SetProperty(d => d.CompletedAt, (DateTime?)null), cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            Log.Requeued(logger, deliveryId, jobId, userId);
+            jobId = target.JobId;
         }
 
+        if (jobId is not { } id || !await queue.RequeueParkedAsync(id, cancellationToken))
+        {
+            return RetryResult.NotParked;
+        }
+
+        Log.Requeued(logger, deliveryId, id, userId);
         signal.Notify();
         return RetryResult.Requeued;
     }

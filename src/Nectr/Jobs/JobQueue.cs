@@ -6,9 +6,11 @@ using Nectr.Data;
 namespace Nectr.Jobs;
 
 /// <summary>
-/// The database-backed review queue. A job is claimed by taking a lease; a process that dies simply stops
-/// renewing it, and when the lease expires another claim takes the job over. Every write that ends a job
-/// checks the lease owner, so a worker that lost its lease can never overwrite its successor's outcome.
+/// The database-backed review queue, and with <see cref="IntakeJobs"/> the only writer of job and delivery status.
+/// A job is claimed by taking a lease; a process that dies simply stops renewing it, and when the lease expires
+/// another claim takes the job over. Every status change is a conditional update (the expected status, and the
+/// lease owner where one holds the job) whose row count the caller acts on, so a worker that lost its lease can
+/// never overwrite its successor's outcome.
 /// </summary>
 internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, NectrOptions options, TimeProvider time)
 {
@@ -72,18 +74,39 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
         return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Extends the lease; false means the lease was lost (expired and taken over) and the work must stop.</summary>
-    public async Task<bool> RenewAsync(long jobId, string owner, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extends the lease and returns when it now expires; null means the lease was lost (the job was taken over or
+    /// ended) and the work must stop.
+    /// </summary>
+    public async Task<DateTimeOffset?> RenewAsync(long jobId, string owner, CancellationToken cancellationToken)
     {
-        var lease = (time.GetUtcNow() + _queue.Lease).ToUnixTimeMilliseconds();
-        return await UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.LeaseExpiresMs, lease), cancellationToken), cancellationToken);
+        var until = time.GetUtcNow() + _queue.Lease;
+        var lease = until.ToUnixTimeMilliseconds();
+        return await UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.LeaseExpiresMs, lease), cancellationToken), cancellationToken)
+            ? until
+            : null;
     }
 
-    /// <summary>Recorded before the review POST, so any later attempt looks for the posted review first.</summary>
-    public Task<bool> MarkPostAttemptedAsync(long jobId, string owner, CancellationToken cancellationToken) =>
-        UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.PostAttempted, true), cancellationToken), cancellationToken);
+    /// <summary>
+    /// Recorded before the review POST, so any later attempt looks for the posted review first. Only a lease that has
+    /// not run out may post, and marking renews it, so the POST starts with a whole lease ahead of it: no successor
+    /// can take the job over while a worker is about to post.
+    /// </summary>
+    public Task<bool> MarkPostAttemptedAsync(long jobId, string owner, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var lease = (now + _queue.Lease).ToUnixTimeMilliseconds();
+        return UpdateOwnedAsync(jobId, owner, q => q.Where(j => j.LeaseExpiresMs > nowMs).ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.PostAttempted, true)
+            .SetProperty(j => j.LeaseExpiresMs, lease), cancellationToken), cancellationToken);
+    }
 
-    /// <summary>Ends the job and every delivery waiting on it with one outcome.</summary>
+    /// <summary>
+    /// Ends the job and every delivery waiting on it with one outcome; false when this worker no longer holds the job.
+    /// The job row is updated first: on PostgreSQL that waits for an intake transaction holding the row (see
+    /// <see cref="IntakeJobs"/>), and the delivery update that follows, on a fresh snapshot, sees what it linked.
+    /// </summary>
     public async Task<bool> CompleteAsync(long jobId, string owner, JobStatus status, string? reason, ReviewRecord? review, CancellationToken cancellationToken)
     {
         var delivery = status switch
@@ -142,6 +165,43 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
             .SetProperty(j => j.LeaseOwner, (string?)null)
             .SetProperty(j => j.LeaseExpiresMs, (long?)null)
             .SetProperty(j => j.UpdatedAt, now), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts a parked job back in the queue (a person asked to retry it): queued now, attempts reset, lease cleared, and
+    /// its parked deliveries pending again. <c>PostAttempted</c> stays, so the next run still looks for a review a
+    /// previous attempt may have posted before it posts one. False when the job is not parked (any more).
+    /// </summary>
+    public async Task<bool> RequeueParkedAsync(long jobId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var requeued = await db.ReviewJobs
+            .Where(j => j.Id == jobId && j.Status == JobStatus.Parked)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(j => j.Status, JobStatus.Queued)
+                .SetProperty(j => j.Attempts, 0)
+                .SetProperty(j => j.RunAfterMs, now.ToUnixTimeMilliseconds())
+                .SetProperty(j => j.LeaseOwner, (string?)null)
+                .SetProperty(j => j.LeaseExpiresMs, (long?)null)
+                .SetProperty(j => j.OutcomeReason, (string?)null)
+                .SetProperty(j => j.CompletedAt, (DateTime?)null)
+                .SetProperty(j => j.UpdatedAt, now.UtcDateTime), cancellationToken);
+        if (requeued == 0)
+        {
+            return false;
+        }
+
+        await db.Deliveries
+            .Where(d => d.JobId == jobId && d.Outcome == DeliveryOutcome.Parked)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.Outcome, DeliveryOutcome.Pending)
+                .SetProperty(d => d.OutcomeReason, (string?)null)
+                .SetProperty(d => d.CompletedAt, (DateTime?)null), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Exponential backoff with jitter: base·2^(attempt-1), capped.</summary>

@@ -7,7 +7,9 @@ namespace Nectr.Jobs;
 
 /// <summary>
 /// Runs <c>REVIEW_CONCURRENCY</c> review loops. Each loop claims a job, keeps its lease alive while the review
-/// runs, and ends it with exactly one outcome: done, skipped, re-queued with backoff, or parked with a reason.
+/// runs (<see cref="LeaseKeeper"/>, which cancels the review once the lease cannot be trusted), and ends it with
+/// exactly one outcome: done, skipped, re-queued with backoff, or parked with a reason. Every one of those writes is
+/// conditional on still holding the lease; when it is refused, the worker that holds the job now decides.
 /// </summary>
 internal sealed partial class ReviewWorker(
     JobQueue queue,
@@ -60,44 +62,71 @@ internal sealed partial class ReviewWorker(
         if (job.Attempts > options.Queue.MaxAttempts)
         {
             // Its lease expired on the last allowed attempt: the process running it died or hung every time.
-            await queue.CompleteAsync(job.Id, owner, JobStatus.Parked,
-                $"gave up after {options.Queue.MaxAttempts} attempts; last error: {job.LastError ?? "the worker stopped before finishing (lease expired)"}", null, stoppingToken);
+            await EndAsync(job, owner, JobStatus.Parked,
+                $"gave up after {options.Queue.MaxAttempts} attempts; last error: {job.LastError ?? "the worker stopped before finishing (lease expired)"}", null);
             return;
         }
 
         Log.Started(logger, job.RepositoryFullName, job.PullNumber, job.Id, job.Attempts);
-        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewing = RenewLeaseAsync(job.Id, owner, leaseLost);
+        if (await ReviewAsync(job, owner, stoppingToken) is { } outcome)
+        {
+            await EndAsync(job, owner, outcome.Status, outcome.Reason, outcome.Review);
+        }
+    }
+
+    /// <summary>Runs the review while its lease is kept; null when the job was handed back, retried, parked or lost instead.</summary>
+    private async Task<RunOutcome?> ReviewAsync(ReviewJob job, string owner, CancellationToken stoppingToken)
+    {
+        var leaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(job.LeaseExpiresMs ?? 0);
+        await using var lease = LeaseKeeper.Start(job.Id, leaseUntil, ct => queue.RenewAsync(job.Id, owner, ct), options.Queue.Lease, time, logger, stoppingToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
-            var outcome = await runner.RunAsync(job, owner, leaseLost.Token);
-            await queue.CompleteAsync(job.Id, owner, outcome.Status, outcome.Reason, outcome.Review, CancellationToken.None);
-            Log.Finished(logger, job.RepositoryFullName, job.PullNumber, job.Id, outcome.Status, outcome.Reason);
+            return await runner.RunAsync(job, owner, lease.Token);
         }
-        catch (Exception ex) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested && !lease.Lost)
         {
             // Shutting down: hand the job back now instead of making the next process wait for the lease to expire.
-            _ = ex;
-            await queue.RetryLaterAsync(job.Id, owner, time.GetUtcNow(), "interrupted by shutdown", countAttempt: false, CancellationToken.None);
+            await HandBackAsync(job, owner, time.GetUtcNow(), "interrupted by shutdown", countAttempt: false);
         }
-        catch (Exception ex) when (ex is LeaseLostException || leaseLost.IsCancellationRequested)
+        catch (Exception ex) when (ex is LeaseLostException || lease.Lost)
         {
+            // Another worker has the job, or soon may: write nothing, it decides the outcome.
             Log.LeaseLost(logger, job.Id);
         }
         catch (GitHubRateLimitedException ex)
         {
-            await queue.RetryLaterAsync(job.Id, owner, ex.Until, ex.Message, countAttempt: false, CancellationToken.None);
+            await HandBackAsync(job, owner, ex.Until, ex.Message, countAttempt: false);
         }
         catch (Exception ex)
         {
             await FailAsync(job, owner, ex);
         }
-        finally
+
+        return null;
+    }
+
+    /// <summary>Records the job's terminal outcome, unless the lease was lost first: then the successor records its own.</summary>
+    private async Task EndAsync(ReviewJob job, string owner, JobStatus status, string reason, ReviewRecord? review)
+    {
+        if (await queue.CompleteAsync(job.Id, owner, status, reason, review, CancellationToken.None))
         {
-            await leaseLost.CancelAsync();
-            await renewing.ContinueWith(_ => { }, TaskScheduler.Default);
+            Log.Finished(logger, job.RepositoryFullName, job.PullNumber, job.Id, status, reason);
+        }
+        else
+        {
+            // A posted review is not lost: the job is marked PostAttempted, so whoever holds it now finds the review by
+            // its marker on the PR instead of posting a second one.
+            Log.NotRecorded(logger, job.RepositoryFullName, job.PullNumber, job.Id, status, reason);
+        }
+    }
+
+    private async Task HandBackAsync(ReviewJob job, string owner, DateTimeOffset runAfter, string reason, bool countAttempt)
+    {
+        if (!await queue.RetryLaterAsync(job.Id, owner, runAfter, reason, countAttempt, CancellationToken.None))
+        {
+            Log.LeaseLost(logger, job.Id);
         }
     }
 
@@ -107,37 +136,28 @@ internal sealed partial class ReviewWorker(
         if (!IsRetryable(ex) || job.Attempts >= options.Queue.MaxAttempts)
         {
             var why = IsRetryable(ex) ? $"gave up after {job.Attempts} attempts: {reason}" : reason;
-            await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None);
-            Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+            if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
+            {
+                Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+            }
+            else
+            {
+                Log.NotRecorded(logger, job.RepositoryFullName, job.PullNumber, job.Id, JobStatus.Parked, why);
+            }
+
             return;
         }
 
         var at = queue.NextAttemptAt(job.Attempts);
-        await queue.RetryLaterAsync(job.Id, owner, at, reason, countAttempt: true, CancellationToken.None);
-        Log.WillRetry(logger, job.RepositoryFullName, job.PullNumber, job.Id, job.Attempts, at, reason);
-    }
-
-    /// <summary>Keeps the lease alive at a third of its length; cancels the run if the lease is lost.</summary>
-    private Task RenewLeaseAsync(long jobId, string owner, CancellationTokenSource run) => Task.Run(async () =>
-    {
-        var every = options.Queue.Lease / 3;
-        while (!run.IsCancellationRequested)
+        if (await queue.RetryLaterAsync(job.Id, owner, at, reason, countAttempt: true, CancellationToken.None))
         {
-            await Task.Delay(every, time, run.Token);
-            try
-            {
-                if (!await queue.RenewAsync(jobId, owner, run.Token))
-                {
-                    await run.CancelAsync();
-                }
-            }
-            catch (System.Data.Common.DbException ex)
-            {
-                // One failed renewal is not a lost lease: two more chances remain before it expires.
-                Log.RenewFailed(logger, ex, jobId);
-            }
+            Log.WillRetry(logger, job.RepositoryFullName, job.PullNumber, job.Id, job.Attempts, at, reason);
         }
-    });
+        else
+        {
+            Log.LeaseLost(logger, job.Id);
+        }
+    }
 
     private static bool IsRetryable(Exception ex) => ex switch
     {
@@ -175,11 +195,11 @@ internal sealed partial class ReviewWorker(
         [LoggerMessage(4, LogLevel.Error, "Job {JobId} for {Repository}#{Number} parked: {Reason}")]
         public static partial void Parked(ILogger logger, Exception exception, string repository, int number, long jobId, string reason);
 
-        [LoggerMessage(5, LogLevel.Warning, "Lost the lease on job {JobId}; another worker has it")]
+        [LoggerMessage(5, LogLevel.Warning, "Lost the lease on job {JobId}; stopped its review and left the job to the worker that takes it over")]
         public static partial void LeaseLost(ILogger logger, long jobId);
 
-        [LoggerMessage(7, LogLevel.Warning, "Could not renew the lease on job {JobId}; trying again")]
-        public static partial void RenewFailed(ILogger logger, Exception exception, long jobId);
+        [LoggerMessage(8, LogLevel.Warning, "Job {JobId} for {Repository}#{Number} finished ({Outcome}: {Reason}) after its lease was lost, so that was not recorded; the worker holding the job now decides, and finds a posted review by its marker instead of posting again")]
+        public static partial void NotRecorded(ILogger logger, string repository, int number, long jobId, JobStatus outcome, string reason);
 
         [LoggerMessage(6, LogLevel.Error, "Review loop failed; retrying shortly")]
         public static partial void LoopFailed(ILogger logger, Exception exception);

@@ -68,6 +68,31 @@ public sealed class JobQueueTests
 
         public Task<ReviewJob> JobAsync(long id) => _app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(j => j.Id == id));
 
+        /// <summary>A stored delivery linked to <paramref name="jobId"/>, as intake leaves it.</summary>
+        public async Task<long> AddDeliveryAsync(long jobId, DeliveryOutcome outcome = DeliveryOutcome.Pending, string? reason = null)
+        {
+            var delivery = new DeliveryRecord
+            {
+                DeliveryId = Guid.NewGuid().ToString(),
+                Event = "pull_request",
+                Action = "synchronize",
+                Payload = "{}",
+                ReceivedAt = Start.UtcDateTime,
+                JobId = jobId,
+                Outcome = outcome,
+                OutcomeReason = reason,
+                CompletedAt = outcome == DeliveryOutcome.Pending ? null : Start.UtcDateTime,
+            };
+            await _app.QueryAsync(async db =>
+            {
+                db.Deliveries.Add(delivery);
+                return await db.SaveChangesAsync();
+            });
+            return delivery.Id;
+        }
+
+        public Task<DeliveryRecord> DeliveryAsync(long id) => _app.QueryAsync(db => db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == id));
+
         public async ValueTask DisposeAsync()
         {
             await _app.DisposeAsync();
@@ -135,7 +160,7 @@ public sealed class JobQueueTests
 
         Assert.Equal(id, taken?.Id);
         Assert.Equal(2, taken!.Attempts);
-        Assert.False(await h.Queue.RenewAsync(id, "crashed", Ct));
+        Assert.Null(await h.Queue.RenewAsync(id, "crashed", Ct));
         Assert.False(await h.Queue.CompleteAsync(id, "crashed", JobStatus.Done, "late", null, Ct));
         Assert.True(await h.Queue.CompleteAsync(id, "rescuer", JobStatus.Done, "reviewed", null, Ct));
         Assert.Equal(JobStatus.Done, (await h.JobAsync(id)).Status);
@@ -152,7 +177,7 @@ public sealed class JobQueueTests
         for (var i = 0; i < 5; i++)
         {
             h.Clock.Advance(TimeSpan.FromSeconds(30));
-            Assert.True(await h.Queue.RenewAsync(id, "busy", Ct));
+            Assert.Equal(h.Clock.GetUtcNow() + TimeSpan.FromSeconds(60), await h.Queue.RenewAsync(id, "busy", Ct));
             Assert.Null(await h.Queue.ClaimAsync("other", Ct));
         }
     }
@@ -184,15 +209,71 @@ public sealed class JobQueueTests
     {
         await using var h = await Harness.StartAsync(provider);
         var id = await h.AddJobAsync("o/r", 6, "cab");
+        var other = await h.AddJobAsync("o/r", 7, "dab");
+        long[] waiting = [await h.AddDeliveryAsync(id), await h.AddDeliveryAsync(id)];
+        // Settled when it arrived (the job was parked then, and later retried): it keeps its own outcome.
+        var settled = await h.AddDeliveryAsync(id, DeliveryOutcome.Skipped, "head cab already handled by job 1 (parked)");
+        var unrelated = await h.AddDeliveryAsync(other);
         await h.Queue.ClaimAsync("w", Ct);
+        h.Clock.Advance(TimeSpan.FromSeconds(3));
 
         Assert.True(await h.Queue.CompleteAsync(id, "w", JobStatus.Parked, "GitHub answered 404", null, Ct));
 
         var job = await h.JobAsync(id);
         Assert.Equal(JobStatus.Parked, job.Status);
         Assert.Equal("GitHub answered 404", job.OutcomeReason);
-        Assert.NotNull(job.CompletedAt);
+        Assert.Equal((Start + TimeSpan.FromSeconds(3)).UtcDateTime, job.CompletedAt);
         Assert.Equal("w", job.LeaseOwner);
         Assert.Null(job.LeaseExpiresMs);
+        foreach (var delivery in waiting)
+        {
+            var row = await h.DeliveryAsync(delivery);
+            Assert.Equal((DeliveryOutcome.Parked, "GitHub answered 404", job.CompletedAt), (row.Outcome, row.OutcomeReason, row.CompletedAt));
+        }
+
+        var kept = await h.DeliveryAsync(settled);
+        Assert.Equal((DeliveryOutcome.Skipped, "head cab already handled by job 1 (parked)", Start.UtcDateTime), (kept.Outcome, kept.OutcomeReason, kept.CompletedAt));
+        Assert.Equal(DeliveryOutcome.Pending, (await h.DeliveryAsync(unrelated)).Outcome);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Only_a_lease_that_has_not_run_out_may_mark_a_post_and_marking_renews_it(string provider)
+    {
+        await using var h = await Harness.StartAsync(provider);
+        var id = await h.AddJobAsync("o/r", 9, "bee");
+        await h.Queue.ClaimAsync("w", Ct);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(50));
+        Assert.True(await h.Queue.MarkPostAttemptedAsync(id, "w", Ct));
+        var marked = await h.JobAsync(id);
+        Assert.True(marked.PostAttempted);
+        Assert.Equal((Start + TimeSpan.FromSeconds(110)).ToUnixTimeMilliseconds(), marked.LeaseExpiresMs); // a whole lease for the POST
+
+        // Expired, though nobody has taken the job over yet: a successor may claim it at any moment, so no POST.
+        h.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.False(await h.Queue.MarkPostAttemptedAsync(id, "w", Ct));
+        Assert.False(await h.Queue.MarkPostAttemptedAsync(id, "someone-else", Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Only_a_parked_job_is_requeued_and_its_parked_deliveries_wait_again(string provider)
+    {
+        await using var h = await Harness.StartAsync(provider);
+        var id = await h.AddJobAsync("o/r", 10, "ace");
+        var delivery = await h.AddDeliveryAsync(id);
+        await h.Queue.ClaimAsync("w", Ct);
+        Assert.False(await h.Queue.RequeueParkedAsync(id, Ct)); // running, not parked
+        Assert.True(await h.Queue.CompleteAsync(id, "w", JobStatus.Parked, "GitHub answered 404", null, Ct));
+
+        Assert.True(await h.Queue.RequeueParkedAsync(id, Ct));
+        Assert.False(await h.Queue.RequeueParkedAsync(id, Ct)); // a second click finds it queued
+
+        var job = await h.JobAsync(id);
+        Assert.Equal((JobStatus.Queued, 0, null, null, null), (job.Status, job.Attempts, job.LeaseOwner, job.LeaseExpiresMs, job.CompletedAt));
+        var row = await h.DeliveryAsync(delivery);
+        Assert.Equal((DeliveryOutcome.Pending, null, null), (row.Outcome, row.OutcomeReason, row.CompletedAt));
+        Assert.Equal(id, (await h.Queue.ClaimAsync("w", Ct))?.Id);
     }
 }

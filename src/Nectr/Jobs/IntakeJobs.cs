@@ -1,0 +1,184 @@
+using Microsoft.EntityFrameworkCore;
+using Nectr.Data;
+
+namespace Nectr.Jobs;
+
+/// <summary>The head a reviewing delivery asks for: one job per (repository, PR, head SHA).</summary>
+internal readonly record struct JobKey(string Repository, int Number, string HeadSha);
+
+/// <summary>
+/// The jobs of the pull requests one intake transaction touches, and the only code that links a delivery to a job
+/// or supersedes a queued job. Its rows are locked for the whole transaction, so what intake decides from them stays
+/// true until it commits:
+/// <list type="bullet">
+/// <item>PostgreSQL (READ COMMITTED): <c>SELECT … FOR UPDATE</c>. A completion that locked the job first makes this
+/// wait and then see the job finished, so the delivery is settled "already handled". A completion that comes second
+/// waits for this commit, and its next statement (a new snapshot) finds the linked delivery still pending and gives
+/// it the job's outcome. A claim skips locked rows, so a job being superseded cannot start meanwhile.</item>
+/// <item>SQLite has one writer: intake and the queue pass <see cref="DbWriteGate"/> in this process, and the
+/// transaction begins IMMEDIATE (Microsoft.Data.Sqlite's default), which takes the database's write lock before
+/// the first read, so no other process writes in between either.</item>
+/// </list>
+/// Rows are read untracked: a job changes only through a conditional update here or in <see cref="JobQueue"/>,
+/// never by saving an entity someone else may have changed.
+/// </summary>
+internal sealed class IntakeJobs
+{
+    private readonly NectrDb _db;
+    private readonly List<ReviewJob> _jobs;
+    private readonly DateTimeOffset _now;
+    private readonly Dictionary<ReviewJob, List<DeliveryRecord>> _linked = [];
+
+    private IntakeJobs(NectrDb db, List<ReviewJob> jobs, DateTimeOffset now)
+    {
+        _db = db;
+        _jobs = jobs;
+        _now = now;
+    }
+
+    /// <summary>Reads and locks the jobs of <paramref name="heads"/>' pull requests: queued ones, and any for the same heads.</summary>
+    public static async Task<IntakeJobs> LockAsync(NectrDb db, IReadOnlyCollection<JobKey> heads, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (heads.Count == 0)
+        {
+            return new IntakeJobs(db, [], now);
+        }
+
+        var repos = heads.Select(h => h.Repository).Distinct().ToArray();
+        var numbers = heads.Select(h => h.Number).Distinct().ToArray();
+        var shas = heads.Select(h => h.HeadSha).Distinct().ToArray();
+        var queued = (int)JobStatus.Queued;
+        var jobs = db.Database.IsNpgsql()
+            // Locked in id order, so two intakes of the same pull requests cannot deadlock.
+            ? await db.ReviewJobs.FromSql($"""
+                SELECT * FROM review_jobs
+                WHERE "RepositoryFullName" = ANY({repos}) AND "PullNumber" = ANY({numbers})
+                  AND ("Status" = {queued} OR "HeadSha" = ANY({shas}))
+                ORDER BY "Id"
+                FOR UPDATE
+                """).AsNoTracking().ToListAsync(cancellationToken)
+            : await db.ReviewJobs.AsNoTracking()
+                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber)
+                    && (j.Status == JobStatus.Queued || shas.Contains(j.HeadSha)))
+                .ToListAsync(cancellationToken);
+        return new IntakeJobs(db, jobs, now);
+    }
+
+    /// <summary>
+    /// Links a new delivery (added, not yet saved) to the job for its head: an unfinished one it then waits for, a
+    /// finished one (settled at once: nothing will run for it again), or a new queued job, which supersedes the queued
+    /// jobs of older heads of the same pull request.
+    /// </summary>
+    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, CancellationToken cancellationToken)
+    {
+        var existing = _jobs.FirstOrDefault(j => j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.HeadSha == head.HeadSha);
+        if (existing is not null)
+        {
+            Attach(delivery, existing);
+            if (existing.Status is JobStatus.Queued or JobStatus.Running)
+            {
+                Wait(existing, delivery);
+            }
+            else
+            {
+                Settle(delivery, DeliveryOutcome.Skipped,
+                    $"head {Short(head.HeadSha)} already handled by job {existing.Id} ({existing.Status.ToString().ToLowerInvariant()})", _now);
+            }
+
+            return;
+        }
+
+        var reason = $"superseded by newer head {Short(head.HeadSha)}";
+        foreach (var old in _jobs.Where(j => j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.Status == JobStatus.Queued).ToList())
+        {
+            await SupersedeAsync(old, reason, cancellationToken);
+        }
+
+        var job = new ReviewJob
+        {
+            RepositoryFullName = head.Repository,
+            PullNumber = head.Number,
+            HeadSha = head.HeadSha,
+            Status = JobStatus.Queued,
+            RunAfterMs = _now.ToUnixTimeMilliseconds(),
+            CreatedAt = _now.UtcDateTime,
+            UpdatedAt = _now.UtcDateTime,
+        };
+        _db.ReviewJobs.Add(job);
+        _jobs.Add(job);
+        Attach(delivery, job);
+        Wait(job, delivery);
+    }
+
+    /// <summary>Gives a new delivery (added, not yet saved) its terminal outcome before it is stored.</summary>
+    public static void Settle(DeliveryRecord delivery, DeliveryOutcome outcome, string reason, DateTimeOffset now)
+    {
+        delivery.Outcome = outcome;
+        delivery.OutcomeReason = reason;
+        delivery.CompletedAt = now.UtcDateTime;
+    }
+
+    /// <summary>Queued → Skipped, with every delivery still waiting on the job; the lock means nobody else moved it.</summary>
+    private async Task SupersedeAsync(ReviewJob old, string reason, CancellationToken cancellationToken)
+    {
+        var now = _now.UtcDateTime;
+        if (old.Id != 0)
+        {
+            var rows = await _db.ReviewJobs
+                .Where(j => j.Id == old.Id && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(j => j.Status, JobStatus.Skipped)
+                    .SetProperty(j => j.OutcomeReason, reason)
+                    .SetProperty(j => j.UpdatedAt, now)
+                    .SetProperty(j => j.CompletedAt, now), cancellationToken);
+            if (rows != 1)
+            {
+                // Only possible if the row was not locked after all; intake stores the batch again from fresh reads.
+                throw new DbUpdateConcurrencyException($"Job {old.Id} left the queue while intake was superseding it.");
+            }
+
+            await _db.Deliveries
+                .Where(d => d.JobId == old.Id && d.Outcome == DeliveryOutcome.Pending)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(d => d.Outcome, DeliveryOutcome.Skipped)
+                    .SetProperty(d => d.OutcomeReason, reason)
+                    .SetProperty(d => d.CompletedAt, now), cancellationToken);
+        }
+
+        // A job created earlier in this batch is simply stored skipped; either way the snapshot now says so, and the
+        // batch's own deliveries for it are stored settled.
+        old.Status = JobStatus.Skipped;
+        old.OutcomeReason = reason;
+        old.UpdatedAt = now;
+        old.CompletedAt = now;
+        foreach (var delivery in _linked.GetValueOrDefault(old) ?? [])
+        {
+            Settle(delivery, DeliveryOutcome.Skipped, reason, _now);
+        }
+    }
+
+    /// <summary>Stored rows are linked by key only: attaching an untracked snapshot would let a save overwrite the job.</summary>
+    private static void Attach(DeliveryRecord delivery, ReviewJob job)
+    {
+        if (job.Id == 0)
+        {
+            delivery.Job = job;
+        }
+        else
+        {
+            delivery.JobId = job.Id;
+        }
+    }
+
+    private void Wait(ReviewJob job, DeliveryRecord delivery)
+    {
+        if (!_linked.TryGetValue(job, out var list))
+        {
+            _linked[job] = list = [];
+        }
+
+        list.Add(delivery);
+    }
+
+    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
+}
