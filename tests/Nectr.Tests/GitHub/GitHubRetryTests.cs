@@ -62,6 +62,21 @@ public sealed class GitHubRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dropped_connection_on_the_pull_request_read_is_retried_within_the_attempt()
+    {
+        _github.AddPullRequest(Owner, Repo, 12, HeadSha, [Handler]);
+        _github.DropNext(FakeGitHub.PathEndsWith("GET", "/pulls/12"), 1);
+
+        await DeliverAsync(12);
+        await AdvanceUntilAsync(() => _github.ReviewsOn(Owner, Repo, 12).Count > 0, TimeSpan.FromSeconds(1), "the retried read and the review");
+        var job = await FinishedJobAsync();
+
+        Assert.Single(_github.ReviewsOn(Owner, Repo, 12));
+        Assert.Equal(2, _github.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/pulls/12", StringComparison.Ordinal)));
+        Assert.Equal((JobStatus.Done, 1, (string?)null), (job.Status, job.Attempts, job.LastError));
+    }
+
+    [Fact]
     public async Task A_secondary_rate_limit_403_without_headers_re_queues_the_job_a_minute_later_without_spending_an_attempt_and_the_next_attempt_reviews()
     {
         _github.AddPullRequest(Owner, Repo, 8, HeadSha, [Handler]);

@@ -32,6 +32,18 @@ public sealed partial class FakeGitHub
         });
     }
 
+    /// <summary>The next <paramref name="count"/> requests that <paramref name="match"/> lose their connection before any answer.</summary>
+    public void DropNext(Func<RecordedRequest, bool> match, int count)
+    {
+        var left = count;
+        AddRoute(r => match(r) && Interlocked.Decrement(ref left) >= 0, (context, request) =>
+        {
+            request.Status = 0;
+            context.Abort();
+            return Task.CompletedTask;
+        });
+    }
+
     /// <summary>Requests whose path ends with <paramref name="suffix"/> (the query left out).</summary>
     public static Func<RecordedRequest, bool> PathEndsWith(string method, string suffix) =>
         r => r.Method == method && r.Path.EndsWith(suffix, StringComparison.Ordinal);
