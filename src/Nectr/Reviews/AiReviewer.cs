@@ -125,7 +125,7 @@ internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, Model
             if (answers.Find(key) is { } kept)
             {
                 usage.Add(kept.Usage);
-                Log.Reused(logger, answers.JobAttempt);
+                Log.Reused(logger, answers.JobId, answers.JobAttempt);
                 return kept.Answer;
             }
 
@@ -181,7 +181,7 @@ internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, Model
         [LoggerMessage(1, LogLevel.Warning, "The model's answer for part {Part} of {Parts} of {Owner}/{Repo}#{Number} could not be read after a second try")]
         public static partial void Unreadable(ILogger logger, string owner, string repo, int number, int part, int parts);
 
-        [LoggerMessage(2, LogLevel.Information, "Reused a model answer an earlier attempt of this job paid for (attempt {Attempt})")]
-        public static partial void Reused(ILogger logger, int attempt);
+        [LoggerMessage(2, LogLevel.Information, "Job {JobId}, attempt {Attempt}: reused a model answer an earlier attempt paid for")]
+        public static partial void Reused(ILogger logger, long jobId, int attempt);
     }
 }

@@ -101,6 +101,8 @@ internal sealed class JobAnswers(ModelAnswerStore? store, long jobId, int jobAtt
 {
     public static JobAnswers None { get; } = new(null, 0, 0, []);
 
+    public long JobId => jobId;
+
     public int JobAttempt => jobAttempt;
 
     /// <summary>The job already waited out the queue's backoff at least once: its questions are not retried within this attempt.</summary>
