@@ -135,6 +135,28 @@ internal sealed class ReviewRecord
     public List<FindingRecord> Findings { get; set; } = [];
 }
 
+/// <summary>
+/// One model question of a review job that got its answer, and what it cost. When a later question of the same job
+/// fails and the job is retried, the answered ones are reused instead of asked (and paid for) again.
+/// <see cref="PromptKey"/> hashes the prompt as sent (its per-review nonce left out), the prompt version and the model,
+/// so a changed file, prompt or model is asked anew.
+/// </summary>
+internal sealed class ModelAnswerRecord
+{
+    public long Id { get; set; }
+    public long JobId { get; set; }
+    public required string PromptKey { get; set; }
+    /// <summary>The parsed answer in the contract's JSON shape; null when it could not be read even after the repair turn.</summary>
+    public string? AnswerJson { get; set; }
+    public required string Model { get; set; }
+    public int Calls { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    /// <summary>USD; null when the model's price is unknown.</summary>
+    public decimal? CostUsd { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 internal sealed class FindingRecord
 {
     public long Id { get; set; }

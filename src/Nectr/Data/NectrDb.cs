@@ -18,6 +18,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<ReviewJob> ReviewJobs => Set<ReviewJob>();
     public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
+    public DbSet<ModelAnswerRecord> ModelAnswers => Set<ModelAnswerRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -86,6 +87,16 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(r => r.Model).HasMaxLength(200);
             // A double on both providers, so SQLite can sum and sort costs in SQL (it has no decimal type).
             e.Property(r => r.CostUsd).HasConversion<double?>();
+        });
+
+        modelBuilder.Entity<ModelAnswerRecord>(e =>
+        {
+            e.ToTable("model_answers");
+            e.HasIndex(a => new { a.JobId, a.PromptKey }).IsUnique();
+            e.HasOne<ReviewJob>().WithMany().HasForeignKey(a => a.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(a => a.PromptKey).HasMaxLength(64);
+            e.Property(a => a.Model).HasMaxLength(200);
+            e.Property(a => a.CostUsd).HasConversion<double?>();
         });
 
         modelBuilder.Entity<FindingRecord>(e =>

@@ -11,11 +11,18 @@ internal sealed class GitHubApiException(HttpStatusCode status, string method, s
     public bool IsTransient => (int)Status >= 500 || Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 }
 
-/// <summary>GitHub's rate limit is exhausted until <see cref="Until"/>: the job waits, it has not failed.</summary>
-internal sealed class GitHubRateLimitedException(DateTimeOffset until)
-    : Exception($"GitHub rate limit reached; requests resume at {until:u}.")
+/// <summary>
+/// GitHub's rate limit is exhausted until <see cref="Until"/>: the job waits, it has not failed.
+/// <see cref="SecondaryInARow"/> counts GitHub's secondary-limit refusals in a row when this request was one of them (0 otherwise).
+/// </summary>
+internal sealed class GitHubRateLimitedException(DateTimeOffset until, int secondaryInARow = 0)
+    : Exception(secondaryInARow > 0
+        ? $"GitHub's secondary rate limit refused the request ({secondaryInARow} in a row); requests resume at {until:u}."
+        : $"GitHub rate limit reached; requests resume at {until:u}.")
 {
     public DateTimeOffset Until { get; } = until;
+
+    public int SecondaryInARow { get; } = secondaryInARow;
 }
 
 /// <summary>No GitHub token can be found; the message names both fixes.</summary>

@@ -15,9 +15,16 @@ internal static class GitHubExtensions
         services.AddTransient<GitHubAuthHandler>();
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ETagCacheHandler>();
-        services.AddHttpClient<IGitHubApi, GitHubApi>(http => ConfigureDefaults(http, options))
+        // Outermost first: a token on every request; the rate-limit gate around everything else; transient retries of
+        // reads inside it, so each retry is revalidated with its ETag and a rate-limit answer reaches the gate.
+        services.AddHttpClient<IGitHubApi, GitHubApi>(http =>
+            {
+                ConfigureDefaults(http, options);
+                http.Timeout = GitHubResilience.CallTimeout;
+            })
             .AddHttpMessageHandler<GitHubAuthHandler>()
             .AddHttpMessageHandler<RateLimitHandler>()
+            .AddGitHubReadRetries()
             .AddHttpMessageHandler<ETagCacheHandler>();
         return builder;
     }

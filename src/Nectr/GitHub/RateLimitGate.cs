@@ -3,15 +3,39 @@ using System.Net;
 
 namespace Nectr.GitHub;
 
+/// <summary>What a GitHub response said about rate limits.</summary>
+internal enum RateLimitKind
+{
+    /// <summary>Not a rate-limit refusal (a plain 403 is a missing permission).</summary>
+    None,
+
+    /// <summary>The hourly quota is spent: <c>x-ratelimit-remaining: 0</c>, wait for <c>x-ratelimit-reset</c>.</summary>
+    Primary,
+
+    /// <summary>GitHub's secondary (abuse) limit: <c>retry-after</c>, or no header at all and only the message says so.</summary>
+    Secondary,
+}
+
 /// <summary>
 /// Process-wide memory of GitHub's rate limit. Once GitHub says "no more until T", every request waits for T
-/// instead of hammering GitHub (which can get the token's access suspended).
+/// instead of hammering GitHub (which can get the token's access suspended). GitHub's rule
+/// (docs.github.com, "Rate limits for the REST API"): honour <c>retry-after</c>; at <c>x-ratelimit-remaining: 0</c>
+/// wait for <c>x-ratelimit-reset</c>; otherwise wait at least a minute, longer with each repeat.
 /// </summary>
 internal sealed class RateLimitGate(TimeProvider time)
 {
-    /// <summary>GitHub's advice for a secondary limit that gives no retry-after: wait at least a minute.</summary>
-    private static readonly TimeSpan SecondaryDefault = TimeSpan.FromMinutes(1);
+    /// <summary>Secondary refusals in a row (no request got through in between) after which a job stops waiting and is parked.</summary>
+    public const int MaxSecondaryInARow = 6;
+
+    /// <summary>GitHub's advice for a secondary limit that gives no retry-after: wait at least a minute, doubling on repeats.</summary>
+    private static readonly TimeSpan SecondaryBase = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SecondaryMax = TimeSpan.FromMinutes(30);
+
+    /// <summary>Enough of a 403 body to find GitHub's message; error bodies are small.</summary>
+    private const int MaxBodyChars = 4096;
+
     private long _blockedUntilTicks;
+    private int _secondaryInARow;
 
     public DateTimeOffset? BlockedUntil
     {
@@ -21,6 +45,12 @@ internal sealed class RateLimitGate(TimeProvider time)
             return ticks == 0 || ticks <= time.GetUtcNow().UtcTicks ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
+
+    /// <summary>Secondary refusals GitHub gave in a row; any answer that is not a rate-limit refusal resets it.</summary>
+    public int SecondaryInARow => Volatile.Read(ref _secondaryInARow);
+
+    /// <summary>When requests may go out again: the end of the current block, or now.</summary>
+    public DateTimeOffset ResumeAt => BlockedUntil ?? time.GetUtcNow();
 
     public TimeSpan Remaining()
     {
@@ -34,50 +64,86 @@ internal sealed class RateLimitGate(TimeProvider time)
         return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
     }
 
-    /// <summary>Records the limit if the response is a rate-limit refusal; returns whether it was one.</summary>
-    public bool Observe(HttpResponseMessage response)
+    /// <summary>Records the limit if the response is a rate-limit refusal and says which kind it was.</summary>
+    public async Task<RateLimitKind> ObserveAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests))
+        var kind = await ClassifyAsync(response, cancellationToken);
+        if (kind == RateLimitKind.None)
         {
-            return false;
+            Interlocked.Exchange(ref _secondaryInARow, 0);
+            return kind;
         }
 
         var now = time.GetUtcNow();
-        DateTimeOffset? until = null;
-        if (response.Headers.RetryAfter is { } retryAfter)
+        DateTimeOffset until;
+        if (kind == RateLimitKind.Secondary)
         {
-            until = retryAfter.Delta is { } delta ? now + delta : retryAfter.Date;
+            var repeats = Interlocked.Increment(ref _secondaryInARow);
+            until = RetryAfter(response, now) ?? now + SecondaryWait(repeats);
         }
-        else if (Header(response, "x-ratelimit-remaining") == "0"
-                 && long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var resetEpoch))
+        else
         {
-            until = DateTimeOffset.FromUnixTimeSeconds(resetEpoch);
-        }
-        else if (response.StatusCode == HttpStatusCode.TooManyRequests)
-        {
-            until = now + SecondaryDefault;
+            until = ResetAt(response) ?? now;
         }
 
-        if (until is null)
-        {
-            return false; // A plain 403: missing permission, not a limit.
-        }
+        Block(until < now ? now : until); // a reset already past (clock skew): retry once right away
+        return kind;
+    }
 
-        if (until < now)
-        {
-            until = now; // Clock skew: the reset is already past, retry once right away.
-        }
+    /// <summary>1, 2, 4, 8… minutes (at most 30), with up to 10 % jitter so several processes do not return together.</summary>
+    internal static TimeSpan SecondaryWait(int repeats)
+    {
+        var wait = SecondaryBase * Math.Pow(2, Math.Clamp(repeats - 1, 0, 10));
+        var capped = wait < SecondaryMax ? wait : SecondaryMax;
+        return capped * (1 + (0.1 * Random.Shared.NextDouble()));
+    }
 
-        var ticks = until.Value.UtcTicks;
+    private void Block(DateTimeOffset until)
+    {
+        var ticks = until.UtcTicks;
         long seen;
         do
         {
             seen = Interlocked.Read(ref _blockedUntilTicks);
         }
         while (seen < ticks && Interlocked.CompareExchange(ref _blockedUntilTicks, ticks, seen) != seen);
-
-        return true;
     }
+
+    private static async Task<RateLimitKind> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests))
+        {
+            return RateLimitKind.None;
+        }
+
+        if (Header(response, "x-ratelimit-remaining") == "0" && ResetAt(response) is not null)
+        {
+            return RateLimitKind.Primary;
+        }
+
+        if (response.Headers.RetryAfter is not null || response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return RateLimitKind.Secondary;
+        }
+
+        // A 403 with no rate-limit header: GitHub's secondary limit says so only in its message ("You have exceeded a
+        // secondary rate limit", formerly "abuse detection mechanism"); anything else is a missing permission.
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var text = body.Length > MaxBodyChars ? body[..MaxBodyChars] : body;
+        return text.Contains("secondary rate limit", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("abuse detection", StringComparison.OrdinalIgnoreCase)
+            ? RateLimitKind.Secondary
+            : RateLimitKind.None;
+    }
+
+    private static DateTimeOffset? RetryAfter(HttpResponseMessage response, DateTimeOffset now) =>
+        response.Headers.RetryAfter is { } retryAfter ? (retryAfter.Delta is { } delta ? now + delta : retryAfter.Date) : null;
+
+    private static DateTimeOffset? ResetAt(HttpResponseMessage response) =>
+        long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var resetEpoch)
+            ? DateTimeOffset.FromUnixTimeSeconds(resetEpoch)
+            : null;
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
@@ -85,35 +151,51 @@ internal sealed class RateLimitGate(TimeProvider time)
 
 /// <summary>
 /// Waits at the <see cref="RateLimitGate"/> before every request. A rate-limited GET is retried once the limit
-/// resets, if that is soon; a POST is handed back to its caller, which checks what landed before trying again.
+/// resets, if that is soon; otherwise, and always for a POST (whose caller checks what landed before trying again),
+/// the caller gets <see cref="GitHubRateLimitedException"/> and the job is re-queued for the reset time.
 /// </summary>
 internal sealed class RateLimitHandler(RateLimitGate gate) : DelegatingHandler
 {
-    /// <summary>Longer waits release the worker: the job is re-queued for the reset time instead.</summary>
-    internal static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(90);
+    /// <summary>
+    /// Longer waits release the worker: the job is re-queued for the reset time instead. Well under the GitHub
+    /// client's own timeout, so an inline wait never turns into a "GitHub did not answer in time" failure.
+    /// </summary>
+    internal static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(30);
     private const int MaxRetries = 3;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
-            ThrowIfTooLong();
+            ThrowIfTooLong(RateLimitKind.None);
             await gate.WaitAsync(cancellationToken);
             var response = await base.SendAsync(request, cancellationToken);
-            if (!gate.Observe(response) || request.Method != HttpMethod.Get || attempt == MaxRetries)
+            var kind = await gate.ObserveAsync(response, cancellationToken);
+            if (kind == RateLimitKind.None)
             {
                 return response;
             }
 
             response.Dispose();
+            if (request.Method != HttpMethod.Get || attempt == MaxRetries)
+            {
+                // A write was refused before GitHub acted on it; still, its caller decides how to try again (the review
+                // POST looks for its marker first), so no write is ever repeated from here.
+                throw Limited(kind);
+            }
+
+            ThrowIfTooLong(kind);
         }
     }
 
-    private void ThrowIfTooLong()
+    private void ThrowIfTooLong(RateLimitKind refused)
     {
-        if (gate.Remaining() > MaxInlineWait && gate.BlockedUntil is { } until)
+        if (gate.Remaining() > MaxInlineWait)
         {
-            throw new GitHubRateLimitedException(until);
+            throw Limited(refused);
         }
     }
+
+    private GitHubRateLimitedException Limited(RateLimitKind refused) =>
+        new(gate.ResumeAt, refused == RateLimitKind.Secondary ? gate.SecondaryInARow : 0);
 }

@@ -97,7 +97,7 @@ internal sealed partial class ReviewWorker(
         }
         catch (GitHubRateLimitedException ex)
         {
-            await HandBackAsync(job, owner, ex.Until, ex.Message, countAttempt: false);
+            await RateLimitedAsync(job, owner, ex);
         }
         catch (Exception ex)
         {
@@ -159,12 +159,45 @@ internal sealed partial class ReviewWorker(
         }
     }
 
+    /// <summary>
+    /// A rate limit is a wait, not a failure: the job goes back to the queue for the reset time without spending an
+    /// attempt. Only when GitHub's secondary limit refused this job's request after refusing every request for a long
+    /// while (<see cref="RateLimitGate.MaxSecondaryInARow"/> in a row, minutes apart and doubling) is it parked.
+    /// </summary>
+    private async Task RateLimitedAsync(ReviewJob job, string owner, GitHubRateLimitedException ex)
+    {
+        if (ex.SecondaryInARow >= RateLimitGate.MaxSecondaryInARow)
+        {
+            var why = $"GitHub's secondary rate limit refused {ex.SecondaryInARow} requests in a row, the last at {time.GetUtcNow():u}: "
+                + "the token makes too many requests at once. Lower REVIEW_CONCURRENCY or give Nectr its own token, then redeliver the webhook.";
+            if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
+            {
+                Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+            }
+            else
+            {
+                Log.NotRecorded(logger, job.RepositoryFullName, job.PullNumber, job.Id, JobStatus.Parked, why);
+            }
+
+            return;
+        }
+
+        if (await queue.RetryLaterAsync(job.Id, owner, ex.Until, ex.Message, countAttempt: false, CancellationToken.None))
+        {
+            Log.RateLimited(logger, job.RepositoryFullName, job.PullNumber, job.Id, ex.Until, ex.Message);
+        }
+        else
+        {
+            Log.LeaseLost(logger, job.Id);
+        }
+    }
+
     private static bool IsRetryable(Exception ex) => ex switch
     {
         GitHubApiException api => api.IsTransient,
         GitHubTokenUnavailableException => false,
         Llm.LlmException llm => !llm.Permanent,
-        HttpRequestException or TimeoutException or TaskCanceledException => true,
+        HttpRequestException or TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException => true,
         System.Data.Common.DbException => true,
         _ => false,
     };
@@ -177,7 +210,7 @@ internal sealed partial class ReviewWorker(
             api.Message + " (GITHUB_PAT is invalid or expired)",
         GitHubApiException or GitHubTokenUnavailableException or HttpRequestException => ex.Message,
         Llm.LlmException llm => "LLM: " + llm.Reason,
-        TaskCanceledException or TimeoutException => "GitHub did not answer in time",
+        TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "GitHub did not answer in time",
         _ => $"{ex.GetType().Name}: {ex.Message}",
     };
 
@@ -200,6 +233,9 @@ internal sealed partial class ReviewWorker(
 
         [LoggerMessage(8, LogLevel.Warning, "Job {JobId} for {Repository}#{Number} finished ({Outcome}: {Reason}) after its lease was lost, so that was not recorded; the worker holding the job now decides, and finds a posted review by its marker instead of posting again")]
         public static partial void NotRecorded(ILogger logger, string repository, int number, long jobId, JobStatus outcome, string reason);
+
+        [LoggerMessage(9, LogLevel.Warning, "Job {JobId} for {Repository}#{Number} waits for GitHub's rate limit until {RetryAt:u}: {Reason}")]
+        public static partial void RateLimited(ILogger logger, string repository, int number, long jobId, DateTimeOffset retryAt, string reason);
 
         [LoggerMessage(6, LogLevel.Error, "Review loop failed; retrying shortly")]
         public static partial void LoopFailed(ILogger logger, Exception exception);

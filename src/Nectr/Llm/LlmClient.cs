@@ -27,6 +27,11 @@ internal sealed partial class LlmClient(IChatClient? chat, LlmOptions options, T
         List<ChatMessage> messages = [new(ChatRole.System, call.System)];
         messages.AddRange(call.Messages.Select(m => new ChatMessage(m.Role == LlmRole.Assistant ? ChatRole.Assistant : ChatRole.User, m.Text)));
         var chatOptions = new ChatOptions { ModelId = options.Model, MaxOutputTokens = call.MaxOutputTokens };
+        if (call.MaxAttempts is { } maxAttempts)
+        {
+            (chatOptions.AdditionalProperties ??= [])[ResilientChatClient.MaxAttemptsKey] = maxAttempts;
+        }
+
         if (call.JsonSchema is not null)
         {
             chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonElement.Parse(call.JsonSchema), call.SchemaName);

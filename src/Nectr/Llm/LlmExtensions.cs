@@ -1,7 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
 using Nectr.Configuration;
+using Nectr.Data;
+using Nectr.Reviews;
 
 namespace Nectr.Llm;
 
@@ -39,6 +42,12 @@ internal static class LlmExtensions
                 sp.GetRequiredService<ILogger<ResilientChatClient>>()));
         }
 
+        // Model answers are kept with their review job where there is a database (the server), not in the command line.
+        services.TryAddSingleton(sp => new ModelAnswerStore(
+            sp.GetService<IDbContextFactory<NectrDb>>(),
+            sp.GetService<DbWriteGate>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelAnswerStore>>()));
         services.AddSingleton(sp => new LlmClient(
             sp.GetService<IChatClient>(), llm, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmClient>>()));
         return builder;

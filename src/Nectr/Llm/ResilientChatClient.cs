@@ -16,6 +16,9 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
     /// <summary>Key of <see cref="ChatResponse.AdditionalProperties"/> that carries the number of attempts made.</summary>
     public const string AttemptsKey = "nectr.attempts";
 
+    /// <summary>Key of <see cref="ChatOptions.AdditionalProperties"/> that lowers this call's attempts below LLM_MAX_ATTEMPTS; never sent on.</summary>
+    public const string MaxAttemptsKey = "nectr.max_attempts";
+
     private static readonly TimeSpan MaxRetryAfterJitter = TimeSpan.FromMilliseconds(250);
     private static readonly string[] SchemaTerms = ["response_format", "json_schema", "output_config", "output_format", "structured output", "schema"];
     private volatile bool _schemaRefused;
@@ -23,6 +26,16 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var conversation = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
+        var maxAttempts = settings.MaxAttempts;
+        var reduced = false;
+        if (options?.AdditionalProperties?.TryGetValue(MaxAttemptsKey, out var asked) == true && asked is int fewer)
+        {
+            maxAttempts = Math.Clamp(fewer, 1, settings.MaxAttempts);
+            reduced = maxAttempts < settings.MaxAttempts;
+            options = options.Clone();
+            options.AdditionalProperties!.Remove(MaxAttemptsKey);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var attemptOptions = _schemaRefused ? WithoutSchema(options) : options;
@@ -41,11 +54,13 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
                     ? new LlmFailure(true, false, $"{LlmFailures.ProviderName(settings)} did not answer within {settings.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (LLM_TIMEOUT_SECONDS).")
                     : LlmFailures.Classify(ex, probe, settings);
 
-                if (failure.Status == 400 && !_schemaRefused && HasSchema(attemptOptions) && MentionsSchema(probe.ErrorBody ?? ex.Message) && attempt < settings.MaxAttempts)
+                if (failure.Status == 400 && !_schemaRefused && HasSchema(attemptOptions) && MentionsSchema(probe.ErrorBody ?? ex.Message))
                 {
                     // A server without structured output (an older model, a local server) refuses the format, not the
-                    // review: the prompt asks for the same JSON, and the parser is tolerant.
+                    // review: the prompt asks for the same JSON, and the parser is tolerant. Asking again without it
+                    // is a different question, not a retry, so it does not spend an attempt.
                     _schemaRefused = true;
+                    maxAttempts++;
                     Log.StructuredOutputRefused(logger, settings.Model);
                     continue;
                 }
@@ -56,11 +71,11 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
                     throw new LlmException(failure.Reason, failure.Permanent, attempt, ex);
                 }
 
-                if (attempt >= settings.MaxAttempts)
+                if (attempt >= maxAttempts)
                 {
                     // Not permanent: an outage of minutes should delay the review (the job queue retries it with its
                     // own backoff and parks it after REVIEW_MAX_ATTEMPTS), not lose it.
-                    var reason = $"{failure.Reason} Gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} (LLM_MAX_ATTEMPTS); the review will be tried again later.";
+                    var reason = $"{failure.Reason} Gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} ({(reduced ? "fewer tries per call on a retried review" : "LLM_MAX_ATTEMPTS")}); the review will be tried again later.";
                     Log.GaveUp(logger, attempt, failure.Status, reason);
                     throw new LlmException(reason, false, attempt, ex);
                 }
@@ -73,7 +88,7 @@ internal sealed partial class ResilientChatClient(IChatClient inner, LlmOptions 
                 }
 
                 var wait = Delay(attempt, failure.RetryAfter);
-                Log.Retrying(logger, attempt, settings.MaxAttempts, failure.Status, failure.Reason, (long)wait.TotalMilliseconds);
+                Log.Retrying(logger, attempt, maxAttempts, failure.Status, failure.Reason, (long)wait.TotalMilliseconds);
                 await Task.Delay(wait, time, cancellationToken);
             }
         }

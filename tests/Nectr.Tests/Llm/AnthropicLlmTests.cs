@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Nectr.Llm;
 using Nectr.Tests.Infrastructure;
 
@@ -64,18 +65,22 @@ public sealed class AnthropicLlmTests
     [Fact]
     public async Task Rate_limit_429_waits_at_least_the_retry_after()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeAnthropic.StartAsync();
+        fake.Clock = time;
         fake.Enqueue(
             FakeLlmResponse.Error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", headers: new Dictionary<string, string> { ["retry-after"] = "1" }),
             FakeLlmResponse.Answer("fine"));
-        await using var host = LlmHost.ForAnthropic(fake);
+        await using var host = LlmHost.ForAnthropic(fake, time);
 
-        var reply = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        await LlmClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => call.IsCompleted);
+        var reply = await call;
 
         Assert.Equal("fine", reply.Text);
         var requests = fake.Requests;
         Assert.Equal(2, requests.Count);
-        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(1), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms");
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(1), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms on the clock");
         fake.AssertNoUnexpectedCalls();
     }
 
@@ -143,33 +148,60 @@ public sealed class AnthropicLlmTests
     [Fact]
     public async Task A_stalled_answer_hits_the_deadline_is_retried_and_then_fails_for_the_queue_to_retry_later()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeAnthropic.StartAsync();
-        // A first answered call warms the connection and the JIT, so each stalled attempt surely reaches the fake.
-        fake.Enqueue(FakeLlmResponse.Answer("warm"), FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
-        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "1"), ("LLM_MAX_ATTEMPTS", "2"));
-        await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        fake.Enqueue(FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForAnthropic(fake, time, ("LLM_TIMEOUT_SECONDS", "30"), ("LLM_MAX_ATTEMPTS", "2"));
 
-        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        await fake.WaitForRequestsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(30)); // the first attempt's deadline, while its request is surely in flight
+        await LlmClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(10), () => fake.Requests.Count == 2 || call.IsCompleted); // the backoff
+        time.Advance(TimeSpan.FromSeconds(30)); // the second attempt's deadline
+        var error = await Assert.ThrowsAsync<LlmException>(() => call);
 
-        Assert.Equal(3, fake.Requests.Count);
+        Assert.Equal(2, fake.Requests.Count);
         Assert.False(error.Permanent);
         Assert.Equal(2, error.Attempts);
-        Assert.Contains("did not answer within 1 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("did not answer within 30 s (LLM_TIMEOUT_SECONDS)", error.Reason, StringComparison.Ordinal);
         Assert.Contains("2 attempts", error.Reason, StringComparison.Ordinal);
         fake.AssertNoUnexpectedCalls();
     }
 
     [Fact]
-    public async Task The_callers_token_cancels_without_retrying()
+    public async Task A_call_told_to_try_once_is_not_retried_and_says_why()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeAnthropic.StartAsync();
         fake.Enqueue(FakeLlmResponse.Stall());
-        await using var host = LlmHost.ForAnthropic(fake, ("LLM_TIMEOUT_SECONDS", "30"));
+        await using var host = LlmHost.ForAnthropic(fake, time, ("LLM_TIMEOUT_SECONDS", "30"), ("LLM_MAX_ATTEMPTS", "4"));
+
+        var call = host.Client.CompleteAsync(Call with { MaxAttempts = 1 }, TestContext.Current.CancellationToken);
+        await fake.WaitForRequestsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<LlmException>(() => call);
+
+        Assert.Single(fake.Requests);
+        Assert.Equal(1, error.Attempts);
+        Assert.False(error.Permanent);
+        Assert.Contains("retried review", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("nectr.", fake.Requests[0].Body, StringComparison.Ordinal); // the hint is ours, never sent to the provider
+    }
+
+    [Fact]
+    public async Task The_callers_token_cancels_without_retrying()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForAnthropic(fake, time, ("LLM_TIMEOUT_SECONDS", "30"));
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.Client.CompleteAsync(Call, cancel.Token));
+        var call = host.Client.CompleteAsync(Call, cancel.Token);
+        await fake.WaitForRequestsAsync(1);
+        await cancel.CancelAsync();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Single(fake.Requests);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Nectr.Engine.Findings;
 using Nectr.Llm;
 using Nectr.Tests.Infrastructure;
@@ -64,13 +65,17 @@ public sealed class OpenAILlmTests
     [Fact]
     public async Task Rate_limit_429_honours_retry_after_ms()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeOpenAI.StartAsync();
+        fake.Clock = time;
         fake.Enqueue(
             FakeLlmResponse.Error(429, "requests", "Rate limit reached for gpt-4.1 on requests per min.", "rate_limit_exceeded", new Dictionary<string, string> { ["retry-after-ms"] = "1000", ["retry-after"] = "1" }),
             FakeLlmResponse.Answer("fine"));
-        await using var host = LlmHost.ForOpenAI(fake);
+        await using var host = LlmHost.ForOpenAI(fake, time);
 
-        var reply = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        await LlmClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => call.IsCompleted);
+        var reply = await call;
 
         Assert.Equal("fine", reply.Text);
         var requests = fake.Requests;
@@ -133,15 +138,19 @@ public sealed class OpenAILlmTests
     [Fact]
     public async Task A_stalled_answer_is_retried_then_fails_for_the_queue_to_retry_later_with_the_deadline_in_the_reason()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeOpenAI.StartAsync();
-        // A first answered call warms the connection and the JIT, so each stalled attempt surely reaches the fake.
-        fake.Enqueue(FakeLlmResponse.Answer("warm"), FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
-        await using var host = LlmHost.ForOpenAI(fake, ("LLM_TIMEOUT_SECONDS", "1"), ("LLM_MAX_ATTEMPTS", "2"));
-        await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        fake.Enqueue(FakeLlmResponse.Stall(), FakeLlmResponse.Stall());
+        await using var host = LlmHost.ForOpenAI(fake, time, ("LLM_TIMEOUT_SECONDS", "30"), ("LLM_MAX_ATTEMPTS", "2"));
 
-        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        await fake.WaitForRequestsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(30)); // the first attempt's deadline, while its request is surely in flight
+        await LlmClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(10), () => fake.Requests.Count == 2 || call.IsCompleted); // the backoff
+        time.Advance(TimeSpan.FromSeconds(30)); // the second attempt's deadline
+        var error = await Assert.ThrowsAsync<LlmException>(() => call);
 
-        Assert.Equal(3, fake.Requests.Count);
+        Assert.Equal(2, fake.Requests.Count);
         Assert.False(error.Permanent);
         Assert.Contains("LLM_TIMEOUT_SECONDS", error.Reason, StringComparison.Ordinal);
         fake.AssertNoUnexpectedCalls();

@@ -35,6 +35,20 @@ public abstract class FakeLlmServer : IAsyncDisposable
 
     public IReadOnlyList<string> UnexpectedCalls => [.. _unexpected];
 
+    /// <summary>The clock <see cref="RecordedLlmRequest.At"/> is read from; a test on a <c>FakeTimeProvider</c> sets it to that.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Waits until the fake has received <paramref name="count"/> requests; fails the test after 30 s.</summary>
+    public async Task WaitForRequestsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (_requests.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{GetType().Name} received {_requests.Count} of {count} requests.");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Answers requests the script does not cover, e.g. an obedient model for end-to-end tests.</summary>
     public Func<RecordedLlmRequest, string>? Responder { get; set; }
 
@@ -184,7 +198,7 @@ public abstract class FakeLlmServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var recorded = new RecordedLlmRequest(context.Request.Method, context.Request.Path.Value ?? "", headers, body, DateTimeOffset.UtcNow);
+        var recorded = new RecordedLlmRequest(context.Request.Method, context.Request.Path.Value ?? "", headers, body, Clock.GetUtcNow());
         _requests.Enqueue(recorded);
         return recorded;
     }

@@ -28,11 +28,26 @@ internal sealed class LlmHost : IAsyncDisposable
     public static LlmHost ForOpenAI(FakeOpenAI fake, params (string Key, string Value)[] settings) =>
         Build([("OPENAI_API_KEY", fake.ApiKey), ("OPENAI_BASE_URL", fake.BaseUrl.ToString()), ("LLM_RETRY_BASE_SECONDS", "0.05"), .. settings]);
 
-    public static LlmHost Build(params (string Key, string Value)[] settings)
+    /// <summary>The same, on <paramref name="clock"/>: deadlines and backoffs are crossed by moving a <c>FakeTimeProvider</c>.</summary>
+    public static LlmHost ForAnthropic(FakeAnthropic fake, TimeProvider clock, params (string Key, string Value)[] settings) =>
+        Build(clock, [("ANTHROPIC_API_KEY", fake.ApiKey), ("ANTHROPIC_BASE_URL", fake.BaseUrl.ToString()), ("LLM_RETRY_BASE_SECONDS", "0.05"), .. settings]);
+
+    /// <summary>The same, on <paramref name="clock"/>: deadlines and backoffs are crossed by moving a <c>FakeTimeProvider</c>.</summary>
+    public static LlmHost ForOpenAI(FakeOpenAI fake, TimeProvider clock, params (string Key, string Value)[] settings) =>
+        Build(clock, [("OPENAI_API_KEY", fake.ApiKey), ("OPENAI_BASE_URL", fake.BaseUrl.ToString()), ("LLM_RETRY_BASE_SECONDS", "0.05"), .. settings]);
+
+    public static LlmHost Build(params (string Key, string Value)[] settings) => Build(null, settings);
+
+    public static LlmHost Build(TimeProvider? clock, params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Services.AddLogging();
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         builder.AddLlm(OptionsLoader.Load(builder.Configuration));
         return new LlmHost(builder.Build());
     }

@@ -1,0 +1,56 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Nectr.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ModelAnswers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "model_answers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobId = table.Column<long>(type: "bigint", nullable: false),
+                    PromptKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AnswerJson = table.Column<string>(type: "text", nullable: true),
+                    Model = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Calls = table.Column<int>(type: "integer", nullable: false),
+                    InputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    OutputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    CostUsd = table.Column<double>(type: "double precision", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_model_answers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_model_answers_review_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "review_jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_model_answers_JobId_PromptKey",
+                table: "model_answers",
+                columns: new[] { "JobId", "PromptKey" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "model_answers");
+        }
+    }
+}
