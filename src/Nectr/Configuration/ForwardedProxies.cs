@@ -40,7 +40,9 @@ internal sealed record ForwardedProxies(bool TrustsEveryone, IReadOnlyList<IPAdd
             if (entry.Contains('/', StringComparison.Ordinal))
             {
                 // IPNetwork.TryParse refuses a network with host bits set (10.0.0.5/8): say which entry, not just "invalid".
-                if (!IPNetwork.TryParse(entry, out var network) || !IsWrittenInFull(entry[..entry.IndexOf('/', StringComparison.Ordinal)], network.BaseAddress))
+                var written = entry[..entry.IndexOf('/', StringComparison.Ordinal)];
+                if (!IPNetwork.TryParse(entry, out var network) || !IsWrittenInFull(written, network.BaseAddress)
+                    || !IPAddress.TryParse(written, out var start) || !start.Equals(network.BaseAddress))
                 {
                     return Invalid(raw, $"'{entry}' is not a network in CIDR form with its host bits zero (e.g. 10.0.0.0/8)", errors);
                 }
