@@ -15,6 +15,7 @@ internal static class DeploymentExtensions
         // Configured in DI (not passed to UseForwardedHeaders) so that ASPNETCORE_FORWARDEDHEADERS_ENABLED, if an old
         // deployment still sets it, gets these same trusted proxies instead of its built-in "trust every peer".
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded => Trust(forwarded, options.ForwardedProxies));
+        builder.Services.AddSingleton<PlainHttpRefusals>();
         builder.Services.AddHsts(hsts =>
         {
             // A year, this host only: Nectr often lives on a subdomain of a company's domain, whose other hosts are not its business.

@@ -23,6 +23,7 @@ internal static partial class HttpsRequirement
         }
 
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpsRequirement).FullName!);
+        var refusals = app.ApplicationServices.GetRequiredService<PlainHttpRefusals>();
         return app.Use((context, next) =>
         {
             var request = context.Request;
@@ -32,7 +33,10 @@ internal static partial class HttpsRequirement
             }
 
             var peer = context.Connection.RemoteIpAddress;
-            Log.PlainHttp(logger, request.Path.Value ?? "/", peer?.ToString() ?? "unknown", request.Headers.ContainsKey("X-Forwarded-Proto"));
+            // The middleware moved the header to X-Original-Proto only if it believed it; still here means not believed.
+            var forwarded = request.Headers.ContainsKey("X-Forwarded-Proto");
+            Log.PlainHttp(logger, request.Path.Value ?? "/", peer?.ToString() ?? "unknown", forwarded);
+            refusals.Record(peer, forwarded);
             return Refuse(context, options, peer);
         });
     }

@@ -59,6 +59,11 @@ internal static class HealthEndpoints
         }
 
         warnings.AddRange(SignInWarnings(context, options));
+        if (context.RequestServices.GetRequiredService<Deployment.PlainHttpRefusals>().Warning() is { } plainHttp)
+        {
+            warnings.Add(plainHttp);
+        }
+
         if (rateLimit.BlockedUntil is { } until)
         {
             warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");

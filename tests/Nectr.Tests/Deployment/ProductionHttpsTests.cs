@@ -109,4 +109,23 @@ public sealed class ProductionHttpsTests
         Assert.Equal(403, plainViaProxy.Status);
         Assert.Contains("198.51.100.4", plainViaProxy.Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task After_a_refusal_health_ready_says_why_sign_in_fails_and_names_the_fix_but_stays_ready()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, settings: Production);
+
+        var before = await DeploymentRequests.SendAsync(app, "/health/ready", "10.0.0.5", Ct);
+        var refused = await DeploymentRequests.SendAsync(app, "/", "10.0.0.5", Ct, headers: ("X-Forwarded-Proto", "https"));
+        var after = await DeploymentRequests.SendAsync(app, "/health/ready", "10.0.0.5", Ct);
+
+        Assert.Equal(403, refused.Status);
+        Assert.DoesNotContain("plain HTTP", before.Body, StringComparison.Ordinal);
+        Assert.Equal(200, after.Status);
+        using var ready = JsonDocument.Parse(after.Body);
+        var warning = Assert.Single(ready.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("plain HTTP", StringComparison.Ordinal)).GetString()!;
+        Assert.Contains("with X-Forwarded-Proto, from an address Nectr does not trust: 10.0.0.5", warning, StringComparison.Ordinal);
+        Assert.Contains("FORWARDED_ALLOW_IPS", warning, StringComparison.Ordinal);
+    }
 }
