@@ -39,7 +39,8 @@ internal sealed record ForwardedProxies(bool TrustsEveryone, IReadOnlyList<IPAdd
         {
             if (entry.Contains('/', StringComparison.Ordinal))
             {
-                // IPNetwork.TryParse refuses a network with host bits set (10.0.0.5/8): say which entry, not just "invalid".
+                // 10.0.0.5/8 is almost certainly a typo for one address, and would trust a whole /8: refuse a network
+                // whose written address has host bits set, and say which entry it is.
                 var written = entry[..entry.IndexOf('/', StringComparison.Ordinal)];
                 if (!IPNetwork.TryParse(entry, out var network) || !IsWrittenInFull(written, network.BaseAddress)
                     || !IPAddress.TryParse(written, out var start) || !start.Equals(network.BaseAddress))

@@ -43,7 +43,7 @@ public sealed partial class PlainHttpTests
         Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
         Assert.Equal("/", callback.Headers.Location!.OriginalString);
 
-        foreach (var page in Pages)
+        foreach (var page in Pages.Append($"/reviews/{rig.Seed.ReviewId}").Append("/signin"))
         {
             using var response = await Get(page);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
