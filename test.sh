@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite the way CI does, on a fresh machine or this one:
-#   1. installs/starts what the tests need (PostgreSQL, and Debian's chromium for the Playwright dashboard tests;
-#      Node modules for fixtures are not needed: fixtures are committed),
+#   1. installs/starts what the tests need (PostgreSQL, Debian's chromium for the Playwright dashboard tests, and
+#      Debian's nginx for the reverse-proxy test, which runs its own instance; Node modules for fixtures are not
+#      needed: fixtures are committed),
 #   2. builds the solution once,
 #   3. runs each test project (integration tests run against SQLite and PostgreSQL),
 #   4. ends with the line "N passed, N failed".
@@ -25,6 +26,13 @@ if ! NECTR_CHROMIUM=$(scripts/ensure-chromium.sh | tail -n 1); then
   exit 1
 fi
 export NECTR_CHROMIUM
+
+if ! NECTR_NGINX=$(scripts/ensure-nginx.sh | tail -n 1); then
+  echo "nginx could not be installed; see the messages above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export NECTR_NGINX
 # Screenshots of every dashboard page, kept after the run (the per-run results folder is removed on exit).
 export NECTR_SCREENSHOTS="$PWD/artifacts/screenshots"
 

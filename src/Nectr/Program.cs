@@ -1,6 +1,7 @@
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Dashboard;
+using Nectr.Deployment;
 using Nectr.Data;
 using Nectr.Events;
 using Nectr.GitHub;
@@ -21,6 +22,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var options = builder.AddNectrConfiguration();
+    builder.AddDeployment(options);
     builder.AddData(options);
     builder.AddAuth();
     builder.AddGitHub(options);
@@ -54,8 +56,12 @@ if (await KeyRingCheck.RunAsync(app.Services, app.Lifetime.ApplicationStopping) 
     return 2;
 }
 
+app.UseForwardedHeaders(); // first: all that follows sees the client's scheme, host and address (FORWARDED_ALLOW_IPS)
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders(); // nosniff, no-store on JSON, HSTS over HTTPS
+app.UseHttpsInProduction(); // production over plain, untrusted HTTP: an answer with the fix, before any cookie is involved
+app.UsePlainHttpCookies(); // development over http://localhost: the __Host- cookies without their prefix
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

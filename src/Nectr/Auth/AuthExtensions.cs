@@ -33,9 +33,11 @@ internal static class AuthExtensions
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(cookie =>
             {
-                // __Host-: Secure, Path=/, no Domain, so no other host or path can set or read it.
+                // __Host-: Secure, Path=/, no Domain, so no other host or path can set or read it. Secure whenever the
+                // request is HTTPS (directly or through a proxy in FORWARDED_ALLOW_IPS); over plain HTTP (development on
+                // http://localhost) PlainHttpCookies carries it without the prefix. Production refuses plain HTTP.
                 cookie.Cookie.Name = SessionCookie;
-                cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Lax;
                 cookie.Cookie.Path = "/";
@@ -49,7 +51,8 @@ internal static class AuthExtensions
         services.AddAntiforgery(af =>
         {
             af.Cookie.Name = AntiforgeryCookie;
-            af.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            // Always would make antiforgery throw ("not an SSL request") on every form over plain HTTP; see the session cookie.
+            af.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             af.Cookie.SameSite = SameSiteMode.Strict;
             af.HeaderName = AntiforgeryHeader;
         });

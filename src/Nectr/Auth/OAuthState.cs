@@ -30,7 +30,7 @@ internal sealed class OAuthState(IDataProtectionProvider protection, TimeProvide
         var now = time.GetUtcNow();
         var pending = new PendingSignIn(Random(), Random(), now + Lifetime, returnUrl);
         var payload = JsonSerializer.Serialize(pending, OAuthStateJsonContext.Default.PendingSignIn);
-        context.Response.Cookies.Append(CookieName, _protector.Protect(payload), CookieOptions(now + Lifetime));
+        context.Response.Cookies.Append(CookieName, _protector.Protect(payload), CookieOptions(context, now + Lifetime));
         return pending;
     }
 
@@ -41,7 +41,7 @@ internal sealed class OAuthState(IDataProtectionProvider protection, TimeProvide
     public (StateCheck Check, PendingSignIn? SignIn) Complete(HttpContext context, string? returnedState)
     {
         var cookie = context.Request.Cookies[CookieName];
-        context.Response.Cookies.Delete(CookieName, CookieOptions(DateTimeOffset.UnixEpoch));
+        context.Response.Cookies.Delete(CookieName, CookieOptions(context, DateTimeOffset.UnixEpoch));
         if (cookie is null)
         {
             return (StateCheck.NoCookie, null);
@@ -99,11 +99,12 @@ internal sealed class OAuthState(IDataProtectionProvider protection, TimeProvide
     // 32 random bytes: 43 base64url characters, within PKCE's 43–128 for the verifier.
     private static string Random() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
-    private static CookieOptions CookieOptions(DateTimeOffset expires) => new()
+    private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset expires) => new()
     {
         // __Host-: Secure, Path=/ and no Domain, so no other host or path can plant or read it. Lax lets GitHub's
-        // top-level redirect back to the callback carry it.
-        Secure = true,
+        // top-level redirect back to the callback carry it. Over plain HTTP (development) it cannot be Secure, and
+        // PlainHttpCookies drops the prefix on the wire; production refuses plain HTTP before sign-in starts.
+        Secure = context.Request.IsHttps,
         HttpOnly = true,
         SameSite = SameSiteMode.Lax,
         Path = "/",

@@ -36,6 +36,9 @@ internal sealed class NectrOptions
     public Uri GitHubApiUrl { get; init; } = new("https://api.github.com/");
     public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
 
+    /// <summary>Reverse proxies whose X-Forwarded-* headers are believed (<c>FORWARDED_ALLOW_IPS</c>).</summary>
+    public ForwardedProxies ForwardedProxies { get; init; } = ForwardedProxies.Loopback;
+
     public AuthOptions Auth { get; init; } = new();
 
     public ReviewQueueOptions Queue { get; init; } = new();

@@ -26,6 +26,7 @@ internal static partial class OptionsLoader
             GitHubWebhookSecret = Text(config, "GITHUB_WEBHOOK_SECRET"),
             GitHubApiUrl = AbsoluteUrl(config, "GITHUB_API_URL", "https://api.github.com/", errors)!,
             GitHubWebUrl = AbsoluteUrl(config, "GITHUB_WEB_URL", "https://github.com/", errors)!,
+            ForwardedProxies = ForwardedProxies.Parse(Text(config, ForwardedProxies.Variable), errors),
             Auth = Auth(config, production, errors),
             KeyRing = KeyRing(config, production, errors),
             Queue = new ReviewQueueOptions

@@ -38,6 +38,7 @@ internal sealed class SettingsReport(NectrOptions options, IConfiguration config
         new("Webhook secret (GITHUB_WEBHOOK_SECRET)", options.GitHubWebhookSecret is null ? "not set (per-repository secrets only)" : "configured"),
         new("GitHub sign-in (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET)", OAuthConfigured ? "configured" : "not configured"),
         new("Public address (BACKEND_URL)", options.BackendUrl?.ToString() ?? "not set"),
+        new("Trusted reverse proxies (FORWARDED_ALLOW_IPS)", options.ForwardedProxies.Display),
         new("MCP integrations (Linear, Sentry, Slack)", "not configured"),
         new("Database", options.Database.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL"),
         new("Review concurrency", options.Queue.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
@@ -58,6 +59,11 @@ internal static class HealthEndpoints
         }
 
         warnings.AddRange(SignInWarnings(context, options));
+        if (context.RequestServices.GetRequiredService<Deployment.PlainHttpRefusals>().Warning() is { } plainHttp)
+        {
+            warnings.Add(plainHttp);
+        }
+
         if (rateLimit.BlockedUntil is { } until)
         {
             warnings.Add($"GitHub rate limit reached: reviews wait until {until:u}");
@@ -65,29 +71,47 @@ internal static class HealthEndpoints
 
         if (database == "ok")
         {
-            warnings.AddRange(await SignatureFailureWarningsAsync(dbs, time, cancellationToken));
+            warnings.AddRange(await SignatureFailureWarningsAsync(dbs, time, context.User.NectrUserId(), cancellationToken));
         }
 
         var body = new ReadyResponse(reasons.Count == 0 ? "ready" : "not_ready", reasons, warnings);
         return reasons.Count == 0 ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    /// <summary>Connected repositories whose deliveries failed signature checks in the last day, each with the fix.</summary>
-    private static async Task<IEnumerable<string>> SignatureFailureWarningsAsync(IDbContextFactory<NectrDb> dbs, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connected repositories whose deliveries failed signature checks in the last day. <c>/health/ready</c> is public
+    /// (load balancers probe it), so it names a repository only to a signed-in user who can see that repository
+    /// (<see cref="Auth.RepositoryScope"/>, as on the Settings page); everyone else learns only that some failed.
+    /// </summary>
+    private static async Task<IEnumerable<string>> SignatureFailureWarningsAsync(IDbContextFactory<NectrDb> dbs, TimeProvider time, long? userId, CancellationToken cancellationToken)
     {
         var since = time.GetUtcNow().UtcDateTime.AddDays(-1);
         try
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var failing = await db.Repositories.AsNoTracking()
-                .Where(r => r.Connected && r.LastSignatureFailureAt != null && r.LastSignatureFailureAt >= since)
-                .OrderBy(r => r.FullName)
-                .Select(r => new { r.FullName, r.SignatureFailures, r.LastSignatureFailureAt })
-                .Take(20)
-                .ToListAsync(cancellationToken);
-            return failing.Select(r =>
+            var failing = db.Repositories.AsNoTracking()
+                .Where(r => r.Connected && r.LastSignatureFailureAt != null && r.LastSignatureFailureAt >= since);
+            if (!await failing.AnyAsync(cancellationToken))
+            {
+                return [];
+            }
+
+            var named = userId is { } id
+                ? await failing.Where(r => db.VisibleTo(id).Contains(r.FullName))
+                    .OrderBy(r => r.FullName)
+                    .Select(r => new { r.FullName, r.SignatureFailures, r.LastSignatureFailureAt })
+                    .Take(20)
+                    .ToListAsync(cancellationToken)
+                : [];
+            var warnings = named.Select(r =>
                 $"{r.FullName}: {r.SignatureFailures} webhook delivery(ies) failed signature verification (last at {DateTime.SpecifyKind(r.LastSignatureFailureAt!.Value, DateTimeKind.Utc):u}): " +
-                "the webhook secret on GitHub does not match: Disconnect and Connect again to rotate it");
+                "the webhook secret on GitHub does not match: Disconnect and Connect again to rotate it").ToList();
+            if (named.Count == 0 || await failing.CountAsync(cancellationToken) > named.Count)
+            {
+                warnings.Add(AnonymousSignatureFailures);
+            }
+
+            return warnings;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -95,9 +119,13 @@ internal static class HealthEndpoints
         }
     }
 
+    internal const string AnonymousSignatureFailures =
+        "webhook deliveries to some connected repositories failed signature verification in the last day: " +
+        "sign in and open Settings to see which repositories you can fix (Disconnect and Connect again to rotate the secret)";
+
     /// <summary>Sign in with GitHub not configured, no allow-list, or stored secrets the key ring cannot open.</summary>
     private static IEnumerable<string> SignInWarnings(HttpContext context, NectrOptions options) =>
-        Auth.AuthHealth.Warnings(options, context.RequestServices.GetRequiredService<Auth.KeyRingHealth>(), context.Request);
+        AuthHealth.Warnings(options, context.RequestServices.GetRequiredService<KeyRingHealth>(), context.Request);
 
     private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
     {

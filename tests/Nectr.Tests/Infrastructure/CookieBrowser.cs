@@ -11,11 +11,13 @@ public sealed class CookieBrowser : IDisposable
 {
     private readonly HttpClient _client;
 
-    public CookieBrowser(WebApplicationFactory<Program> app)
+    /// <param name="app">The app.</param>
+    /// <param name="baseAddress">https://localhost/ unless a test needs another scheme or host (plain http://localhost/).</param>
+    public CookieBrowser(WebApplicationFactory<Program> app, Uri? baseAddress = null)
     {
         _client = app.CreateClient(new WebApplicationFactoryClientOptions
         {
-            BaseAddress = new Uri("https://localhost/"),
+            BaseAddress = baseAddress ?? new Uri("https://localhost/"),
             AllowAutoRedirect = false,
             HandleCookies = false,
         });
@@ -27,9 +29,18 @@ public sealed class CookieBrowser : IDisposable
     /// <summary>Every Set-Cookie the app sent, in order, as parsed headers.</summary>
     public List<SetCookieHeaderValue> SetCookies { get; } = [];
 
-    public async Task<HttpResponseMessage> GetAsync(string url, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> GetAsync(string url, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken);
+
+    /// <summary>Submits an HTML form (application/x-www-form-urlencoded), as a browser's button does.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string url, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) }, cancellationToken);
+
+    /// <summary>Sends <paramref name="request"/> (and disposes it) with the cookies held, and keeps those the answer sets.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        ArgumentNullException.ThrowIfNull(request);
+        using var _ = request;
         if (Cookies.Count > 0)
         {
             request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
@@ -41,6 +52,12 @@ public sealed class CookieBrowser : IDisposable
             foreach (var header in SetCookieHeaderValue.ParseList(values.ToList()))
             {
                 SetCookies.Add(header);
+                if (!Accepts(header))
+                {
+                    Rejected.Add(header);
+                    continue;
+                }
+
                 var expired = header.Expires is { } expires && expires < DateTimeOffset.UtcNow;
                 if (expired || header.Value.Length == 0)
                 {
@@ -54,6 +71,24 @@ public sealed class CookieBrowser : IDisposable
         }
 
         return response;
+    }
+
+    /// <summary>Set-Cookies a browser would have refused, as <see cref="Accepts"/> decides.</summary>
+    public List<SetCookieHeaderValue> Rejected { get; } = [];
+
+    /// <summary>
+    /// What browsers enforce: a <c>__Host-</c> cookie needs Secure, Path=/ and no Domain, and (strictest browser
+    /// rule, without the localhost exemption some make) a Secure cookie is not kept from a plain-HTTP page.
+    /// </summary>
+    private bool Accepts(SetCookieHeaderValue header)
+    {
+        var https = _client.BaseAddress?.Scheme == Uri.UriSchemeHttps;
+        if (header.Name.StartsWith("__Host-", StringComparison.Ordinal) && (!header.Secure || header.Path != "/" || header.Domain.HasValue))
+        {
+            return false;
+        }
+
+        return https || !header.Secure;
     }
 
     /// <summary>The last Set-Cookie for <paramref name="name"/> that set a value (not a deletion).</summary>

@@ -1,0 +1,83 @@
+using Microsoft.Playwright;
+using Nectr.Tests.Infrastructure;
+
+namespace Nectr.E2E.Infrastructure;
+
+/// <summary>
+/// The journey every deployment must carry in a real browser: sign in with GitHub (the fake), open every page,
+/// Connect a repository, Disconnect it, sign out. Every response the browser receives is recorded, so a test can
+/// assert that none was a 5xx, wherever in the journey it happened.
+/// </summary>
+internal sealed class DashboardJourney
+{
+    public static readonly string[] Pages = ["/", "/repositories", "/reviews", "/activity", "/settings"];
+
+    private readonly IPage _page;
+    private readonly Uri _baseUrl;
+    private readonly List<(string Method, string Url, int Status)> _responses = [];
+
+    public DashboardJourney(IPage page, Uri baseUrl)
+    {
+        _page = page;
+        _baseUrl = baseUrl;
+        page.Response += (_, response) =>
+        {
+            lock (_responses)
+            {
+                _responses.Add((response.Request.Method, response.Url, response.Status));
+            }
+        };
+    }
+
+    public IReadOnlyList<(string Method, string Url, int Status)> Responses
+    {
+        get
+        {
+            lock (_responses)
+            {
+                return _responses.ToList();
+            }
+        }
+    }
+
+    public string Url(string path) => new Uri(_baseUrl, path).ToString();
+
+    public async Task RunAsync(FakeGitHub github, string owner, string repo)
+    {
+        // Anonymous: the dashboard sends the visitor to the sign-in page; sign in through GitHub's authorize page.
+        await _page.GotoAsync(Url("/"));
+        Assert.StartsWith(Url("/signin"), _page.Url, StringComparison.Ordinal);
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
+        await _page.WaitForURLAsync(Url("/"));
+        Assert.Contains("Signed in as", await _page.InnerTextAsync("header"), StringComparison.Ordinal);
+
+        foreach (var path in Pages)
+        {
+            var response = await _page.GotoAsync(Url(path));
+            Assert.Equal(200, response?.Status);
+        }
+
+        await _page.GotoAsync(Url("/repositories"));
+        var row = _page.Locator($"tr[data-repository='{owner}/{repo}']");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Connect" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("notice=connected", StringComparison.Ordinal));
+        Assert.Single(github.HooksOn(owner, repo));
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Disconnect" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("notice=disconnected", StringComparison.Ordinal));
+        Assert.Empty(github.HooksOn(owner, repo));
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.StartsWith(Url("/signin"), StringComparison.Ordinal));
+        await _page.GotoAsync(Url("/settings"));
+        Assert.StartsWith(Url("/signin"), _page.Url, StringComparison.Ordinal);
+    }
+
+    /// <summary>No response from Nectr (or anything else the browser talked to) was a server error.</summary>
+    public void AssertNoServerErrors()
+    {
+        var errors = Responses.Where(r => r.Status >= 500).Select(r => $"{r.Status} {r.Method} {r.Url}").ToList();
+        Assert.True(errors.Count == 0, "Server errors during the journey:\n" + string.Join('\n', errors));
+        Assert.NotEmpty(Responses);
+    }
+}
