@@ -21,6 +21,9 @@ internal sealed class NectrOptions
     public Uri GitHubApiUrl { get; init; } = new("https://api.github.com/");
     public Uri GitHubWebUrl { get; init; } = new("https://github.com/");
 
+    /// <summary>Webhook body bytes held in memory at once (<c>WEBHOOK_MAX_INFLIGHT_MB</c>); beyond it deliveries get 503.</summary>
+    public long WebhookMaxInflightBytes { get; init; } = 128L * 1024 * 1024;
+
     public AuthOptions Auth { get; init; } = new();
 
     public ReviewQueueOptions Queue { get; init; } = new();

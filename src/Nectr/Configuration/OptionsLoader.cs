@@ -25,6 +25,8 @@ internal static partial class OptionsLoader
             GitHubWebhookSecret = Text(config, "GITHUB_WEBHOOK_SECRET"),
             GitHubApiUrl = AbsoluteUrl(config, "GITHUB_API_URL", "https://api.github.com/", errors)!,
             GitHubWebUrl = AbsoluteUrl(config, "GITHUB_WEB_URL", "https://github.com/", errors)!,
+            // At least one delivery of GitHub's largest size (25 MB) must fit, or such a delivery could never be taken.
+            WebhookMaxInflightBytes = Int(config, "WEBHOOK_MAX_INFLIGHT_MB", 128, 25, 65536, errors) * 1024L * 1024,
             Auth = Auth(config, production, errors),
             Queue = new ReviewQueueOptions
             {

@@ -19,6 +19,9 @@ internal static class GitHubExtensions
             .AddHttpMessageHandler<GitHubAuthHandler>()
             .AddHttpMessageHandler<RateLimitHandler>()
             .AddHttpMessageHandler<ETagCacheHandler>();
+        services.AddSingleton<NectrIdentity>();
+        services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
+            .AddHttpMessageHandler<GitHubAuthHandler>();
         return builder;
     }
 
