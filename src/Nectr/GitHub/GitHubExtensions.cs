@@ -21,7 +21,8 @@ internal static class GitHubExtensions
             .AddHttpMessageHandler<ETagCacheHandler>();
         services.AddSingleton<NectrIdentity>();
         services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
-            .AddHttpMessageHandler<GitHubAuthHandler>();
+            .AddHttpMessageHandler<GitHubAuthHandler>()
+            .AddHttpMessageHandler<RateLimitHandler>();
         return builder;
     }
 

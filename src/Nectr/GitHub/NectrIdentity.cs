@@ -6,7 +6,8 @@ namespace Nectr.GitHub;
 /// Nectr's own GitHub login: the account behind the service token, asked once with <c>GET /user</c> and cached for
 /// the life of the process, so deliveries sent by Nectr itself are skipped (it must never review or answer itself).
 /// Intake asks only for deliveries that would start a review, and never waits on GitHub per delivery: one lookup
-/// is shared, bounded by <see cref="WaitBound"/>, and a failed one is tried again at most once a minute.
+/// is shared and only the first is waited for (at most <see cref="WaitBound"/>); a failed one is retried in the background at
+/// most once a minute.
 /// </summary>
 internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProvider time, ILogger<NectrIdentity> logger)
 {
@@ -16,6 +17,7 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
     private readonly Lock _lock = new();
     private string? _login;
     private Task<string?>? _lookup;
+    private Task<string?>? _first;
     private DateTimeOffset _retryAt;
 
     /// <summary>The login, or null while it is unknown (GitHub unreachable, no token): then nothing is skipped for it.</summary>
@@ -27,14 +29,23 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
         }
 
         Task<string?> lookup;
+        bool first;
         lock (_lock)
         {
-            if (_lookup is null || (_lookup.IsCompleted && _login is null && time.GetUtcNow() >= _retryAt))
+            first = _first is null;
+            if (first || (_lookup!.IsCompleted && _login is null && time.GetUtcNow() >= _retryAt))
             {
                 _lookup = Task.Run(LookUpAsync, CancellationToken.None);
+                _first ??= _lookup;
             }
 
-            lookup = _lookup;
+            lookup = _lookup!;
+        }
+
+        if (lookup != _first)
+        {
+            // A retry after a failure runs in the background: while GitHub is unreachable, deliveries never wait on it.
+            return null;
         }
 
         try
@@ -66,7 +77,7 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
             Log.Resolved(logger, login);
             return login;
         }
-        catch (Exception ex) when (ex is HttpRequestException or GitHubApiException or GitHubTokenUnavailableException or JsonException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or JsonException or InvalidOperationException or OperationCanceledException)
         {
             lock (_lock)
             {

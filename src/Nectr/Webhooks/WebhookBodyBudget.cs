@@ -12,12 +12,20 @@ namespace Nectr.Webhooks;
 internal sealed class WebhookBodyBudget
 {
     public const string MeterName = "Nectr.Webhooks";
+
+    /// <summary>After this many body bytes since the last time, a quiet budget hands the memory back (see <see cref="Give"/>).</summary>
+    private const long ReturnAfterBytes = 64L * 1024 * 1024;
+    private static readonly TimeSpan QuietBeforeReturn = TimeSpan.FromSeconds(2);
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
     private long _inFlight;
     private long _peak;
+    private long _sinceReturn;
+    private bool _returnScheduled;
 
-    public WebhookBodyBudget(NectrOptions options, IMeterFactory meters)
+    public WebhookBodyBudget(NectrOptions options, IMeterFactory meters, TimeProvider time)
     {
+        _time = time;
         Limit = options.WebhookMaxInflightBytes;
         var meter = meters.Create(MeterName);
         meter.CreateObservableUpDownCounter("nectr.webhooks.body_bytes_in_flight", () => InFlight, "By",
@@ -64,17 +72,48 @@ internal sealed class WebhookBodyBudget
             }
 
             _inFlight += bytes;
+            _sinceReturn += bytes;
             _peak = Math.Max(_peak, _inFlight);
             return true;
         }
     }
 
+    /// <summary>
+    /// Returns a reservation. Large bodies are large-object-heap arrays that the server GC keeps (dead or alive) until
+    /// a full collection, which an idle service may never trigger: after a burst of large bodies, once none has been
+    /// in flight for a moment, one compacting collection gives the memory back to the operating system.
+    /// </summary>
     private void Give(long bytes)
     {
         lock (_lock)
         {
             _inFlight -= bytes;
+            if (_inFlight != 0 || _sinceReturn < ReturnAfterBytes || _returnScheduled)
+            {
+                return;
+            }
+
+            _returnScheduled = true;
         }
+
+        _ = Task.Run(ReturnMemoryWhenQuietAsync);
+    }
+
+    private async Task ReturnMemoryWhenQuietAsync()
+    {
+        await Task.Delay(QuietBeforeReturn, _time);
+        lock (_lock)
+        {
+            _returnScheduled = false;
+            if (_inFlight != 0)
+            {
+                return; // Busy again: the delivery that ends this burst schedules the return.
+            }
+
+            _sinceReturn = 0;
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     internal sealed class Reservation(WebhookBodyBudget budget) : IDisposable
