@@ -38,6 +38,8 @@ internal sealed class NectrOptions
 
     /// <summary>Reverse proxies whose X-Forwarded-* headers are believed (<c>FORWARDED_ALLOW_IPS</c>).</summary>
     public ForwardedProxies ForwardedProxies { get; init; } = ForwardedProxies.Loopback;
+    /// <summary>Webhook body bytes held in memory at once (<c>WEBHOOK_MAX_INFLIGHT_MB</c>); beyond it deliveries get 503.</summary>
+    public long WebhookMaxInflightBytes { get; init; } = 128L * 1024 * 1024;
 
     public AuthOptions Auth { get; init; } = new();
 

@@ -27,6 +27,8 @@ internal static partial class OptionsLoader
             GitHubApiUrl = AbsoluteUrl(config, "GITHUB_API_URL", "https://api.github.com/", errors)!,
             GitHubWebUrl = AbsoluteUrl(config, "GITHUB_WEB_URL", "https://github.com/", errors)!,
             ForwardedProxies = ForwardedProxies.Parse(Text(config, ForwardedProxies.Variable), errors),
+            // At least one delivery of GitHub's largest size (25 MB) must fit, or such a delivery could never be taken.
+            WebhookMaxInflightBytes = Int(config, "WEBHOOK_MAX_INFLIGHT_MB", 128, 25, 65536, errors) * 1024L * 1024,
             Auth = Auth(config, production, errors),
             KeyRing = KeyRing(config, production, errors),
             Queue = new ReviewQueueOptions

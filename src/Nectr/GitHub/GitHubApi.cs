@@ -13,8 +13,10 @@ internal sealed class GitHubApi(HttpClient http) : IGitHubApi
     public Task<GitHubPullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
         GetAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}", GitHubJsonContext.Default.GitHubPullRequest, cancellationToken);
 
-    public Task<IReadOnlyList<GitHubPullRequestFile>> ListPullRequestFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/files?per_page=100", GitHubJsonContext.Default.ListGitHubPullRequestFile, MaxFilePages, cancellationToken);
+    public async Task<IReadOnlyList<GitHubPullRequestFile>> ListPullRequestFilesAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        PullRequestFileCheck.Checked(
+            await GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/files?per_page=100", GitHubJsonContext.Default.ListGitHubPullRequestFile, MaxFilePages, cancellationToken),
+            owner, repo, number);
 
     public Task<IReadOnlyList<GitHubReview>> ListReviewsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
         GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/reviews?per_page=100", GitHubJsonContext.Default.ListGitHubReview, 50, cancellationToken);

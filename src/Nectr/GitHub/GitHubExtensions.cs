@@ -26,6 +26,10 @@ internal static class GitHubExtensions
             .AddHttpMessageHandler<RateLimitHandler>()
             .AddGitHubReadRetries()
             .AddHttpMessageHandler<ETagCacheHandler>();
+        services.AddSingleton<NectrIdentity>();
+        services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
+            .AddHttpMessageHandler<GitHubAuthHandler>()
+            .AddHttpMessageHandler<RateLimitHandler>();
         return builder;
     }
 

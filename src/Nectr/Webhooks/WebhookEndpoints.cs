@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Nectr.Configuration;
 using Nectr.GitHub;
 
 namespace Nectr.Webhooks;
 
 /// <summary>
-/// <c>POST /api/v1/webhooks/github</c>. Order matters: size limit, then signature over the raw bytes, then
-/// parsing, then durable storage, and only then a 2xx (DESIGN §6).
+/// <c>POST /api/v1/webhooks/github</c>. Order matters: size limit, the one secret the headers allow, the signature
+/// header, a reservation in the in-flight budget, the HMAC over the raw bytes as they arrive, then parsing and field
+/// checks, the payload's repository against the hook's, durable storage, and only then a 2xx (DESIGN §6).
 /// </summary>
 internal static partial class WebhookEndpoints
 {
@@ -16,6 +17,9 @@ internal static partial class WebhookEndpoints
 
     /// <summary>GitHub caps payloads at 25 MB; anything larger is not from GitHub.</summary>
     public const int MaxBodyBytes = 25 * 1024 * 1024;
+
+    /// <summary>Seconds a client is asked to wait when the in-flight budget is full.</summary>
+    public const int RetryAfterSeconds = 5;
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
@@ -27,64 +31,107 @@ internal static partial class WebhookEndpoints
 
     private static async Task<Results<Ok<WebhookResponse>, Accepted<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(
         HttpContext context,
-        WebhookSecrets secretStore,
-        WebhookIntake intake,
-        SignatureFailureLog failures,
-        PullRequestStateCache prStates,
-        ILogger<WebhookIntake> logger,
+        [AsParameters] WebhookServices services,
         CancellationToken cancellationToken)
     {
         var request = context.Request;
+        var logger = services.Logger;
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
         if (request.ContentLength > MaxBodyBytes)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {MaxBodyBytes / 1024 / 1024} MB.");
+            return TooLarge();
         }
 
-        var secrets = await secretStore.ForDeliveryAsync(
+        var secret = await services.Secrets.ForDeliveryAsync(
             request.Headers["X-GitHub-Hook-Installation-Target-Type"], request.Headers["X-GitHub-Hook-Installation-Target-ID"], cancellationToken);
-        var signature = request.Headers[WebhookSignature.HeaderName].ToString();
-
-        // Without a secret or a signature nothing can verify, so the body is not even read.
-        var body = secrets.Count == 0 || signature.Length == 0 ? [] : await ReadBodyAsync(context, cancellationToken);
-        if (body is null)
+        if (secret.Secret is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {MaxBodyBytes / 1024 / 1024} MB.");
+            Log.Rejected(logger, deliveryId, SignatureCheck.NoSecretConfigured);
+            return Unauthorized(secret.Source == SecretSource.RepositoryUnreadable
+                ? "This repository's own webhook secret cannot be decrypted (the Data Protection key ring changed): Disconnect and Connect the repository again to give it a new secret."
+                : "No webhook secret is configured for this repository: set GITHUB_WEBHOOK_SECRET (or connect the repository) and use the same value on GitHub.");
         }
 
-        var check = WebhookSignature.Verify(body, signature, secrets);
+        // A missing or malformed signature is refused before a byte of the body is read.
+        var claimed = new byte[32];
+        var check = WebhookSignature.ParseHeader(request.Headers[WebhookSignature.HeaderName], claimed);
         if (check != SignatureCheck.Valid)
         {
             Log.Rejected(logger, deliveryId, check);
-            if (check != SignatureCheck.NoSecretConfigured && TargetRepositoryId(request) is { } repositoryId)
+            return Unauthorized(check == SignatureCheck.Missing
+                ? "X-Hub-Signature-256 is missing: set a secret on the GitHub webhook."
+                : "X-Hub-Signature-256 is not of the form sha256=<64 hex digits>.");
+        }
+
+        using var reservation = services.Budget.Open();
+        using var hmac = WebhookSignature.CreateHmac(secret.Secret);
+        var read = await WebhookBodyReader.ReadAsync(context, hmac, claimed, reservation, services.Time, cancellationToken);
+        switch (read.Status)
+        {
+            case BodyStatus.TooLarge:
+                return TooLarge();
+            case BodyStatus.OverBudget:
+                Log.OverBudget(logger, deliveryId, services.Budget.Limit / 1024 / 1024);
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many webhook bodies are being received at once (WEBHOOK_MAX_INFLIGHT_MB); redeliver this one shortly.");
+            case BodyStatus.NotReceived:
+                Log.NotReceived(logger, deliveryId, read.Problem!);
+                return BadRequest("Body not received", "The request body did not arrive: " + read.Problem);
+            default:
+                break;
+        }
+
+        if (read.Check != SignatureCheck.Valid)
+        {
+            Log.Rejected(logger, deliveryId, read.Check);
+            if (secret is { TargetConnected: true, TargetRepositoryId: { } connectedId })
             {
-                failures.Record(repositoryId);
+                // Counted only for a repository Nectr is connected to, and only for a well-formed signature that does
+                // not match: that is what a rotated or mistyped secret looks like, and what Settings explains.
+                services.Failures.Record(connectedId);
             }
 
-            return Problem(StatusCodes.Status401Unauthorized, "Signature not verified", check switch
-            {
-                SignatureCheck.NoSecretConfigured => "No webhook secret is configured for this repository: set GITHUB_WEBHOOK_SECRET (or connect the repository) and use the same value on GitHub.",
-                SignatureCheck.Missing => "X-Hub-Signature-256 is missing: set a secret on the GitHub webhook.",
-                SignatureCheck.Malformed => "X-Hub-Signature-256 is not of the form sha256=<64 hex digits>.",
-                _ => "X-Hub-Signature-256 does not match: the webhook's secret differs from Nectr's.",
-            });
+            return Unauthorized("X-Hub-Signature-256 does not match: the webhook's secret differs from Nectr's.");
         }
 
-        var eventName = request.Headers["X-GitHub-Event"].ToString();
-        if (eventName.Length == 0 || deliveryId.Length == 0 || deliveryId.Length > 100)
+        return await AcceptVerifiedAsync(context, services, deliveryId, secret, read.Body!, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<WebhookResponse>, Accepted<WebhookResponse>, ProblemHttpResult>> AcceptVerifiedAsync(
+        HttpContext context, WebhookServices services, string deliveryId, DeliverySecret secret, byte[] body, CancellationToken cancellationToken)
+    {
+        var logger = services.Logger;
+        var eventName = context.Request.Headers["X-GitHub-Event"].ToString();
+        if (WebhookValidation.HeaderProblem(eventName, deliveryId) is { } headerProblem)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Missing GitHub headers", "X-GitHub-Event and X-GitHub-Delivery (at most 100 characters) are required.");
+            Log.Invalid(logger, deliveryId.Length <= 100 ? deliveryId : "?", headerProblem);
+            return BadRequest("Missing or invalid GitHub headers", headerProblem);
         }
 
-        if (Parse(body, eventName) is not { } parsed)
+        if (Parse(body) is not { } parsed)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed payload", $"The {eventName} payload is not valid JSON with the fields Nectr needs.");
+            Log.Invalid(logger, deliveryId, "not valid UTF-8 JSON");
+            return BadRequest("Malformed payload", $"The {eventName} payload is not valid JSON with the fields Nectr needs.");
         }
 
+        if (WebhookValidation.PayloadProblem(eventName, parsed.Payload) is { } payloadProblem)
+        {
+            Log.Invalid(logger, deliveryId, payloadProblem);
+            return BadRequest("Invalid payload", payloadProblem);
+        }
+
+        if (await RepositoryProblemAsync(services.Secrets, secret, parsed.Payload, cancellationToken) is { } repositoryProblem)
+        {
+            Log.Refused(logger, deliveryId, repositoryProblem);
+            return Unauthorized(repositoryProblem);
+        }
+
+        var skip = IntakePolicy.SkipReason(eventName, parsed.Payload, services.Options.Queue)
+            ?? await SentByNectrAsync(services.Identity, parsed.Payload, cancellationToken);
         IntakeResult result;
         try
         {
-            result = await intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, cancellationToken);
+            result = await services.Intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, skip, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -95,7 +142,7 @@ internal static partial class WebhookEndpoints
 
         if (!result.Duplicate)
         {
-            ObserveState(prStates, eventName, parsed.Payload);
+            ObserveState(services.PullRequestStates, eventName, parsed.Payload);
         }
 
         var response = new WebhookResponse(deliveryId, result.Duplicate, result.Outcome.ToString().ToLowerInvariant(), result.JobId, result.Reason);
@@ -103,68 +150,50 @@ internal static partial class WebhookEndpoints
         return result.Duplicate || result.JobId is null ? TypedResults.Ok(response) : TypedResults.Accepted((string?)null, response);
     }
 
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is larger (chunked uploads carry no length).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The verified payload must be about the repository whose webhook sent it: otherwise whoever holds one
+    /// repository's secret could sign deliveries for another. A delivery from anything but a repository hook (an
+    /// organisation hook, or no target headers) was verified with the global secret, so it may not name a repository
+    /// that has a secret of its own.
+    /// </summary>
+    private static async Task<string?> RepositoryProblemAsync(WebhookSecrets secrets, DeliverySecret secret, WebhookPayload payload, CancellationToken cancellationToken)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes + 1L;
-        }
-
-        var capacity = (int)Math.Min(context.Request.ContentLength ?? 16 * 1024, MaxBodyBytes);
-        using var buffer = new MemoryStream(capacity);
-        var chunk = new byte[64 * 1024];
-        try
-        {
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        if (payload.Repository is not { } repository)
         {
             return null;
         }
 
-        return buffer.ToArray();
+        if (secret.TargetRepositoryId is { } target)
+        {
+            return repository.Id == target ? null
+                : "The payload names a different repository than the webhook that sent it (X-GitHub-Hook-Installation-Target-ID).";
+        }
+
+        return await secrets.HasOwnSecretAsync(repository.Id, cancellationToken)
+            ? "This repository has its own webhook secret: only its own repository webhook can deliver for it, not an organisation hook or the global secret."
+            : null;
     }
 
-    private static (string Text, WebhookPayload Payload)? Parse(byte[] body, string eventName)
+    /// <summary>Nectr never reviews (or, later, answers) what it did itself: the delivery is kept and skipped.</summary>
+    private static async Task<string?> SentByNectrAsync(NectrIdentity identity, WebhookPayload payload, CancellationToken cancellationToken) =>
+        payload.Sender?.Login is { } sender && await identity.LoginAsync(cancellationToken) is { } self
+            && string.Equals(sender, self, StringComparison.OrdinalIgnoreCase)
+            ? $"sent by Nectr itself ({self}, the account of its GitHub token): Nectr does not review its own events. "
+                + "To have this account's pull requests reviewed, give Nectr a token of a dedicated account."
+            : null;
+
+    private static (string Text, WebhookPayload Payload)? Parse(byte[] body)
     {
         try
         {
             var text = new UTF8Encoding(false, true).GetString(body);
-            var payload = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookPayload);
-            if (payload is null)
-            {
-                return null;
-            }
-
-            if (eventName == "pull_request" && (payload.PullRequest?.Head?.Sha is null || payload.Repository?.FullName is null))
-            {
-                return null;
-            }
-
-            return (text, payload);
+            return JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookPayload) is { } payload ? (text, payload) : null;
         }
         catch (Exception ex) when (ex is JsonException or DecoderFallbackException)
         {
             return null;
         }
     }
-
-    /// <summary>The repository GitHub names in the headers (not the body, which is not trusted before verification).</summary>
-    private static long? TargetRepositoryId(HttpRequest request) =>
-        string.Equals(request.Headers["X-GitHub-Hook-Installation-Target-Type"], "repository", StringComparison.OrdinalIgnoreCase)
-        && long.TryParse(request.Headers["X-GitHub-Hook-Installation-Target-ID"], System.Globalization.CultureInfo.InvariantCulture, out var id)
-            ? id
-            : null;
 
     /// <summary>A stored close or reopen is the PR's newest state: the live-state cache takes it without asking GitHub.</summary>
     private static void ObserveState(PullRequestStateCache prStates, string eventName, WebhookPayload payload)
@@ -175,6 +204,13 @@ internal static partial class WebhookEndpoints
                 : pr.Merged == true ? PullRequestLiveState.Merged : PullRequestLiveState.Closed);
         }
     }
+
+    private static ProblemHttpResult TooLarge() =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {MaxBodyBytes / 1024 / 1024} MB.");
+
+    private static ProblemHttpResult Unauthorized(string detail) => Problem(StatusCodes.Status401Unauthorized, "Signature not verified", detail);
+
+    private static ProblemHttpResult BadRequest(string title, string detail) => Problem(StatusCodes.Status400BadRequest, title, detail);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title);
@@ -189,7 +225,31 @@ internal static partial class WebhookEndpoints
 
         [LoggerMessage(3, LogLevel.Debug, "Webhook {DeliveryId} {Event}.{Action} → {Outcome}")]
         public static partial void Accepted(ILogger logger, string deliveryId, string @event, string? action, string outcome);
+
+        [LoggerMessage(4, LogLevel.Warning, "Webhook {DeliveryId} refused 400: {Reason}")]
+        public static partial void Invalid(ILogger logger, string deliveryId, string reason);
+
+        [LoggerMessage(5, LogLevel.Warning, "Webhook {DeliveryId} refused 401: {Reason}")]
+        public static partial void Refused(ILogger logger, string deliveryId, string reason);
+
+        [LoggerMessage(6, LogLevel.Warning, "Webhook {DeliveryId} body not received: {Reason}")]
+        public static partial void NotReceived(ILogger logger, string deliveryId, string reason);
+
+        [LoggerMessage(7, LogLevel.Warning, "Webhook {DeliveryId} answered 503: {LimitMb} MB of webhook bodies are already in flight (WEBHOOK_MAX_INFLIGHT_MB)")]
+        public static partial void OverBudget(ILogger logger, string deliveryId, long limitMb);
     }
 }
+
+/// <summary>What the webhook endpoint needs, bound by minimal APIs from the container.</summary>
+internal readonly record struct WebhookServices(
+    WebhookSecrets Secrets,
+    WebhookBodyBudget Budget,
+    WebhookIntake Intake,
+    SignatureFailureLog Failures,
+    PullRequestStateCache PullRequestStates,
+    NectrIdentity Identity,
+    NectrOptions Options,
+    TimeProvider Time,
+    ILogger<WebhookIntake> Logger);
 
 internal sealed record WebhookResponse(string DeliveryId, bool Duplicate, string Outcome, long? JobId, string? Reason);

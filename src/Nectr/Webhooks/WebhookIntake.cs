@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Jobs;
 
@@ -18,7 +17,6 @@ internal sealed record IntakeResult(bool Duplicate, DeliveryOutcome Outcome, lon
 internal sealed partial class WebhookIntake(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
-    NectrOptions options,
     TimeProvider time,
     JobSignal signal,
     ILogger<WebhookIntake> logger) : BackgroundService
@@ -31,9 +29,10 @@ internal sealed partial class WebhookIntake(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    public async Task<IntakeResult> AcceptAsync(string deliveryId, string eventName, string body, WebhookPayload payload, CancellationToken cancellationToken)
+    /// <summary>Stores the delivery; <paramref name="skipReason"/> (see <see cref="IntakePolicy"/>) says why it needs no review.</summary>
+    public async Task<IntakeResult> AcceptAsync(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CancellationToken cancellationToken)
     {
-        var item = new IntakeItem(deliveryId, eventName, body, payload, IntakePolicy.SkipReason(eventName, payload, options.Queue));
+        var item = new IntakeItem(deliveryId, eventName, body, payload, skipReason);
         await _pending.Writer.WriteAsync(item, cancellationToken);
         return await item.Result.WaitAsync(cancellationToken);
     }

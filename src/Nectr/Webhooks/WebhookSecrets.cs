@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Configuration;
@@ -5,10 +6,20 @@ using Nectr.Data;
 
 namespace Nectr.Webhooks;
 
+/// <summary>Where the one secret a delivery may be signed with came from.</summary>
+internal enum SecretSource { None, Repository, Global, RepositoryUnreadable }
+
 /// <summary>
-/// The secrets a delivery may be signed with, found without reading the body: GitHub names the repository in
-/// <c>X-GitHub-Hook-Installation-Target-ID</c>, so its own secret (when connected) is tried, then
-/// <c>GITHUB_WEBHOOK_SECRET</c>. Verification therefore happens before any parsing.
+/// The secret chosen for a delivery from its headers, and what the headers claim. <see cref="TargetRepositoryId"/>
+/// is set only for a repository hook (<c>X-GitHub-Hook-Installation-Target-Type: repository</c>).
+/// </summary>
+internal sealed record DeliverySecret(string? Secret, SecretSource Source, long? TargetRepositoryId, bool TargetConnected);
+
+/// <summary>
+/// Chooses the ONE secret a delivery may be signed with, without reading the body, so verification happens before
+/// any parsing. A repository with its own secret (Nectr's webhook, installed on Connect) verifies only with that
+/// secret; <c>GITHUB_WEBHOOK_SECRET</c> covers every other repository and every non-repository hook. Trying both
+/// would let anyone who knows the global secret (every hand-made webhook shares it) sign for a connected repository.
 /// </summary>
 internal sealed class WebhookSecrets(NectrOptions options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection)
 {
@@ -16,28 +27,41 @@ internal sealed class WebhookSecrets(NectrOptions options, IDbContextFactory<Nec
     // Created on first use: a process with no connected repositories never touches the key ring.
     private readonly Lazy<IDataProtector> _protector = new(() => protection.CreateProtector(ProtectorPurpose));
 
-    public async Task<IReadOnlyList<string>> ForDeliveryAsync(string? targetType, string? targetId, CancellationToken cancellationToken)
+    public async Task<DeliverySecret> ForDeliveryAsync(string? targetType, string? targetId, CancellationToken cancellationToken)
     {
-        var secrets = new List<string>(2);
-        if (string.Equals(targetType, "repository", StringComparison.OrdinalIgnoreCase) && long.TryParse(targetId, out var repoId))
+        var global = options.GitHubWebhookSecret;
+        if (!string.Equals(targetType, "repository", StringComparison.OrdinalIgnoreCase)
+            || !long.TryParse(targetId, NumberStyles.None, CultureInfo.InvariantCulture, out var repoId))
         {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var protectedSecret = await db.Repositories.AsNoTracking()
-                .Where(r => r.GitHubId == repoId)
-                .Select(r => r.WebhookSecretProtected)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (protectedSecret is not null && TryUnprotect(protectedSecret) is { } secret)
-            {
-                secrets.Add(secret);
-            }
+            // An organisation, app or business hook, or no target headers: only the global secret can sign it, and
+            // the payload is checked afterwards not to name a repository that has a secret of its own.
+            return new DeliverySecret(global, global is null ? SecretSource.None : SecretSource.Global, null, false);
         }
 
-        if (options.GitHubWebhookSecret is { } global)
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var repo = await db.Repositories.AsNoTracking()
+            .Where(r => r.GitHubId == repoId)
+            .Select(r => new { r.WebhookSecretProtected, r.Connected })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (repo?.WebhookSecretProtected is { } protectedSecret)
         {
-            secrets.Add(global);
+            // Fail closed: a secret the key ring cannot open verifies nothing, and the global one must not stand in.
+            return TryUnprotect(protectedSecret) is { } own
+                ? new DeliverySecret(own, SecretSource.Repository, repoId, repo.Connected)
+                : new DeliverySecret(null, SecretSource.RepositoryUnreadable, repoId, repo.Connected);
         }
 
-        return secrets;
+        return new DeliverySecret(global, global is null ? SecretSource.None : SecretSource.Global, repoId, repo?.Connected == true);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="gitHubRepositoryId"/> has a secret of its own: then only its own repository webhook may
+    /// deliver for it, never an organisation hook or a delivery without target headers signed with the global secret.
+    /// </summary>
+    public async Task<bool> HasOwnSecretAsync(long gitHubRepositoryId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Repositories.AsNoTracking().AnyAsync(r => r.GitHubId == gitHubRepositoryId && r.WebhookSecretProtected != null, cancellationToken);
     }
 
     private string? TryUnprotect(string protectedSecret)
@@ -48,7 +72,7 @@ internal sealed class WebhookSecrets(NectrOptions options, IDbContextFactory<Nec
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            // The key ring that protected it is gone: this secret can verify nothing, so it is not a candidate.
+            // The key ring that protected it is gone: this secret can verify nothing.
             return null;
         }
     }

@@ -5,19 +5,19 @@ namespace Nectr.Webhooks;
 
 internal enum SignatureCheck { Valid, Missing, Malformed, Mismatch, NoSecretConfigured }
 
-/// <summary>Verifies GitHub's <c>X-Hub-Signature-256</c> over the raw body bytes, in constant time.</summary>
+/// <summary>
+/// GitHub's <c>X-Hub-Signature-256</c>: HMAC-SHA256 of the raw body bytes. The header is checked before the body is
+/// read (a missing or malformed one costs no reading at all), the HMAC is computed while the body arrives, and the
+/// comparison is constant-time.
+/// </summary>
 internal static class WebhookSignature
 {
     public const string HeaderName = "X-Hub-Signature-256";
     private const string Prefix = "sha256=";
 
-    public static SignatureCheck Verify(ReadOnlySpan<byte> body, string? header, IReadOnlyList<string> secrets)
+    /// <summary>Reads the claimed digest from the header into <paramref name="claimed"/> (32 bytes).</summary>
+    public static SignatureCheck ParseHeader(string? header, Span<byte> claimed)
     {
-        if (secrets.Count == 0)
-        {
-            return SignatureCheck.NoSecretConfigured;
-        }
-
         if (string.IsNullOrEmpty(header))
         {
             return SignatureCheck.Missing;
@@ -28,22 +28,21 @@ internal static class WebhookSignature
             return SignatureCheck.Malformed;
         }
 
-        Span<byte> claimed = stackalloc byte[32];
-        if (Convert.FromHexString(header.AsSpan(Prefix.Length), claimed, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
-        {
-            return SignatureCheck.Malformed;
-        }
+        return Convert.FromHexString(header.AsSpan(Prefix.Length), claimed, out _, out var written) == System.Buffers.OperationStatus.Done && written == 32
+            ? SignatureCheck.Valid
+            : SignatureCheck.Malformed;
+    }
 
+    /// <summary>An HMAC to feed the body into as it is read.</summary>
+    public static IncrementalHash CreateHmac(string secret) =>
+        IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
+
+    /// <summary>Finishes <paramref name="hmac"/> and compares it with the claimed digest in constant time.</summary>
+    public static SignatureCheck Finish(IncrementalHash hmac, ReadOnlySpan<byte> claimed)
+    {
         Span<byte> expected = stackalloc byte[32];
-        var match = false;
-        foreach (var secret in secrets)
-        {
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-            // Every candidate is checked, match or not, so timing says nothing about which secret matched.
-            match |= CryptographicOperations.FixedTimeEquals(expected, claimed);
-        }
-
-        return match ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        hmac.GetHashAndReset(expected);
+        return CryptographicOperations.FixedTimeEquals(expected, claimed) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
     /// <summary>The header value GitHub would send for <paramref name="body"/>; used by the CLI and tests.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Nectr.Data;
 
 namespace Nectr.Tests.Infrastructure;
@@ -15,10 +16,14 @@ public sealed class NectrApp : WebApplicationFactory<Program>
 {
     public const string WebhookSecret = "test-webhook-secret-3f1c";
     private readonly Dictionary<string, string?> _settings;
+    private readonly ILoggerProvider? _logs;
 
-    public NectrApp(TestDatabase database, Uri? gitHubApiUrl = null, string? gitHubToken = null, IDictionary<string, string?>? settings = null)
+    /// <summary>The app on <paramref name="database"/>; <paramref name="logs"/>, when given, also receives its logs.</summary>
+    public NectrApp(TestDatabase database, Uri? gitHubApiUrl = null, string? gitHubToken = null, IDictionary<string, string?>? settings = null,
+        ILoggerProvider? logs = null)
     {
         Database = database;
+        _logs = logs;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["APP_ENV"] = "test",
@@ -57,6 +62,11 @@ public sealed class NectrApp : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         }
     }
 

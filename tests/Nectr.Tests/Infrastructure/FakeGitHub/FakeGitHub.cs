@@ -210,6 +210,12 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             }
 
             WriteRateHeaders(response, remaining: 4999);
+            if (IsServiceUserRequest(context.Request))
+            {
+                await ServiceUserAsync(context, request);
+                return;
+            }
+
             if (extra is not null)
             {
                 await extra.Handle(context, request);
