@@ -43,6 +43,9 @@ BEGIN
   END IF;
 END
 \$\$;
+-- DROP DATABASE ... WITH (FORCE) ends every session on a test database, an autovacuum worker's included, which
+-- needs pg_signal_backend; without it a drop fails now and then with "must be a member of the role ...".
+GRANT pg_signal_backend TO $role;
 SQL
 
 echo "postgresql://$role:$password@127.0.0.1:$port/postgres"

@@ -21,7 +21,7 @@ internal static class GitHubResilience
     internal static readonly TimeSpan RetryBase = TimeSpan.FromSeconds(1);
     internal static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(8);
 
-    /// <summary>GitHub ends its own work on a REST request after 10 s; a connection silent for longer is gone.</summary>
+    /// <summary>GitHub ends its own work on a REST request after 10 s; a read silent for longer is gone.</summary>
     internal static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>The whole call: every attempt and wait, and waits at the rate-limit gate (at most <see cref="RateLimitHandler.MaxInlineWait"/> each).</summary>
@@ -45,7 +45,15 @@ internal static class GitHubResilience
             };
             retry.DisableForUnsafeHttpMethods();
             pipeline.AddRetry(retry);
-            pipeline.AddTimeout(AttemptTimeout);
+            // Reads only, like the retry: a review POST with many comments may take GitHub longer, and timing it out
+            // would turn a slow success into an ambiguous failure. The client's own timeout bounds writes.
+            pipeline.AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = static args => ValueTask.FromResult(
+                    args.Context.GetRequestMessage()?.Method is { } method && (method == HttpMethod.Get || method == HttpMethod.Head)
+                        ? AttemptTimeout
+                        : Timeout.InfiniteTimeSpan),
+            });
         });
         return builder;
     }

@@ -5,9 +5,9 @@ namespace Nectr.GitHub;
 /// <summary>
 /// Nectr's own GitHub login: the account behind the service token, asked once with <c>GET /user</c> and cached for
 /// the life of the process, so deliveries sent by Nectr itself are skipped (it must never review or answer itself).
-/// Intake asks only for deliveries that would start a review, and never waits on GitHub per delivery: one lookup
-/// is shared and only the first is waited for (at most <see cref="WaitBound"/>); a failed one is retried in the background at
-/// most once a minute.
+/// Intake asks only for deliveries Nectr may have caused (its reviews, comments, a bot sender) and never waits on
+/// GitHub per delivery: one lookup is shared and only the first is waited for (at most <see cref="WaitBound"/>); a
+/// failed one is retried in the background at most once a minute.
 /// </summary>
 internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProvider time, ILogger<NectrIdentity> logger)
 {

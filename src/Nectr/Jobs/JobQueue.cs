@@ -147,6 +147,12 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
                 .SetProperty(d => d.Outcome, delivery)
                 .SetProperty(d => d.OutcomeReason, reason)
                 .SetProperty(d => d.CompletedAt, now), cancellationToken);
+        if (status != JobStatus.Parked)
+        {
+            // Stored model answers only serve a later attempt of this job; a parked job keeps them for its Retry.
+            await db.ModelAnswers.Where(a => a.JobId == jobId).ExecuteDeleteAsync(cancellationToken);
+        }
+
         await tx.CommitAsync(cancellationToken);
         return true;
     }

@@ -208,7 +208,7 @@ internal sealed partial class ReviewWorker(
             api.Message + " (the pull request is gone, or the token cannot see this repository)",
         GitHubApiException api when api.Status == System.Net.HttpStatusCode.Unauthorized =>
             api.Message + " (GITHUB_PAT is invalid or expired)",
-        GitHubApiException or GitHubTokenUnavailableException or HttpRequestException => ex.Message,
+        GitHubApiException or GitHubTokenUnavailableException or GitHubIncompleteAnswerException or HttpRequestException => ex.Message,
         Llm.LlmException llm => "LLM: " + llm.Reason,
         TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException => "GitHub did not answer in time",
         _ => $"{ex.GetType().Name}: {ex.Message}",

@@ -32,7 +32,7 @@ internal static class IntakePolicy
 
                 return null;
             case "issues":
-                return "issues event: stored as context for reviews";
+                return "issues event: stored for the context features to come; no review reads it yet";
             default:
                 return $"event '{eventName}' is not used by Nectr";
         }

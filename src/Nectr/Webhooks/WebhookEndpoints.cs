@@ -126,8 +126,8 @@ internal static partial class WebhookEndpoints
             return Unauthorized(repositoryProblem);
         }
 
-        var skip = IntakePolicy.SkipReason(eventName, parsed.Payload, services.Options.Queue)
-            ?? await SentByNectrAsync(services.Identity, parsed.Payload, cancellationToken);
+        var skip = await SentByNectrAsync(services.Identity, eventName, parsed.Payload, cancellationToken)
+            ?? IntakePolicy.SkipReason(eventName, parsed.Payload, services.Options.Queue);
         IntakeResult result;
         try
         {
@@ -174,13 +174,30 @@ internal static partial class WebhookEndpoints
             : null;
     }
 
-    /// <summary>Nectr never reviews (or, later, answers) what it did itself: the delivery is kept and skipped.</summary>
-    private static async Task<string?> SentByNectrAsync(NectrIdentity identity, WebhookPayload payload, CancellationToken cancellationToken) =>
-        payload.Sender?.Login is { } sender && await identity.LoginAsync(cancellationToken) is { } self
-            && string.Equals(sender, self, StringComparison.OrdinalIgnoreCase)
-            ? $"sent by Nectr itself ({self}, the account of its GitHub token): Nectr does not review its own events. "
-                + "To have this account's pull requests reviewed, give Nectr a token of a dedicated account."
+    /// <summary>The events Nectr's own actions cause on GitHub: its reviews, their comments, and (later) its answers.</summary>
+    private static readonly HashSet<string> CausedByNectr = new(StringComparer.Ordinal)
+    {
+        "pull_request_review", "pull_request_review_comment", "pull_request_review_thread", "issue_comment",
+    };
+
+    /// <summary>
+    /// Nectr never acts on what it did itself: such a delivery is kept and skipped. "Itself" is the account of its
+    /// token acting as Nectr, i.e. the events its reviews and comments cause, or anything a bot account with its
+    /// login sends. A pull request a person opens is reviewed even when Nectr runs with that person's own token
+    /// (the README's quick start does), so the login is only looked up for those two kinds of delivery.
+    /// </summary>
+    private static async Task<string?> SentByNectrAsync(NectrIdentity identity, string eventName, WebhookPayload payload, CancellationToken cancellationToken)
+    {
+        if (payload.Sender is not { Login: { } sender } who
+            || !(CausedByNectr.Contains(eventName) || string.Equals(who.Type, "Bot", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return await identity.LoginAsync(cancellationToken) is { } self && string.Equals(sender, self, StringComparison.OrdinalIgnoreCase)
+            ? $"sent by Nectr itself ({self}, the account of its GitHub token): Nectr does not act on its own reviews and comments"
             : null;
+    }
 
     private static (string Text, WebhookPayload Payload)? Parse(byte[] body)
     {

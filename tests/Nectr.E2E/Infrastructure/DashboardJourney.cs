@@ -47,8 +47,7 @@ internal sealed class DashboardJourney
         // Anonymous: the dashboard sends the visitor to the sign-in page; sign in through GitHub's authorize page.
         await _page.GotoAsync(Url("/"));
         Assert.StartsWith(Url("/signin"), _page.Url, StringComparison.Ordinal);
-        await _page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
-        await _page.WaitForURLAsync(Url("/"));
+        await ClickAndWaitForAsync(_page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }), url => url == Url("/"));
         Assert.Contains("Signed in as", await _page.InnerTextAsync("header"), StringComparison.Ordinal);
 
         foreach (var path in Pages)
@@ -59,18 +58,27 @@ internal sealed class DashboardJourney
 
         await _page.GotoAsync(Url("/repositories"));
         var row = _page.Locator($"tr[data-repository='{owner}/{repo}']");
-        await row.GetByRole(AriaRole.Button, new() { Name = "Connect" }).ClickAsync();
-        await _page.WaitForURLAsync(url => url.Contains("notice=connected", StringComparison.Ordinal));
+        await ClickAndWaitForAsync(row.GetByRole(AriaRole.Button, new() { Name = "Connect" }), url => url.Contains("notice=connected", StringComparison.Ordinal));
         Assert.Single(github.HooksOn(owner, repo));
 
-        await row.GetByRole(AriaRole.Button, new() { Name = "Disconnect" }).ClickAsync();
-        await _page.WaitForURLAsync(url => url.Contains("notice=disconnected", StringComparison.Ordinal));
+        await ClickAndWaitForAsync(row.GetByRole(AriaRole.Button, new() { Name = "Disconnect" }), url => url.Contains("notice=disconnected", StringComparison.Ordinal));
         Assert.Empty(github.HooksOn(owner, repo));
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await _page.WaitForURLAsync(url => url.StartsWith(Url("/signin"), StringComparison.Ordinal));
+        await ClickAndWaitForAsync(_page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }), url => url.StartsWith(Url("/signin"), StringComparison.Ordinal));
         await _page.GotoAsync(Url("/settings"));
         Assert.StartsWith(Url("/signin"), _page.Url, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Clicks and waits for the navigation it causes, the wait armed before the click: on a loaded machine the page can
+    /// arrive before a wait started after the click, which then waits for a navigation that already happened.
+    /// </summary>
+    private async Task ClickAndWaitForAsync(ILocator target, Func<string, bool> arrived)
+    {
+        var navigated = _page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
+        await target.ClickAsync();
+        await navigated;
+        await _page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     /// <summary>No response from Nectr (or anything else the browser talked to) was a server error.</summary>

@@ -63,6 +63,8 @@ public sealed partial class ModelAnswerReuseTests : IAsyncLifetime
         Assert.Equal(Parts * ((1_000 * 3m) + (100 * 15m)) / 1_000_000m, stored.CostUsd);
         Assert.Contains("4,000 input + 400 output tokens", review.Body, StringComparison.Ordinal);
         Assert.Single(_github.ReviewsOn(Owner, Repo, 21));
+        // Once the job is done no attempt can reuse its answers: they are not kept.
+        Assert.Equal(0, await app.QueryAsync(db => db.ModelAnswers.CountAsync(Ct)));
         _model.AssertNoUnexpectedCalls();
         _github.AssertNoUnexpectedCalls();
     }

@@ -99,6 +99,7 @@ public sealed class WebhookBadFieldsTests
         Assert.Contains("without a filename (entry 2 of 2)", job.OutcomeReason, StringComparison.Ordinal);
         Assert.Contains("Retry", job.OutcomeReason, StringComparison.Ordinal);
         Assert.DoesNotContain("NullReference", job.OutcomeReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", job.OutcomeReason, StringComparison.Ordinal); // a reason for a person, not a type name
         Assert.Empty(github.AllReviews());
     }
 }
