@@ -35,7 +35,7 @@ esac
 nectr_port=$(free_port) node_port=$(free_port)
 (cd "$work" && APP_ENV=development LOG_LEVEL=Warning DATABASE_URL="$database_url" GITHUB_WEBHOOK_SECRET="$secret" \
   REVIEW_CONCURRENCY=0 ASPNETCORE_URLS="http://127.0.0.1:$nectr_port" \
-  exec dotnet "$OLDPWD/src/Nectr/bin/Release/net10.0/Nectr.dll") >"$work/nectr.log" 2>&1 &
+  exec dotnet "${NECTR_DLL:-$OLDPWD/src/Nectr/bin/Release/net10.0/Nectr.dll}") >"$work/nectr.log" 2>&1 &
 pids+=($!)
 (PORT=$node_port WEBHOOK_SECRET=$secret exec node bench/node-intake/server.mjs) >"$work/node.log" 2>&1 &
 pids+=($!)

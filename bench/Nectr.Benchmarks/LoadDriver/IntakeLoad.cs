@@ -79,6 +79,8 @@ internal static class IntakeLoad
 
         var sent = 0;
         var completed = 0;
+        // GitHub names the hook's target in headers on every delivery, and Nectr picks the secret by it.
+        var target = System.Text.Json.Nodes.JsonNode.Parse(template)?["repository"]?["id"]?.ToString();
         using var stop = new CancellationTokenSource(duration);
         var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
         {
@@ -90,7 +92,7 @@ internal static class IntakeLoad
                     WriteUniqueHead(body, template);
                 }
 
-                using var request = Build(options, body, key);
+                using var request = Build(options, body, key, target);
                 var started = Stopwatch.GetTimestamp();
                 bool ok;
                 try
@@ -111,7 +113,7 @@ internal static class IntakeLoad
         return completed;
     }
 
-    private static HttpRequestMessage Build(IntakeOptions options, byte[] body, byte[] key)
+    private static HttpRequestMessage Build(IntakeOptions options, byte[] body, byte[] key, string? target)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -119,6 +121,12 @@ internal static class IntakeLoad
         request.Headers.TryAddWithoutValidation("X-GitHub-Event", options.Event);
         request.Headers.TryAddWithoutValidation("X-GitHub-Delivery", Guid.NewGuid().ToString());
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
+        if (target is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-GitHub-Hook-Installation-Target-Type", "repository");
+            request.Headers.TryAddWithoutValidation("X-GitHub-Hook-Installation-Target-ID", target);
+        }
+
         return request;
     }
 
