@@ -15,6 +15,9 @@ internal sealed class WebhookBodyBudget
 
     /// <summary>After this many body bytes since the last time, a quiet budget hands the memory back (see <see cref="Give"/>).</summary>
     private const long ReturnAfterBytes = 64L * 1024 * 1024;
+
+    /// <summary>Arrays from this size on live in the large object heap; smaller bodies are collected young and cost no return.</summary>
+    private const long LargeObjectBytes = 85_000;
     private static readonly TimeSpan QuietBeforeReturn = TimeSpan.FromSeconds(2);
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
@@ -72,7 +75,11 @@ internal sealed class WebhookBodyBudget
             }
 
             _inFlight += bytes;
-            _sinceReturn += bytes;
+            if (bytes >= LargeObjectBytes)
+            {
+                _sinceReturn += bytes;
+            }
+
             _peak = Math.Max(_peak, _inFlight);
             return true;
         }
