@@ -37,25 +37,8 @@ internal sealed class GitHubApi(HttpClient http) : IGitHubApi
         return await ReadAsync(response, type, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken)
-    {
-        var items = new List<TItem>();
-        Uri? next = new(firstPath, UriKind.Relative);
-        for (var page = 0; next is not null && page < maxPages; page++)
-        {
-            using var response = await http.GetAsync(next, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            await EnsureSuccessAsync(response, "GET", next.ToString(), cancellationToken);
-            items.AddRange(await ReadAsync(response, type, cancellationToken));
-            next = LinkHeader.Next(response);
-            if (next is not null && http.BaseAddress is { } api && Uri.Compare(next, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                // Never follow a pagination link off the configured API host: the token goes with every request.
-                throw new GitHubApiException(HttpStatusCode.BadGateway, "GET", next.AbsolutePath, "pagination link points outside GITHUB_API_URL");
-            }
-        }
-
-        return items;
-    }
+    private Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken) =>
+        GitHubPages.ReadAllAsync(http, firstPath, type, maxPages, next => new HttpRequestMessage(HttpMethod.Get, next), cancellationToken);
 
     internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

@@ -8,7 +8,10 @@ internal sealed class GitHubApiException(HttpStatusCode status, string method, s
 {
     public HttpStatusCode Status { get; } = status;
 
-    public bool IsTransient => (int)Status >= 500 || Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+    /// <summary>Trying again cannot help, whatever the status says (GitHub's answer itself was unusable).</summary>
+    public bool Permanent { get; init; }
+
+    public bool IsTransient => !Permanent && ((int)Status >= 500 || Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
 }
 
 /// <summary>

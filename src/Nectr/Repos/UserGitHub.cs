@@ -82,26 +82,8 @@ internal sealed class UserGitHubClient(HttpClient http, string token) : IUserGit
         return await GitHubApi.ReadAsync(response, type, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken)
-    {
-        var items = new List<TItem>();
-        Uri? next = new(firstPath, UriKind.Relative);
-        for (var page = 0; next is not null && page < maxPages; page++)
-        {
-            using var request = Request(HttpMethod.Get, next, null);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            await GitHubApi.EnsureSuccessAsync(response, "GET", next.ToString(), cancellationToken);
-            items.AddRange(await GitHubApi.ReadAsync(response, type, cancellationToken));
-            next = LinkHeader.Next(response);
-            if (next is not null && http.BaseAddress is { } api && Uri.Compare(next, api, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                // Never follow a pagination link off the configured API host: the user's token goes with every request.
-                throw new GitHubApiException(HttpStatusCode.BadGateway, "GET", next.AbsolutePath, "pagination link points outside GITHUB_API_URL");
-            }
-        }
-
-        return items;
-    }
+    private Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken) =>
+        GitHubPages.ReadAllAsync(http, firstPath, type, maxPages, next => Request(HttpMethod.Get, next, null), cancellationToken);
 
     /// <summary>The token goes on each request, not on the client, so a pooled handler never carries it to another user.</summary>
     private HttpRequestMessage Request(HttpMethod method, Uri uri, HttpContent? content)

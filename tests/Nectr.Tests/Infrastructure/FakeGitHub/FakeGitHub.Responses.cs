@@ -110,6 +110,9 @@ public sealed partial class FakeGitHub
         await response.Body.WriteAsync(bytes);
     }
 
+    /// <summary>Where the Link header's page URLs point; null (GitHub's behaviour) is this fake's own API address.</summary>
+    public Uri? PageLinkBase { get; set; }
+
     /// <summary>GitHub's pagination: per_page (default 30, at most 100), page, and a Link header with next/last.</summary>
     private async Task WritePageAsync(HttpContext context, RecordedRequest request, List<JsonObject> items, int defaultPerPage)
     {
@@ -120,7 +123,7 @@ public sealed partial class FakeGitHub
         var array = new JsonArray([.. items.Skip((page - 1) * perPage).Take(perPage)]);
 
         var links = new List<string>();
-        string PageUrl(int n) => new Uri(ApiUrl, $"{request.Path.TrimStart('/')}?per_page={perPage}&page={n}").ToString();
+        string PageUrl(int n) => new Uri(PageLinkBase ?? ApiUrl, $"{request.Path.TrimStart('/')}?per_page={perPage}&page={n}").ToString();
         if (page < last)
         {
             links.Add($"<{PageUrl(page + 1)}>; rel=\"next\"");
