@@ -42,6 +42,29 @@ internal sealed partial class ModelAnswerStore(IDbContextFactory<NectrDb>? dbs, 
         return new JobAnswers(this, jobId, attempt.Value, answers);
     }
 
+    /// <summary>
+    /// What earlier attempts of the job paid the model for: the model and every kept answer's calls, tokens and cost.
+    /// A retry that finds its review already posted records this, not a review that seems to have cost nothing.
+    /// </summary>
+    public async Task<(string? Model, LlmUsage Usage)> PaidAsync(long jobId, CancellationToken cancellationToken)
+    {
+        if (dbs is null || jobId <= 0)
+        {
+            return (null, LlmUsage.None);
+        }
+
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var stored = await db.ModelAnswers.AsNoTracking().Where(a => a.JobId == jobId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        if (stored.Count == 0)
+        {
+            return (null, LlmUsage.None);
+        }
+
+        // A price unknown for any call makes the total unknown, as it does for a review that ran in one go.
+        var cost = stored.All(a => a.CostUsd is not null) ? stored.Sum(a => a.CostUsd!.Value) : (decimal?)null;
+        return (stored[^1].Model, new LlmUsage(stored.Sum(a => a.Calls), stored.Sum(a => a.InputTokens), stored.Sum(a => a.OutputTokens), cost));
+    }
+
     /// <summary>A stable key for one question: SHA-256 over its parts (prompt version, model, answer budget, the prompt text).</summary>
     public static string Key(params string[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n\u241E\n", parts))));

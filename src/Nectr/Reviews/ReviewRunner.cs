@@ -19,6 +19,7 @@ internal sealed partial class ReviewRunner(
     IGitHubApi github,
     ReviewPipeline pipeline,
     ReviewPublisher publisher,
+    ModelAnswerStore answers,
     JobQueue queue,
     NectrOptions options,
     TimeProvider time,
@@ -46,12 +47,13 @@ internal sealed partial class ReviewRunner(
 
         // A previous attempt may have posted before it died or before GitHub's answer was lost: look before asking the
         // model again, which would cost a second call and could answer differently from what GitHub already shows.
-        // The record then keeps the posted body and the built-in findings.
+        // The record then keeps the posted body, the built-in findings, and what the earlier attempt paid the model.
         if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, cancellationToken) is { } posted)
         {
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
             var builtIn = pipeline.BuiltInOnly(request);
-            return Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body }, posted, started);
+            var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
+            return Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started);
         }
 
         var result = await pipeline.ReviewAsync(request, cancellationToken);

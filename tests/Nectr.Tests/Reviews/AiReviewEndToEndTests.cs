@@ -137,6 +137,9 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
         var stored = await StoredReviewAsync(app);
         Assert.Equal(posted.Body, stored.Body);
         Assert.Contains("Fee is 30% of the refund", stored.Body, StringComparison.Ordinal);
+        // The one paid call is recorded with the review, not lost because the record was made on the retry.
+        Assert.Equal((llm.Model, 1), (stored.Model, stored.LlmCalls));
+        Assert.True(stored.InputTokens > 0 && stored.OutputTokens > 0 && stored.CostUsd > 0m, $"{stored.InputTokens} in, {stored.OutputTokens} out, {stored.CostUsd} USD");
     }
 
     [Fact]
