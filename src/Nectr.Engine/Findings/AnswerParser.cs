@@ -42,6 +42,19 @@ public static class AnswerParser
             text = text[..MaxChars];
         }
 
+        // The normal case under structured output: the whole answer is one valid JSON object.
+        if (StrictAnswerJson.TryRead(text) is { } strict && AnswerMapping.LooksLikeAnswer(strict))
+        {
+            return new AnswerParseResult(AnswerMapping.ToAnswer(strict, out var strictDropped), null) { DroppedFindings = strictDropped };
+        }
+
+        return ParseLeniently(text);
+    }
+
+    /// <summary>The forgiving reader alone: every object candidate in the text, in order, however sloppy.</summary>
+    internal static AnswerParseResult ParseLeniently(string text)
+    {
+
         // The first object that got somewhere is the answer that failed; braces in prose fail within a few characters.
         LenientParse? failure = null;
         var failureProgress = -1;
