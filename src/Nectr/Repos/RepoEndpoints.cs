@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nectr.Auth;
+using Nectr.GitHub;
 
 namespace Nectr.Repos;
 
@@ -57,7 +57,7 @@ internal static partial class RepoEndpoints
             return SignInAgain();
         }
 
-        if (!OwnerName().IsMatch(owner) || !RepoName().IsMatch(repo) || repo is "." or "..")
+        if (!GitHubNames.IsOwner(owner) || !GitHubNames.IsRepository(repo))
         {
             return TypedResults.Problem($"'{owner}/{repo}' is not a GitHub repository name.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid repository name");
         }
@@ -94,13 +94,6 @@ internal static partial class RepoEndpoints
         $"{message}. Nothing was changed in Nectr; try again later.",
         statusCode: status is 403 or 429 || status >= 500 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway,
         title: "GitHub request failed");
-
-    // GitHub's own rules: owners are 1-39 letters, digits and single hyphens; repositories 1-100 of [A-Za-z0-9._-].
-    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")]
-    private static partial Regex OwnerName();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex RepoName();
 }
 
 internal sealed record RepoListResponse(int Total, IReadOnlyList<RepoListItem> Repositories);

@@ -1,3 +1,5 @@
+using Nectr.GitHub;
+
 namespace Nectr.Webhooks;
 
 /// <summary>
@@ -11,10 +13,7 @@ internal static class WebhookValidation
     // deliveries.Event and .Action are varchar(100); GitHub's event and action names are short snake_case words.
     public const int MaxEventLength = 100;
     public const int MaxActionLength = 100;
-    // GitHub logins are at most 39 characters; Enterprise Managed Users add "_shortcode", hence some headroom.
-    // Repository names are at most 100. Together they fit deliveries.RepositoryFullName, varchar(200).
-    public const int MaxOwnerLength = 64;
-    public const int MaxRepositoryLength = 100;
+    // Owner and repository names follow GitHubNames; together they fit deliveries.RepositoryFullName, varchar(200).
 
     /// <summary>Why the <c>X-GitHub-Event</c> or <c>X-GitHub-Delivery</c> header cannot be stored, or null.</summary>
     public static string? HeaderProblem(string eventName, string deliveryId)
@@ -37,10 +36,10 @@ internal static class WebhookValidation
             return $"action must be at most {MaxActionLength} characters with no control characters (GitHub sends names such as opened).";
         }
 
-        if (payload.Repository is { FullName: { } fullName } && !IsFullName(fullName))
+        if (payload.Repository is { FullName: { } fullName } && !GitHubNames.IsFullName(fullName))
         {
-            return $"repository.full_name must be owner/repository: an owner of at most {MaxOwnerLength} letters, digits, '-' or '_', "
-                + $"and a repository name of at most {MaxRepositoryLength} letters, digits, '.', '-' or '_'.";
+            return $"repository.full_name must be owner/repository: an owner of at most {GitHubNames.MaxOwnerLength} letters, digits, '-' or '_', "
+                + $"and a repository name of at most {GitHubNames.MaxRepositoryLength} letters, digits, '.', '-' or '_'.";
         }
 
         if (eventName != "pull_request")
@@ -69,35 +68,6 @@ internal static class WebhookValidation
         }
 
         return IsCommitId(sha) ? null : "pull_request.head.sha must be a commit id: 40 hexadecimal digits (64 in a SHA-256 repository).";
-    }
-
-    private static bool IsFullName(string fullName)
-    {
-        var slash = fullName.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash > MaxOwnerLength || fullName.Length - slash - 1 is 0 or > MaxRepositoryLength)
-        {
-            return false;
-        }
-
-        var owner = fullName.AsSpan(0, slash);
-        var repo = fullName.AsSpan(slash + 1);
-        foreach (var c in owner)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_')
-            {
-                return false;
-            }
-        }
-
-        foreach (var c in repo)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not '.' and not '-' and not '_')
-            {
-                return false;
-            }
-        }
-
-        return repo is not "." and not "..";
     }
 
     private static bool IsCommitId(string sha) => sha.Length is 40 or 64 && sha.All(char.IsAsciiHexDigit);
