@@ -127,8 +127,6 @@ internal sealed class WebhookBodyBudget
     {
         private long _held;
 
-        public long Held => _held;
-
         /// <summary>Reserves <paramref name="bytes"/> more, or nothing when that would pass the cap.</summary>
         public bool TryAdd(long bytes)
         {

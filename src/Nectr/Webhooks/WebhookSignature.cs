@@ -44,8 +44,4 @@ internal static class WebhookSignature
         hmac.GetHashAndReset(expected);
         return CryptographicOperations.FixedTimeEquals(expected, claimed) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
-
-    /// <summary>The header value GitHub would send for <paramref name="body"/>; used by the CLI and tests.</summary>
-    public static string Sign(ReadOnlySpan<byte> body, string secret) =>
-        Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 }
