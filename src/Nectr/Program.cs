@@ -33,6 +33,7 @@ try
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddDashboard();
+    builder.AddHealth();
     app = builder.Build();
 }
 catch (InvalidConfigurationException ex)

@@ -58,7 +58,7 @@ public sealed class HealthTests
     }
 
     /// <summary>Makes the SQLite file unusable underneath the running app.</summary>
-    private static void BreakSqliteFile(TestDatabase database)
+    internal static void BreakSqliteFile(TestDatabase database)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var path = database.ConnectionString["Data Source=".Length..];

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Nectr.Auth;
+using Nectr.Configuration;
+using Nectr.Deployment;
+using Nectr.GitHub;
+
+namespace Nectr.Health;
+
+// The named checks behind /health/ready that only warn: each is degraded (readiness unchanged, 200) with its fix.
+// None calls out of the process except the GitHub token check, which asks `gh auth token` outside production as before.
+
+/// <summary><c>webhook-secret</c>: no fallback secret means deliveries for repositories without their own are refused.</summary>
+internal sealed class WebhookSecretCheck(NectrOptions options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(options.GitHubWebhookSecret is null
+            ? ReadyNote.Warn("GITHUB_WEBHOOK_SECRET is not set: deliveries for repositories without their own secret are refused (401)")
+            : HealthCheckResult.Healthy());
+}
+
+/// <summary><c>github-token</c>: Nectr has a token to read pull requests and post reviews with.</summary>
+internal sealed class GitHubTokenCheck(GitHubTokenSource tokens) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await tokens.GetTokenAsync(cancellationToken);
+            return HealthCheckResult.Healthy(tokens.Mode);
+        }
+        catch (GitHubTokenUnavailableException ex)
+        {
+            return ReadyNote.Warn(ex.Message);
+        }
+    }
+}
+
+/// <summary><c>github-rate-limit</c>: GitHub's rate limit holds reviews back until it resets.</summary>
+internal sealed class GitHubRateLimitCheck(RateLimitGate rateLimit) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(rateLimit.BlockedUntil is { } until
+            ? ReadyNote.Warn($"GitHub rate limit reached: reviews wait until {until:u}")
+            : HealthCheckResult.Healthy());
+}
+
+/// <summary><c>sign-in</c>: Sign in with GitHub not configured, or open to every GitHub user (<see cref="AuthHealth"/>).</summary>
+internal sealed class SignInCheck(NectrOptions options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var notes = AuthHealth.Warnings(options).Select(w => (ReadyNote)new RequestNote(w)).ToList();
+        return Task.FromResult(notes.Count == 0 ? HealthCheckResult.Healthy() : ReadyNote.Result(HealthStatus.Degraded, notes));
+    }
+}
+
+/// <summary><c>key-ring</c>: what the start-up key ring check found outside production (<see cref="KeyRingCheck"/>).</summary>
+internal sealed class KeyRingHealthCheck(KeyRingHealth keyRing) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(keyRing.Warning is { } problem ? ReadyNote.Warn(problem) : HealthCheckResult.Healthy());
+}
+
+/// <summary><c>plain-http</c>: production refused a request over plain HTTP in the last hour (<see cref="PlainHttpRefusals"/>).</summary>
+internal sealed class PlainHttpCheck(PlainHttpRefusals refusals) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(refusals.Warning() is { } warning ? ReadyNote.Warn(warning) : HealthCheckResult.Healthy());
+}
+
+/// <summary>
+/// <c>llm</c>: which model reviews, from configuration. It makes no call: a probe would cost tokens on every load-balancer
+/// poll, and a failing provider is reported where it matters, on the parked job with its reason (<c>Llm/LlmFailures</c>).
+/// </summary>
+internal sealed class LlmCheck(NectrOptions options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(HealthCheckResult.Healthy(options.Llm.Enabled
+            ? $"{Llm.LlmFailures.ProviderName(options.Llm)} model {options.Llm.Model} (not probed)"
+            : "LLM_PROVIDER=none: the built-in checks are the whole review"));
+}
