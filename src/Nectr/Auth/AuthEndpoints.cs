@@ -13,20 +13,16 @@ internal static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/auth");
-        group.MapGet("/me", MeAsync).RequireAuthorization();
+        group.MapGet("/me", MeAsync).RequireAuthorization().AddEndpointFilter(NectrUserEndpoints.Require(TypedResults.Unauthorized));
         group.MapGet("/csrf", Csrf).RequireAuthorization();
         group.MapPost("/logout", LogoutAsync).RequireAuthorization();
         group.MapOAuth();
         return app;
     }
 
-    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> MeAsync(HttpContext context, IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MeResponse>, UnauthorizedHttpResult>> MeAsync(NectrUser me, IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } id)
-        {
-            return TypedResults.Unauthorized();
-        }
-
+        var id = me.Id;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         return user is null

@@ -13,13 +13,13 @@ internal static class DashboardForms
 {
     public static IEndpointRouteBuilder MapDashboardForms(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").RequireAuthorization().DisableAntiforgery(); // validated explicitly below, with a clear answer
-        group.MapPost("/repositories/{owner}/{repo}/connect", (HttpContext c, string owner, string repo, RepoConnections connections) =>
-            WithAntiforgeryAsync(c, async (userId, ct) => RepositoriesNotice(await connections.ConnectAsync(userId, owner, repo, ct), owner, repo)));
-        group.MapPost("/repositories/{owner}/{repo}/disconnect", (HttpContext c, string owner, string repo, RepoConnections connections) =>
-            WithAntiforgeryAsync(c, async (userId, ct) => RepositoriesNotice(await connections.DisconnectAsync(userId, owner, repo, ct), owner, repo)));
-        group.MapPost("/activity/{deliveryId:long}/retry", (HttpContext c, long deliveryId, ActivityLog activity) =>
-            WithAntiforgeryAsync(c, async (userId, ct) => "/activity?notice=" + (await activity.RetryAsync(userId, deliveryId, ct) switch
+        var group = app.MapGroup("").RequireNectrUser(Antiforgery.Rejected).DisableAntiforgery(); // validated explicitly below, with a clear answer
+        group.MapPost("/repositories/{owner}/{repo}/connect", (HttpContext c, NectrUser user, string owner, string repo, RepoConnections connections) =>
+            WithAntiforgeryAsync(c, async ct => RepositoriesNotice(await connections.ConnectAsync(user.Id, owner, repo, ct), owner, repo)));
+        group.MapPost("/repositories/{owner}/{repo}/disconnect", (HttpContext c, NectrUser user, string owner, string repo, RepoConnections connections) =>
+            WithAntiforgeryAsync(c, async ct => RepositoriesNotice(await connections.DisconnectAsync(user.Id, owner, repo, ct), owner, repo)));
+        group.MapPost("/activity/{deliveryId:long}/retry", (HttpContext c, NectrUser user, long deliveryId, ActivityLog activity) =>
+            WithAntiforgeryAsync(c, async ct => "/activity?notice=" + (await activity.RetryAsync(user.Id, deliveryId, ct) switch
             {
                 RetryResult.Requeued => "retried",
                 RetryResult.NotParked => "not_parked",
@@ -28,16 +28,16 @@ internal static class DashboardForms
         return app;
     }
 
-    private static async Task<IResult> WithAntiforgeryAsync(HttpContext context, Func<long, CancellationToken, Task<string>> action)
+    private static async Task<IResult> WithAntiforgeryAsync(HttpContext context, Func<CancellationToken, Task<string>> action)
     {
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-        if (!await antiforgery.IsRequestValidAsync(context) || context.User.NectrUserId() is not { } userId)
+        if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Antiforgery.Rejected();
         }
 
         // 303 See Other: the browser follows with a GET, so reloading the page does not post again.
-        context.Response.Headers.Location = await action(userId, context.RequestAborted);
+        context.Response.Headers.Location = await action(context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 

@@ -16,7 +16,7 @@ internal static class EventsEndpoints
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/events").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/events").RequireNectrUser(TypedResults.Unauthorized);
         group.MapGet("", ListAsync);
         group.MapGet("/{id:long}", GetAsync);
         // Antiforgery is checked in the handler (as in AuthEndpoints) so the refusal is this API's ProblemDetails.
@@ -24,8 +24,8 @@ internal static class EventsEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PageOf<EventView>>, ValidationProblem, UnauthorizedHttpResult>> ListAsync(
-        HttpContext context,
+    private static async Task<Results<Ok<PageOf<EventView>>, ValidationProblem>> ListAsync(
+        NectrUser user,
         ActivityLog log,
         string? repo,
         string? outcome,
@@ -34,11 +34,6 @@ internal static class EventsEndpoints
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "per_page")] int? perPage,
         CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return TypedResults.Unauthorized();
-        }
-
         DeliveryOutcome? parsed = null;
         if (outcome is not null)
         {
@@ -54,36 +49,26 @@ internal static class EventsEndpoints
         }
 
         var filter = new EventFilter { Repo = repo, Outcome = parsed, Event = @event, Page = PageRequest.From(page, perPage) };
-        return TypedResults.Ok(await log.ListAsync(userId, filter, cancellationToken));
+        return TypedResults.Ok(await log.ListAsync(user.Id, filter, cancellationToken));
     }
 
-    private static async Task<Results<Ok<EventView>, ProblemHttpResult, UnauthorizedHttpResult>> GetAsync(
-        HttpContext context, ActivityLog log, long id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventView>, ProblemHttpResult>> GetAsync(
+        NectrUser user, ActivityLog log, long id, CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return TypedResults.Unauthorized();
-        }
-
-        return await log.GetAsync(userId, id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
+        return await log.GetAsync(user.Id, id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
     }
 
-    private static async Task<Results<Accepted<EventView>, ProblemHttpResult, UnauthorizedHttpResult>> RetryAsync(
-        HttpContext context, ActivityLog log, IAntiforgery antiforgery, long id, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<EventView>, ProblemHttpResult>> RetryAsync(
+        HttpContext context, NectrUser user, ActivityLog log, IAntiforgery antiforgery, long id, CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return TypedResults.Unauthorized();
-        }
-
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Antiforgery.Rejected();
         }
 
-        return await log.RetryAsync(userId, id, cancellationToken) switch
+        return await log.RetryAsync(user.Id, id, cancellationToken) switch
         {
-            RetryResult.Requeued => TypedResults.Accepted($"/api/v1/events/{id}", await log.GetAsync(userId, id, cancellationToken)),
+            RetryResult.Requeued => TypedResults.Accepted($"/api/v1/events/{id}", await log.GetAsync(user.Id, id, cancellationToken)),
             RetryResult.NotParked => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not parked",
                 detail: $"Event {id} has no parked job to retry: only a job that gave up after its last attempt can be re-queued."),
             _ => NotFound(id),

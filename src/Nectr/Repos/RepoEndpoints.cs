@@ -13,7 +13,7 @@ internal static partial class RepoEndpoints
 {
     public static IEndpointRouteBuilder MapRepos(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/repos").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/repos").RequireNectrUser(SignInAgain);
         group.MapGet("", ListAsync);
         group.MapPost("/{owner}/{repo}/install", ConnectAsync);
         group.MapDelete("/{owner}/{repo}/install", DisconnectAsync);
@@ -21,14 +21,9 @@ internal static partial class RepoEndpoints
     }
 
     private static async Task<Results<Ok<RepoListResponse>, ProblemHttpResult>> ListAsync(
-        HttpContext context, RepoDirectory directory, string? q, CancellationToken cancellationToken)
+        NectrUser user, RepoDirectory directory, string? q, CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return SignInAgain();
-        }
-
-        return await directory.ListAsync(userId, q, cancellationToken) switch
+        return await directory.ListAsync(user.Id, q, cancellationToken) switch
         {
             RepoListResult.Listed listed => TypedResults.Ok(new RepoListResponse(listed.Repositories.Count, listed.Repositories)),
             RepoListResult.GitHubFailed failed => GitHubFailed(failed.Status, failed.Message),
@@ -37,24 +32,19 @@ internal static partial class RepoEndpoints
     }
 
     private static Task<Results<Ok<RepoConnectionResponse>, ProblemHttpResult>> ConnectAsync(
-        HttpContext context, IAntiforgery antiforgery, RepoConnections connections, string owner, string repo, CancellationToken cancellationToken) =>
-        ChangeAsync(context, antiforgery, owner, repo, userId => connections.ConnectAsync(userId, owner, repo, cancellationToken));
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, RepoConnections connections, string owner, string repo, CancellationToken cancellationToken) =>
+        ChangeAsync(context, antiforgery, owner, repo, () => connections.ConnectAsync(user.Id, owner, repo, cancellationToken));
 
     private static Task<Results<Ok<RepoConnectionResponse>, ProblemHttpResult>> DisconnectAsync(
-        HttpContext context, IAntiforgery antiforgery, RepoConnections connections, string owner, string repo, CancellationToken cancellationToken) =>
-        ChangeAsync(context, antiforgery, owner, repo, userId => connections.DisconnectAsync(userId, owner, repo, cancellationToken));
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, RepoConnections connections, string owner, string repo, CancellationToken cancellationToken) =>
+        ChangeAsync(context, antiforgery, owner, repo, () => connections.DisconnectAsync(user.Id, owner, repo, cancellationToken));
 
     private static async Task<Results<Ok<RepoConnectionResponse>, ProblemHttpResult>> ChangeAsync(
-        HttpContext context, IAntiforgery antiforgery, string owner, string repo, Func<long, Task<RepoConnectionResult>> change)
+        HttpContext context, IAntiforgery antiforgery, string owner, string repo, Func<Task<RepoConnectionResult>> change)
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Antiforgery.Rejected();
-        }
-
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return SignInAgain();
         }
 
         if (!GitHubNames.IsOwner(owner) || !GitHubNames.IsRepository(repo))
@@ -62,7 +52,7 @@ internal static partial class RepoEndpoints
             return TypedResults.Problem($"'{owner}/{repo}' is not a GitHub repository name.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid repository name");
         }
 
-        return ToHttp(await change(userId));
+        return ToHttp(await change());
     }
 
     internal static Results<Ok<RepoConnectionResponse>, ProblemHttpResult> ToHttp(RepoConnectionResult result) => result switch

@@ -16,14 +16,14 @@ internal static class ReviewsEndpoints
 
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/reviews").RequireAuthorization();
+        var group = app.MapGroup("/api/v1/reviews").RequireNectrUser(TypedResults.Unauthorized);
         group.MapGet("", ListAsync);
         group.MapGet("/{id:long}", GetAsync);
         return app;
     }
 
-    private static async Task<Results<Ok<PageOf<ReviewSummary>>, ValidationProblem, UnauthorizedHttpResult>> ListAsync(
-        HttpContext context,
+    private static async Task<Results<Ok<PageOf<ReviewSummary>>, ValidationProblem>> ListAsync(
+        NectrUser user,
         ReviewHistory history,
         string? repo,
         string? verdict,
@@ -33,11 +33,6 @@ internal static class ReviewsEndpoints
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "per_page")] int? perPage,
         CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return TypedResults.Unauthorized();
-        }
-
         var errors = new Dictionary<string, string[]>();
         if (verdict is not null && !ReviewFilter.Verdicts.Contains(verdict))
         {
@@ -56,19 +51,14 @@ internal static class ReviewsEndpoints
         }
 
         var filter = new ReviewFilter { Repo = repo, Verdict = verdict, State = liveState, Query = q, Page = PageRequest.From(page, perPage) };
-        return TypedResults.Ok(await history.ListAsync(userId, filter, cancellationToken));
+        return TypedResults.Ok(await history.ListAsync(user.Id, filter, cancellationToken));
     }
 
-    private static async Task<Results<Ok<ReviewDetail>, ProblemHttpResult, UnauthorizedHttpResult>> GetAsync(
-        HttpContext context, ReviewHistory history, long id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReviewDetail>, ProblemHttpResult>> GetAsync(
+        NectrUser user, ReviewHistory history, long id, CancellationToken cancellationToken)
     {
-        if (context.User.NectrUserId() is not { } userId)
-        {
-            return TypedResults.Unauthorized();
-        }
-
         // Not visible and not there look the same: a 403 would confirm that a private repository has reviews.
-        return await history.GetAsync(userId, id, cancellationToken) is { } review ? TypedResults.Ok(review)
+        return await history.GetAsync(user.Id, id, cancellationToken) is { } review ? TypedResults.Ok(review)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Review not found", detail: $"No review {id} in the repositories you can see.");
     }
 }
