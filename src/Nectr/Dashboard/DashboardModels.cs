@@ -23,6 +23,9 @@ internal sealed record ReviewDetailModel(ReviewRow Row, string BodyHtml, string?
 
 internal sealed record FindingRow(string Severity, string Category, string File, int Line, int? EndLine, string Title, bool Inline);
 
-/// <summary>A delivery and the job it started, newest first; parked ones carry the reason a person acts on.</summary>
+/// <summary>
+/// A delivery and the job it started, newest first; parked ones carry the reason a person acts on. Retryable: its job is
+/// parked (also for a later delivery of the same head, settled as skipped), so the Retry button re-queues it.
+/// </summary>
 internal sealed record ActivityRow(long DeliveryId, string GitHubDeliveryId, string Event, string? Action, string? Repository,
-    int? PullNumber, DateTime ReceivedAt, string Outcome, string? Reason, long? JobId, string? JobStatus, int Attempts, string? LastError);
+    int? PullNumber, DateTime ReceivedAt, string Outcome, string? Reason, long? JobId, string? JobStatus, int Attempts, string? LastError, bool Retryable);

@@ -115,10 +115,10 @@ internal sealed class ReviewRecord
     public required string Body { get; set; }
     public int ChangedFiles { get; set; }
     public int ReviewedFiles { get; set; }
-    /// <summary>JSON array of {path, reason}: what the review did not cover and why.</summary>
-    public required string SkippedFilesJson { get; set; }
-    /// <summary>JSON array of {path, reason}: reviewed files the model did not see in full (token budget, sensitive, unreadable answer).</summary>
-    public string NotSentToModelJson { get; set; } = "[]";
+    /// <summary>What the review did not cover and why (stored as one JSON array of {path, reason}).</summary>
+    public List<FileNoteRecord> SkippedFiles { get; set; } = [];
+    /// <summary>Reviewed files the model did not see in full (token budget, sensitive, unreadable answer); JSON like <see cref="SkippedFiles"/>.</summary>
+    public List<FileNoteRecord> NotSentToModel { get; set; } = [];
     public int InlineComments { get; set; }
     public long DurationMs { get; set; }
     /// <summary>approve, request_changes or needs_discussion: computed by policy from the findings, never by a model.</summary>
@@ -155,6 +155,13 @@ internal sealed class ModelAnswerRecord
     /// <summary>USD; null when the model's price is unknown.</summary>
     public decimal? CostUsd { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A file a review names with a reason: skipped, or not sent to the model in full. A complex type, stored in JSON.</summary>
+internal sealed class FileNoteRecord
+{
+    public required string Path { get; set; }
+    public required string Reason { get; set; }
 }
 
 internal sealed class FindingRecord

@@ -87,6 +87,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(r => r.Model).HasMaxLength(200);
             // A double on both providers, so SQLite can sum and sort costs in SQL (it has no decimal type).
             e.Property(r => r.CostUsd).HasConversion<double?>();
+            // One JSON shape, [{"path": …, "reason": …}], in the columns older versions filled by hand (the migration
+            // FileNotesAsJson rewrote their [[path, reason]] rows into it).
+            e.ComplexCollection(r => r.SkippedFiles, n => FileNotes(n, "SkippedFilesJson"));
+            e.ComplexCollection(r => r.NotSentToModel, n => FileNotes(n, "NotSentToModelJson"));
         });
 
         modelBuilder.Entity<ModelAnswerRecord>(e =>
@@ -105,6 +109,13 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(f => f.Fingerprint).HasMaxLength(64);
             e.HasIndex(f => f.Fingerprint);
         });
+    }
+
+    private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)
+    {
+        notes.ToJson(column);
+        notes.Property(n => n.Path).HasJsonPropertyName("path");
+        notes.Property(n => n.Reason).HasJsonPropertyName("reason");
     }
 }
 

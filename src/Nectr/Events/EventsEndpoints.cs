@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Nectr.Auth;
 using Nectr.Data;
+using Nectr.Reviews;
 
 namespace Nectr.Events;
 
@@ -26,7 +27,7 @@ internal static class EventsEndpoints
 
     private static async Task<Results<Ok<PageOf<EventView>>, ValidationProblem>> ListAsync(
         NectrUser user,
-        ActivityLog log,
+        ReviewReadModel reads,
         string? repo,
         string? outcome,
         string? @event,
@@ -49,17 +50,17 @@ internal static class EventsEndpoints
         }
 
         var filter = new EventFilter { Repo = repo, Outcome = parsed, Event = @event, Page = PageRequest.From(page, perPage) };
-        return TypedResults.Ok(await log.ListAsync(user.Id, filter, cancellationToken));
+        return TypedResults.Ok(await reads.ActivityAsync(user.Id, filter, cancellationToken));
     }
 
     private static async Task<Results<Ok<EventView>, ProblemHttpResult>> GetAsync(
-        NectrUser user, ActivityLog log, long id, CancellationToken cancellationToken)
+        NectrUser user, ReviewReadModel reads, long id, CancellationToken cancellationToken)
     {
-        return await log.GetAsync(user.Id, id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
+        return await reads.DeliveryAsync(user.Id, id, cancellationToken) is { } view ? TypedResults.Ok(view) : NotFound(id);
     }
 
     private static async Task<Results<Accepted<EventView>, ProblemHttpResult>> RetryAsync(
-        HttpContext context, NectrUser user, ActivityLog log, IAntiforgery antiforgery, long id, CancellationToken cancellationToken)
+        HttpContext context, NectrUser user, ActivityLog log, ReviewReadModel reads, IAntiforgery antiforgery, long id, CancellationToken cancellationToken)
     {
         if (!await antiforgery.IsRequestValidAsync(context))
         {
@@ -68,7 +69,7 @@ internal static class EventsEndpoints
 
         return await log.RetryAsync(user.Id, id, cancellationToken) switch
         {
-            RetryResult.Requeued => TypedResults.Accepted($"/api/v1/events/{id}", await log.GetAsync(user.Id, id, cancellationToken)),
+            RetryResult.Requeued => TypedResults.Accepted($"/api/v1/events/{id}", await reads.DeliveryAsync(user.Id, id, cancellationToken)),
             RetryResult.NotParked => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not parked",
                 detail: $"Event {id} has no parked job to retry: only a job that gave up after its last attempt can be re-queued."),
             _ => NotFound(id),

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Engine.Review;
@@ -101,8 +100,8 @@ internal sealed partial class ReviewRunner(
             Body = result.Body,
             ChangedFiles = result.Coverage.ChangedFiles,
             ReviewedFiles = result.Coverage.ReviewedFiles,
-            SkippedFilesJson = JsonSerializer.Serialize(result.Coverage.Skipped.Select(s => new[] { s.Path, s.Reason })),
-            NotSentToModelJson = JsonSerializer.Serialize(result.Coverage.NotSentToModel.Select(s => new[] { s.Path, s.Reason })),
+            SkippedFiles = [.. result.Coverage.Skipped.Select(s => new FileNoteRecord { Path = s.Path, Reason = s.Reason })],
+            NotSentToModel = [.. result.Coverage.NotSentToModel.Select(s => new FileNoteRecord { Path = s.Path, Reason = s.Reason })],
             InlineComments = result.Comments.Count,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             Verdict = StoredVerdict.Of(result.Verdict),

@@ -52,7 +52,9 @@ internal sealed record ReviewDetail(
     ReviewUsage Usage,
     ReviewTimings Timings,
     ReviewLinks Links,
-    string? State);
+    string? State,
+    // Shown by the dashboard; the API's detail never carried it (its list does), and this change adds nothing to the API.
+    [property: System.Text.Json.Serialization.JsonIgnore] int InlineComments);
 
 internal sealed record FindingView(
     string File, int Line, int? EndLine, string Severity, string Category, string Title, string Body, string? Suggestion, bool Inline, string RuleId);

@@ -9,8 +9,8 @@ internal static class ReviewsEndpoints
 {
     public static IHostApplicationBuilder AddReviewHistory(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<ReviewHistory>();
-        builder.Services.AddSingleton<ReviewStats>();
+        // The one read model of reviews and activity, for the API and the dashboard alike.
+        builder.Services.AddSingleton<ReviewReadModel>();
         return builder;
     }
 
@@ -24,7 +24,7 @@ internal static class ReviewsEndpoints
 
     private static async Task<Results<Ok<PageOf<ReviewSummary>>, ValidationProblem>> ListAsync(
         NectrUser user,
-        ReviewHistory history,
+        ReviewReadModel reads,
         string? repo,
         string? verdict,
         string? state,
@@ -51,14 +51,14 @@ internal static class ReviewsEndpoints
         }
 
         var filter = new ReviewFilter { Repo = repo, Verdict = verdict, State = liveState, Query = q, Page = PageRequest.From(page, perPage) };
-        return TypedResults.Ok(await history.ListAsync(user.Id, filter, cancellationToken));
+        return TypedResults.Ok(await reads.ReviewsAsync(user.Id, filter, cancellationToken));
     }
 
     private static async Task<Results<Ok<ReviewDetail>, ProblemHttpResult>> GetAsync(
-        NectrUser user, ReviewHistory history, long id, CancellationToken cancellationToken)
+        NectrUser user, ReviewReadModel reads, long id, CancellationToken cancellationToken)
     {
         // Not visible and not there look the same: a 403 would confirm that a private repository has reviews.
-        return await history.GetAsync(user.Id, id, cancellationToken) is { } review ? TypedResults.Ok(review)
+        return await reads.ReviewAsync(user.Id, id, liveState: true, cancellationToken) is { } review ? TypedResults.Ok(review)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Review not found", detail: $"No review {id} in the repositories you can see.");
     }
 }

@@ -40,7 +40,7 @@ public sealed class HistoryScopingTests
         using var publicDetail = await bob.GetAsync($"/api/v1/reviews/{open.Id}", Ct);
         using var eventDetail = await bob.GetAsync($"/api/v1/events/{parkedId}", Ct);
         using var retry = await HistorySeed.PostWithAntiforgeryAsync(bob, $"/api/v1/events/{parkedId}/retry", Ct);
-        var bobStats = await app.Services.GetRequiredService<ReviewStats>().ForUserAsync(b.Id, 30, Ct);
+        var bobStats = await app.Services.GetRequiredService<ReviewReadModel>().StatsAsync(b.Id, 30, Ct);
         var aliceReviews = await ReviewHistoryApiTests.GetAsync(alice, "/api/v1/reviews");
         using var aliceEvent = await alice.GetAsync($"/api/v1/events/{parkedId}", Ct);
 
@@ -74,7 +74,7 @@ public sealed class HistoryScopingTests
         await HistorySeed.ReviewAsync(app, "acme/alpha", 4, "x4" + new string('0', 38), "approve", today.AddDays(-40));
         await HistorySeed.ReviewAsync(app, "acme/hidden", 1, "x5" + new string('0', 38), "approve", today);
 
-        var stats = await app.Services.GetRequiredService<ReviewStats>().ForUserAsync(user.Id, 30, Ct);
+        var stats = await app.Services.GetRequiredService<ReviewReadModel>().StatsAsync(user.Id, 30, Ct);
 
         Assert.Equal(30, stats.PerDay.Count);
         Assert.Equal(3, stats.Total);

@@ -65,7 +65,7 @@ internal static class DashboardSeed
             JobId = job.Id, RepositoryFullName = Connected, PullNumber = 42, HeadSha = job.HeadSha, Event = "COMMENT",
             HtmlUrl = "https://github.com/acme/api/pull/42#pullrequestreview-1", Body = MaliciousBody,
             ChangedFiles = 5, ReviewedFiles = 4, InlineComments = 1, DurationMs = 8421,
-            SkippedFilesJson = """[["package-lock.json","lock file"]]""", NotSentToModelJson = """[["big/generated.py","token budget"]]""",
+            SkippedFiles = [new() { Path = "package-lock.json", Reason = "lock file" }], NotSentToModel = [new() { Path = "big/generated.py", Reason = "token budget" }],
             Verdict = "request_changes", VerdictReason = "1 high-severity finding", Model = "claude-sonnet-4-5", LlmCalls = 2,
             InputTokens = 12345, OutputTokens = 678, CostUsd = 0.0472m, CreatedAt = now.AddDays(-1),
             Findings =
@@ -77,12 +77,12 @@ internal static class DashboardSeed
         var older = new ReviewRecord
         {
             JobId = olderJob.Id, RepositoryFullName = Connected, PullNumber = 41, HeadSha = olderJob.HeadSha, Event = "COMMENT", Body = "Looks fine.",
-            SkippedFilesJson = "[]", Verdict = "approve", CreatedAt = now.AddDays(-4),
+            Verdict = "approve", CreatedAt = now.AddDays(-4),
         };
         var hidden = new ReviewRecord
         {
             JobId = hiddenJob.Id, RepositoryFullName = Hidden, PullNumber = 7, HeadSha = hiddenJob.HeadSha, Event = "COMMENT",
-            Body = "Hidden review body", SkippedFilesJson = "[]", Verdict = "approve", CreatedAt = now.AddHours(-3),
+            Body = "Hidden review body", Verdict = "approve", CreatedAt = now.AddHours(-3),
         };
         db.Reviews.AddRange(review, older, hidden);
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Engine.Budget;
 using Nectr.Tests.Infrastructure;
@@ -54,8 +53,8 @@ public sealed class LargePullRequestTests
         }
 
         var stored = await app.QueryAsync(db => db.Reviews.AsNoTracking().SingleAsync(Ct));
-        var notSent = JsonSerializer.Deserialize<string[][]>(stored.NotSentToModelJson)!.Select(p => p[0]).ToHashSet(StringComparer.Ordinal);
-        var skipped = JsonSerializer.Deserialize<string[][]>(stored.SkippedFilesJson)!.Select(p => p[0]).ToHashSet(StringComparer.Ordinal);
+        var notSent = stored.NotSentToModel.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
+        var skipped = stored.SkippedFiles.Select(n => n.Path).ToHashSet(StringComparer.Ordinal);
         Assert.All(files, f => Assert.True(sent.Contains(f.Filename) || notSent.Contains(f.Filename) || skipped.Contains(f.Filename),
             $"{f.Filename} was neither sent to the model nor listed in coverage"));
         Assert.NotEmpty(notSent);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Auth;
 using Nectr.Configuration;
@@ -8,10 +7,12 @@ using Nectr.GitHub;
 namespace Nectr.Reviews;
 
 /// <summary>
-/// The reviews a user may see, for the API and the dashboard alike. Every query starts from
-/// <see cref="RepositoryScope.VisibleTo"/>; a review outside it does not exist for that user.
+/// The one read model of reviews and activity: the API (<c>/api/v1/reviews</c>, <c>/api/v1/events</c>) and the dashboard
+/// pages both read through it, so scoping, ordering, paging and what "parked" means cannot drift apart again. Every query
+/// starts from <see cref="RepositoryScope.VisibleTo"/>; a row outside it does not exist for that user. Lists are newest
+/// first (then by id, so equal times page stably).
 /// </summary>
-internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, NectrOptions options)
+internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, NectrOptions options, TimeProvider time)
 {
     /// <summary>
     /// A state filter looks up at most this many PRs (the most recently reviewed that match the other filters): as many
@@ -21,7 +22,7 @@ internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestS
 
     private const int StateLookupConcurrency = 8;
 
-    public async Task<PageOf<ReviewSummary>> ListAsync(long userId, ReviewFilter filter, CancellationToken cancellationToken)
+    public async Task<PageOf<ReviewSummary>> ReviewsAsync(long userId, ReviewFilter filter, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var query = Filtered(db, userId, filter);
@@ -50,12 +51,15 @@ internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestS
         return new PageOf<ReviewSummary>(items, filter.Page.Page, filter.Page.PerPage, total);
     }
 
-    /// <summary>The review, or null when it does not exist or the user may not see it (the API answers both with 404).</summary>
-    public async Task<ReviewDetail?> GetAsync(long userId, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The review, or null when it does not exist or the user may not see it (both answers look the same). With
+    /// <paramref name="liveState"/> the PR's state is looked up on GitHub (through the cache); the dashboard page does not show it.
+    /// </summary>
+    public async Task<ReviewDetail?> ReviewAsync(long userId, long id, bool liveState, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var review = await db.Reviews.AsNoTracking()
-            .Where(r => r.Id == id && db.VisibleTo(userId).Contains(r.RepositoryFullName))
+        var review = await VisibleReviews(db, userId)
+            .Where(r => r.Id == id)
             .Include(r => r.Findings)
             .FirstOrDefaultAsync(cancellationToken);
         if (review is null)
@@ -63,24 +67,28 @@ internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestS
             return null;
         }
 
-        var state = await prStates.GetAsync(review.RepositoryFullName, review.PullNumber, cancellationToken);
+        var state = liveState ? await prStates.GetAsync(review.RepositoryFullName, review.PullNumber, cancellationToken) : null;
         return new ReviewDetail(
             review.Id, review.RepositoryFullName, review.PullNumber, review.HeadSha, review.Event, review.Verdict, review.VerdictReason, review.Body,
             review.Findings.OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Id)
                 .Select(f => new FindingView(f.File, f.Line, f.EndLine, f.Severity, f.Category, f.Title, f.Body, f.Suggestion, f.Inline, f.RuleId)).ToList(),
-            new ReviewCoverage(review.ChangedFiles, review.ReviewedFiles, FileNotes(review.SkippedFilesJson), FileNotes(review.NotSentToModelJson)),
+            new ReviewCoverage(review.ChangedFiles, review.ReviewedFiles, Notes(review.SkippedFiles), Notes(review.NotSentToModel)),
             new ReviewUsage(review.Model, review.LlmCalls, review.InputTokens, review.OutputTokens, review.CostUsd),
             new ReviewTimings(review.DurationMs, AsUtc(review.CreatedAt)),
             new ReviewLinks(PullRequestUrl(review.RepositoryFullName, review.PullNumber), review.HtmlUrl),
-            state?.Name());
+            state?.Name(),
+            review.InlineComments);
     }
 
     public string PullRequestUrl(string repositoryFullName, int number) =>
         new Uri(options.GitHubWebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
 
+    private static IQueryable<ReviewRecord> VisibleReviews(NectrDb db, long userId) =>
+        db.Reviews.AsNoTracking().Where(r => db.VisibleTo(userId).Contains(r.RepositoryFullName));
+
     private static IQueryable<ReviewRecord> Filtered(NectrDb db, long userId, ReviewFilter filter)
     {
-        var query = db.Reviews.AsNoTracking().Where(r => db.VisibleTo(userId).Contains(r.RepositoryFullName));
+        var query = VisibleReviews(db, userId);
         if (!string.IsNullOrEmpty(filter.Repo))
         {
             query = query.Where(r => r.RepositoryFullName == filter.Repo);
@@ -127,44 +135,7 @@ internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestS
         return states;
     }
 
-    /// <summary>Stored as [[path, reason], …]; {path, reason} objects are read too.</summary>
-    private static List<FileNote> FileNotes(string? json)
-    {
-        var notes = new List<FileNote>();
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return notes;
-        }
-
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return notes;
-            }
-
-            foreach (var item in doc.RootElement.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Array && item.GetArrayLength() >= 2)
-                {
-                    notes.Add(new FileNote(item[0].GetString() ?? "", item[1].GetString() ?? ""));
-                }
-                else if (item.ValueKind == JsonValueKind.Object)
-                {
-                    notes.Add(new FileNote(
-                        item.TryGetProperty("path", out var path) ? path.GetString() ?? "" : "",
-                        item.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : ""));
-                }
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // A row written by an older version in another shape: show no list rather than fail the page.
-        }
-
-        return notes;
-    }
+    private static List<FileNote> Notes(List<FileNoteRecord> notes) => notes.Select(n => new FileNote(n.Path, n.Reason)).ToList();
 
     /// <summary>SQLite hands DateTimes back unspecified; the API always speaks UTC.</summary>
     internal static DateTime AsUtc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);

@@ -11,15 +11,14 @@ internal sealed record VerdictMix(int Approve, int RequestChanges, int NeedsDisc
 
 internal sealed record ReviewStatsView(int Days, int Total, IReadOnlyList<DayCount> PerDay, VerdictMix Verdicts);
 
-/// <summary>The dashboard home's numbers, scoped like every other read (<see cref="RepositoryScope"/>).</summary>
-internal sealed class ReviewStats(IDbContextFactory<NectrDb> dbs, TimeProvider time)
+internal sealed partial class ReviewReadModel
 {
-    public const int MaxDays = 366;
+    public const int MaxStatsDays = 366;
 
     /// <summary>Reviews per day over the last <paramref name="days"/> UTC days including today, and their verdict mix.</summary>
-    public async Task<ReviewStatsView> ForUserAsync(long userId, int days, CancellationToken cancellationToken)
+    public async Task<ReviewStatsView> StatsAsync(long userId, int days, CancellationToken cancellationToken)
     {
-        days = Math.Clamp(days, 1, MaxDays);
+        days = Math.Clamp(days, 1, MaxStatsDays);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = today.AddDays(1 - days);
         var since = first.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -27,8 +26,8 @@ internal sealed class ReviewStats(IDbContextFactory<NectrDb> dbs, TimeProvider t
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         // Two small columns per review, grouped here: day arithmetic on dates differs between SQLite and PostgreSQL,
         // and a month of one user's reviews is small.
-        var rows = await db.Reviews.AsNoTracking()
-            .Where(r => r.CreatedAt >= since && db.VisibleTo(userId).Contains(r.RepositoryFullName))
+        var rows = await VisibleReviews(db, userId)
+            .Where(r => r.CreatedAt >= since)
             .Select(r => new { r.CreatedAt, r.Verdict })
             .ToListAsync(cancellationToken);
 
@@ -39,5 +38,14 @@ internal sealed class ReviewStats(IDbContextFactory<NectrDb> dbs, TimeProvider t
             rows.Count(r => r.Verdict == StoredVerdict.RequestChanges),
             rows.Count(r => r.Verdict == StoredVerdict.NeedsDiscussion));
         return new ReviewStatsView(days, rows.Count, series, mix);
+    }
+
+    /// <summary>How many repositories the user can see, and how many of those are connected.</summary>
+    public async Task<(int Visible, int Connected)> RepositoryCountsAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var visible = db.VisibleTo(userId);
+        return (await visible.CountAsync(cancellationToken),
+            await db.Repositories.CountAsync(r => r.Connected && visible.Contains(r.FullName), cancellationToken));
     }
 }
