@@ -19,7 +19,9 @@ namespace Nectr.Data.Migrations.Postgres
         {
             foreach (var column in Columns)
             {
-                // text → jsonb needs USING; the rows were written with a JSON serializer, so the cast holds.
+                // text → jsonb needs USING (and no text default: EF always writes the value); the rows were written with a
+                // JSON serializer, so the cast holds.
+                migrationBuilder.Sql($"""ALTER TABLE reviews ALTER COLUMN "{column}" DROP DEFAULT;""");
                 migrationBuilder.Sql($"""
                     ALTER TABLE reviews ALTER COLUMN "{column}" TYPE jsonb
                         USING CASE WHEN btrim("{column}") LIKE '[%' THEN "{column}"::jsonb ELSE '[]'::jsonb END;
