@@ -31,6 +31,38 @@ internal static class CliHost
         return builder.Build();
     }
 
+    /// <summary>
+    /// Builds the host and runs <paramref name="command"/> on its services: a configuration error is exit code 2 with
+    /// every fix, Ctrl+C (the cancelled token) is exit code 130 with one line saying what was cancelled.
+    /// </summary>
+    public static async Task<int> RunAsync(Func<IHost> build, string what, Func<IServiceProvider, Task<int>> command, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        IHost host;
+        try
+        {
+            host = build();
+        }
+        catch (InvalidConfigurationException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return ExitCodes.UsageOrConfiguration;
+        }
+
+        using (host)
+        {
+            try
+            {
+                return await command(host.Services);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // System.CommandLine cancelled the token on SIGINT; every call under the command stopped with it.
+                await stderr.WriteLineAsync($"{what} cancelled.");
+                return ExitCodes.Cancelled;
+            }
+        }
+    }
+
     /// <exception cref="InvalidConfigurationException">A setting is wrong; the message lists every fix.</exception>
     private static (HostApplicationBuilder Builder, NectrOptions Options) Create()
     {

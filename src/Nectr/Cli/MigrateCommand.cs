@@ -19,44 +19,25 @@ internal static class MigrateCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        // Cancelled midway, what was applied stays (each migration commits on its own) and the rest is applied next time.
+        CliHost.RunAsync(CliHost.ForDatabase, "Migration", services => MigrateAsync(services, stdout, stderr, cancellationToken), stderr, cancellationToken);
+
+    private static async Task<int> MigrateAsync(IServiceProvider services, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        IHost host;
-        try
+        if (await DatabaseStartup.WaitUntilReachableAsync(services, cancellationToken) is { } problem)
         {
-            host = CliHost.ForDatabase();
-        }
-        catch (InvalidConfigurationException ex)
-        {
-            await stderr.WriteLineAsync(ex.Message);
+            await stderr.WriteLineAsync("Nectr cannot migrate: " + problem);
             return ExitCodes.UsageOrConfiguration;
         }
 
-        using (host)
-        {
-            var database = host.Services.GetRequiredService<NectrOptions>().Database.Display;
-            try
-            {
-                if (await DatabaseStartup.WaitUntilReachableAsync(host.Services, cancellationToken) is { } problem)
-                {
-                    await stderr.WriteLineAsync("Nectr cannot migrate: " + problem);
-                    return ExitCodes.UsageOrConfiguration;
-                }
-
-                var pending = await PendingAsync(host.Services, cancellationToken);
-                await host.Services.MigrateDatabaseAsync(cancellationToken);
-                await stdout.WriteLineAsync(pending.Count == 0
-                    ? $"{database} is up to date; no migration to apply."
-                    : $"Applied {pending.Count} migration(s) to {database}: {string.Join(", ", pending)}.");
-                return ExitCodes.Ok;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Each migration runs in its own transaction: what was applied stays, the rest is applied next time.
-                await stderr.WriteLineAsync("Migration cancelled.");
-                return ExitCodes.Cancelled;
-            }
-        }
+        var pending = await PendingAsync(services, cancellationToken);
+        await services.MigrateDatabaseAsync(cancellationToken);
+        var database = services.GetRequiredService<NectrOptions>().Database.Display;
+        await stdout.WriteLineAsync(pending.Count == 0
+            ? $"{database} is up to date; no migration to apply."
+            : $"Applied {pending.Count} migration(s) to {database}: {string.Join(", ", pending)}.");
+        return ExitCodes.Ok;
     }
 
     private static async Task<IReadOnlyList<string>> PendingAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ internal static class ReviewCommand
         var headRef = new Option<string>("--head") { Description = "With --repo: the commit under review.", HelpName = "REF", DefaultValueFactory = _ => "HEAD" };
         var format = new Option<string>("--format") { Description = "Output: the review as GitHub shows it, or one JSON object.", DefaultValueFactory = _ => "markdown" };
         format.AcceptOnlyFromAmong("markdown", "json");
-        var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when a finding is at least this severe.", HelpName = "SEVERITY" };
+        var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when a finding is at least this severe: critical, high, medium, low or nit.", HelpName = "SEVERITY" };
         failOn.AcceptOnlyFromAmong(Severities);
         var post = new Option<bool>("--post") { Description = "Publish the review on the pull request (pull request URL only); never twice for one head commit." };
 

@@ -13,54 +13,37 @@ namespace Nectr.Cli;
 /// </summary>
 internal static class ReviewRun
 {
-    public static async Task<int> RunAsync(ReviewArguments command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ReviewArguments command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        CliHost.RunAsync(CliHost.ForReview, "Review", services => ReviewAsync(command, services, stdout, stderr, cancellationToken), stderr, cancellationToken);
+
+    private static async Task<int> ReviewAsync(ReviewArguments command, IServiceProvider services, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        IHost host;
         try
         {
-            host = CliHost.ForReview();
+            var (request, target) = await LoadAsync(command, services, cancellationToken);
+            var result = await services.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
+            await stdout.WriteAsync(command.Format == OutputFormat.Json ? CliOutput.Json(request, result) : CliOutput.Markdown(result));
+            if (command.Post && target is { } pr)
+            {
+                await PostAsync(services, pr, request.HeadSha, result, stderr, cancellationToken);
+            }
+
+            return command.FailOn is { } threshold && result.Findings.Any(f => f.Severity <= threshold) ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
         }
-        catch (InvalidConfigurationException ex)
+        catch (CliException ex)
         {
             await stderr.WriteLineAsync(ex.Message);
-            return ExitCodes.UsageOrConfiguration;
+            return ex.ExitCode;
         }
-
-        using (host)
+        catch (LlmException ex)
         {
-            try
-            {
-                var (request, target) = await LoadAsync(command, host.Services, cancellationToken);
-                var result = await host.Services.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
-                await stdout.WriteAsync(command.Format == OutputFormat.Json ? CliOutput.Json(request, result) : CliOutput.Markdown(result));
-                if (command.Post && target is { } pr)
-                {
-                    await PostAsync(host.Services, pr, request.HeadSha, result, stderr, cancellationToken);
-                }
-
-                return command.FailOn is { } threshold && result.Findings.Any(f => f.Severity <= threshold) ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Ctrl+C: System.CommandLine cancelled the token; every call under the review stopped with it.
-                await stderr.WriteLineAsync("Review cancelled.");
-                return ExitCodes.Cancelled;
-            }
-            catch (CliException ex)
-            {
-                await stderr.WriteLineAsync(ex.Message);
-                return ex.ExitCode;
-            }
-            catch (LlmException ex)
-            {
-                await stderr.WriteLineAsync($"The model could not review: {ex.Reason}");
-                return ExitCodes.Failure;
-            }
-            catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or IOException)
-            {
-                await stderr.WriteLineAsync(ex.Message);
-                return ExitCodes.Failure;
-            }
+            await stderr.WriteLineAsync($"The model could not review: {ex.Reason}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or IOException)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return ExitCodes.Failure;
         }
     }
 
