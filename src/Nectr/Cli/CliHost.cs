@@ -52,7 +52,9 @@ internal static class CliHost
         {
             try
             {
-                return await command(host.Services);
+                // One scope per run, as the worker has one per job: the run's GitHub and model calls share one retry budget.
+                await using var scope = host.Services.CreateAsyncScope();
+                return await command(scope.ServiceProvider);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
