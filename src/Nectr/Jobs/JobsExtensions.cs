@@ -9,11 +9,7 @@ internal static class JobsExtensions
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
-        builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
-        builder.Services.AddSingleton<AiReviewer>();
-        builder.Services.AddSingleton<ReviewPipeline>();
-        builder.Services.AddSingleton<ReviewPublisher>();
-        builder.Services.AddScoped<ReviewRunner>();
+        builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
         if (options.Queue.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();
