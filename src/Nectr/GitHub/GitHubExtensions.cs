@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Net.Http.Headers;
 using Nectr.Configuration;
 
@@ -5,7 +6,7 @@ namespace Nectr.GitHub;
 
 internal static class GitHubExtensions
 {
-    public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<GitHubTokenSource>();
@@ -17,9 +18,9 @@ internal static class GitHubExtensions
         services.AddTransient<ETagCacheHandler>();
         // Outermost first: a token on every request; the rate-limit gate around everything else; transient retries of
         // reads inside it, so each retry is revalidated with its ETag and a rate-limit answer reaches the gate.
-        services.AddHttpClient<IGitHubApi, GitHubApi>(http =>
+        services.AddHttpClient<IGitHubApi, GitHubApi>((sp, http) =>
             {
-                ConfigureDefaults(http, options);
+                ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value);
                 http.Timeout = GitHubResilience.CallTimeout;
             })
             .AddHttpMessageHandler<GitHubAuthHandler>()
@@ -27,16 +28,16 @@ internal static class GitHubExtensions
             .AddGitHubReadRetries()
             .AddHttpMessageHandler<ETagCacheHandler>();
         services.AddSingleton<NectrIdentity>();
-        services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
+        services.AddHttpClient(NectrIdentity.ClientName, (sp, http) => ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value))
             .AddHttpMessageHandler<GitHubAuthHandler>()
             .AddHttpMessageHandler<RateLimitHandler>();
         return builder;
     }
 
     /// <summary>What every GitHub client sends, whoever's token it carries: API base, User-Agent, media type, API version.</summary>
-    internal static void ConfigureDefaults(HttpClient http, NectrOptions options)
+    internal static void ConfigureDefaults(HttpClient http, GitHubOptions options)
     {
-        http.BaseAddress = options.GitHubApiUrl;
+        http.BaseAddress = options.ApiUrl;
         http.Timeout = TimeSpan.FromSeconds(60);
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Nectr", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3) ?? "0"));
         http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");

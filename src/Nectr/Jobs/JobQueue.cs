@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Configuration;
@@ -12,9 +13,9 @@ namespace Nectr.Jobs;
 /// lease owner where one holds the job) whose row count the caller acts on, so a worker that lost its lease can
 /// never overwrite its successor's outcome.
 /// </summary>
-internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, NectrOptions options, TimeProvider time)
+internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, IOptions<JobOptions> options, TimeProvider time)
 {
-    private readonly ReviewQueueOptions _queue = options.Queue;
+    private readonly JobOptions _queue = options.Value;
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when there is none.</summary>
     public async Task<ReviewJob?> ClaimAsync(string owner, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace Nectr.Jobs;
 
 internal static class JobsExtensions
 {
-    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, JobOptions options)
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
@@ -14,7 +14,7 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
         builder.Services.AddScoped<ReviewRunner>();
-        if (options.Queue.Concurrency > 0)
+        if (options.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();
         }

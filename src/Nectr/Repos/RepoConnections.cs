@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
@@ -20,7 +21,7 @@ internal sealed partial class RepoConnections(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
     IDataProtectionProvider protection,
-    NectrOptions options,
+    IOptions<HostingOptions> hosting,
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
@@ -38,7 +39,7 @@ internal sealed partial class RepoConnections(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Where GitHub delivers to: <c>{BACKEND_URL}/api/v1/webhooks/github</c>, or null when BACKEND_URL is unset.</summary>
-    public string? WebhookUrl => options.BackendUrl is { } backend ? backend.ToString().TrimEnd('/') + WebhookEndpoints.Path : null;
+    public string? WebhookUrl => hosting.Value.BackendUrl is { } backend ? backend.ToString().TrimEnd('/') + WebhookEndpoints.Path : null;
 
     public async Task<RepoConnectionResult> ConnectAsync(long userId, string owner, string repo, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using Nectr.Configuration;
 
@@ -26,10 +27,10 @@ internal sealed class WebhookBodyBudget
     private long _sinceReturn;
     private bool _returnScheduled;
 
-    public WebhookBodyBudget(NectrOptions options, IMeterFactory meters, TimeProvider time)
+    public WebhookBodyBudget(IOptions<WebhookOptions> options, IMeterFactory meters, TimeProvider time)
     {
         _time = time;
-        Limit = options.WebhookMaxInflightBytes;
+        Limit = options.Value.MaxInflightBytes;
         var meter = meters.Create(MeterName);
         meter.CreateObservableUpDownCounter("nectr.webhooks.body_bytes_in_flight", () => InFlight, "By",
             "Webhook body bytes reserved by deliveries being read or answered.");
