@@ -62,17 +62,24 @@ internal sealed class KeyRingOptions
             return null;
         }
 
-        X509Certificate2 certificate;
+        byte[] pfx;
         try
         {
-            // Ephemeral: the private key stays in memory instead of being written to a key store (not supported on macOS).
-            var flags = OperatingSystem.IsMacOS() ? X509KeyStorageFlags.DefaultKeySet : X509KeyStorageFlags.EphemeralKeySet;
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, flags);
+            // Read here rather than by the PKCS#12 loader, which reports a file it cannot read as a wrong password.
+            pfx = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
             errors.Add($"{pathKey} '{path}' cannot be read ({ex.Message}). Let the user Nectr runs as read it, e.g. chmod 440 and chgrp to its group.");
             return null;
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            // Ephemeral: the private key stays in memory instead of being written to a key store (not supported on macOS).
+            var flags = OperatingSystem.IsMacOS() ? X509KeyStorageFlags.DefaultKeySet : X509KeyStorageFlags.EphemeralKeySet;
+            certificate = X509CertificateLoader.LoadPkcs12(pfx, password, flags);
         }
         catch (CryptographicException)
         {
