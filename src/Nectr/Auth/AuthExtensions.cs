@@ -1,8 +1,8 @@
-using Nectr.Configuration;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
+using Nectr.Configuration;
 
 namespace Nectr.Auth;
 

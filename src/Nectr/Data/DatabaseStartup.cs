@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Npgsql;
 

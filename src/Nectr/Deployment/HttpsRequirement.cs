@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using System.Net;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Deployment;

@@ -1,6 +1,7 @@
-using Microsoft.Extensions.Options;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
+using Nectr.Jobs;
 
 namespace Nectr.GitHub;
 
@@ -9,15 +10,15 @@ internal static class GitHubExtensions
     public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddRetryBudget();
         services.AddSingleton<GitHubTokenSource>();
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<ETagCache>();
-        services.AddSingleton<PullRequestStateCache>();
         services.AddTransient<GitHubAuthHandler>();
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ETagCacheHandler>();
-        // Outermost first: a token on every request; the rate-limit gate around everything else; transient retries of
-        // reads inside it, so each retry is revalidated with its ETag and a rate-limit answer reaches the gate.
+        // Outermost first: a token on every request; the rate-limit gate around everything else; the read retries inside
+        // it (rate-limit waits, then transient failures), so each retry is revalidated with its ETag.
         services.AddHttpClient<IGitHubApi, GitHubApi>((sp, http) =>
             {
                 ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value);
@@ -30,7 +31,11 @@ internal static class GitHubExtensions
         services.AddSingleton<NectrIdentity>();
         services.AddHttpClient(NectrIdentity.ClientName, (sp, http) => ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value))
             .AddHttpMessageHandler<GitHubAuthHandler>()
-            .AddHttpMessageHandler<RateLimitHandler>();
+            .AddHttpMessageHandler<RateLimitHandler>()
+            .AddGitHubRateLimitRetries(GitHubResilience.IdentityPipelineName);
+        // Dashboard reads outside any job: each lookup in its own scope, so each gets a first-attempt retry budget.
+        services.AddSingleton(sp => new PullRequestStateCache(
+            new ScopedGitHubApi(sp.GetRequiredService<IServiceScopeFactory>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PullRequestStateCache>>()));
         return builder;
     }
 

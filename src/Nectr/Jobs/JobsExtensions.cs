@@ -12,7 +12,8 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
         builder.Services.AddSingleton<AiReviewer>();
         builder.Services.AddSingleton<ReviewPipeline>();
-        builder.Services.AddSingleton<ReviewPublisher>();
+        // Scoped like the GitHub client it posts with: a job's reads spend that job's retry budget.
+        builder.Services.AddScoped<ReviewPublisher>();
         builder.Services.AddScoped<ReviewRunner>();
         if (options.Concurrency > 0)
         {

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Webhooks;

@@ -48,6 +48,7 @@ internal sealed class LlmHost : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
+        builder.Services.AddNectrOptions(builder.Configuration);
         builder.AddLlm(NectrConfiguration.Load(builder.Configuration).Llm);
         return new LlmHost(builder.Build());
     }
