@@ -9,7 +9,7 @@ internal static class ConfigurationExtensions
     /// Loads <c>.env</c> below the real environment, registers every options class and validates them all (throwing
     /// <see cref="InvalidConfigurationException"/> with every fix), and returns what the composition root needs early.
     /// </summary>
-    public static StartupOptions AddNectrConfiguration(this WebApplicationBuilder builder)
+    public static StartupOptions AddNectrConfiguration(this IHostApplicationBuilder builder)
     {
         DotEnvConfigurationSource.InsertBelowEnvironment(builder.Configuration, Path.Combine(Directory.GetCurrentDirectory(), ".env"));
         var options = NectrConfiguration.Load(builder.Configuration);
@@ -31,10 +31,10 @@ internal static class ConfigurationExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", frameworkLevel);
 
-        // PORT applies unless the operator chose addresses explicitly (ASPNETCORE_URLS or --urls).
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        // PORT applies to the server (not the command line's host) unless the operator chose addresses explicitly (ASPNETCORE_URLS or --urls).
+        if (builder is WebApplicationBuilder web && string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{hosting.ListenPort}");
+            web.WebHost.UseUrls($"http://0.0.0.0:{hosting.ListenPort}");
         }
 
         return options;

@@ -9,12 +9,7 @@ internal static class JobsExtensions
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
-        builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
-        builder.Services.AddSingleton<AiReviewer>();
-        builder.Services.AddSingleton<ReviewPipeline>();
-        // Scoped like the GitHub client it posts with: a job's reads spend that job's retry budget.
-        builder.Services.AddScoped<ReviewPublisher>();
-        builder.Services.AddScoped<ReviewRunner>();
+        builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
         if (options.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();
