@@ -8,14 +8,14 @@ namespace Nectr.Auth;
 /// </summary>
 internal static class AuthHealth
 {
-    public static IEnumerable<Func<HttpRequest, string>> Warnings(NectrOptions options)
+    public static IEnumerable<Func<HttpRequest, string>> Warnings(AuthOptions auth, HostingOptions hosting)
     {
-        if (!options.Auth.OAuthConfigured)
+        if (!auth.OAuthConfigured)
         {
-            yield return request => OAuthProblems.NotConfiguredText(OAuthUrls.Callback(options, request));
+            yield return request => OAuthProblems.NotConfiguredText(OAuthUrls.Callback(hosting, request));
         }
 
-        if (options.Auth.AllowsEveryone)
+        if (auth.AllowsEveryone)
         {
             yield return _ => "AUTH_ALLOWED_USERS and AUTH_ALLOWED_ORGS are empty: any GitHub user can sign in. Set AUTH_ALLOWED_USERS=login,… and/or AUTH_ALLOWED_ORGS=org,… (production refuses to start without one).";
         }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 
@@ -58,14 +59,14 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Ok<HealthResponse>> OverviewAsync(
-        NectrOptions options, HealthCheckService health, TimeProvider time, StartTime start, CancellationToken cancellationToken)
+        IOptions<HostingOptions> hosting, HealthCheckService health, TimeProvider time, StartTime start, CancellationToken cancellationToken)
     {
         var database = DatabaseHealth.State(await health.CheckHealthAsync(check => check.Tags.Contains(Database), cancellationToken));
         return TypedResults.Ok(new HealthResponse(
             database == DatabaseHealth.Ok ? "ok" : "degraded",
             "nectr",
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-            options.AppEnv,
+            hosting.Value.AppEnv,
             (long)(time.GetUtcNow() - start.At).TotalSeconds,
             database));
     }

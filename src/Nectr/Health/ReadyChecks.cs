@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Deployment;
@@ -10,10 +11,10 @@ namespace Nectr.Health;
 // None calls out of the process except the GitHub token check, which asks `gh auth token` outside production as before.
 
 /// <summary><c>webhook-secret</c>: no fallback secret means deliveries for repositories without their own are refused.</summary>
-internal sealed class WebhookSecretCheck(NectrOptions options) : IHealthCheck
+internal sealed class WebhookSecretCheck(IOptions<WebhookOptions> webhooks) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(options.GitHubWebhookSecret is null
+        Task.FromResult(webhooks.Value.Secret is null
             ? ReadyNote.Warn("GITHUB_WEBHOOK_SECRET is not set: deliveries for repositories without their own secret are refused (401)")
             : HealthCheckResult.Healthy());
 }
@@ -45,11 +46,11 @@ internal sealed class GitHubRateLimitCheck(RateLimitGate rateLimit) : IHealthChe
 }
 
 /// <summary><c>sign-in</c>: Sign in with GitHub not configured, or open to every GitHub user (<see cref="AuthHealth"/>).</summary>
-internal sealed class SignInCheck(NectrOptions options) : IHealthCheck
+internal sealed class SignInCheck(IOptions<AuthOptions> auth, IOptions<HostingOptions> hosting) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var notes = AuthHealth.Warnings(options).Select(w => (ReadyNote)new RequestNote(w)).ToList();
+        var notes = AuthHealth.Warnings(auth.Value, hosting.Value).Select(w => (ReadyNote)new RequestNote(w)).ToList();
         return Task.FromResult(notes.Count == 0 ? HealthCheckResult.Healthy() : ReadyNote.Result(HealthStatus.Degraded, notes));
     }
 }
@@ -72,10 +73,10 @@ internal sealed class PlainHttpCheck(PlainHttpRefusals refusals) : IHealthCheck
 /// <c>llm</c>: which model reviews, from configuration. It makes no call: a probe would cost tokens on every load-balancer
 /// poll, and a failing provider is reported where it matters, on the parked job with its reason (<c>Llm/LlmFailures</c>).
 /// </summary>
-internal sealed class LlmCheck(NectrOptions options) : IHealthCheck
+internal sealed class LlmCheck(IOptions<LlmOptions> llm) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(HealthCheckResult.Healthy(options.Llm.Enabled
-            ? $"{Llm.LlmFailures.ProviderName(options.Llm)} model {options.Llm.Model} (not probed)"
+        Task.FromResult(HealthCheckResult.Healthy(llm.Value.Enabled
+            ? $"{Llm.LlmFailures.ProviderName(llm.Value)} model {llm.Value.Model} (not probed)"
             : "LLM_PROVIDER=none: the built-in checks are the whole review"));
 }

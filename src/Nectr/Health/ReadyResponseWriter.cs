@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Health;
@@ -17,7 +18,7 @@ internal static class ReadyResponseWriter
         var database = DatabaseHealth.State(report);
         if (database != DatabaseHealth.Ok)
         {
-            var display = context.RequestServices.GetRequiredService<NectrOptions>().Database.Display;
+            var display = context.RequestServices.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection.Display;
             reasons.Add(DatabaseHealth.Reason(display, database));
         }
 

@@ -17,12 +17,10 @@ internal static class LlmExtensions
     /// Registers <see cref="LlmClient"/> and <see cref="PriceTable"/> always, and the provider's resilient
     /// <see cref="IChatClient"/> when an LLM is configured.
     /// </summary>
-    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, LlmOptions llm)
     {
-        var llm = options.Llm;
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(llm);
         services.AddSingleton(new PriceTable(llm.PriceOverrides));
         if (llm.Enabled)
         {

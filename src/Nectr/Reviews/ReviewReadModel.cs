@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
@@ -12,7 +13,7 @@ namespace Nectr.Reviews;
 /// starts from <see cref="RepositoryScope.VisibleTo"/>; a row outside it does not exist for that user. Lists are newest
 /// first (then by id, so equal times page stably).
 /// </summary>
-internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, NectrOptions options, TimeProvider time)
+internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, IOptions<GitHubOptions> gitHub, TimeProvider time)
 {
     /// <summary>
     /// A state filter looks up at most this many PRs (the most recently reviewed that match the other filters): as many
@@ -81,7 +82,7 @@ internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, Pu
     }
 
     public string PullRequestUrl(string repositoryFullName, int number) =>
-        new Uri(options.GitHubWebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
+        new Uri(gitHub.Value.WebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
 
     private static IQueryable<ReviewRecord> VisibleReviews(NectrDb db, long userId) =>
         db.Reviews.AsNoTracking().Where(r => db.VisibleTo(userId).Contains(r.RepositoryFullName));

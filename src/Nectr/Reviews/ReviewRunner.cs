@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Engine.Review;
@@ -20,7 +21,7 @@ internal sealed partial class ReviewRunner(
     ReviewPublisher publisher,
     ModelAnswerStore answers,
     JobQueue queue,
-    NectrOptions options,
+    IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
 {
@@ -39,7 +40,7 @@ internal sealed partial class ReviewRunner(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            ReviewPipeline.SettingsFor(options))
+            ReviewPipeline.SettingsFor(review.Value))
         {
             Description = pr.Body,
         };
@@ -76,7 +77,7 @@ internal sealed partial class ReviewRunner(
             return $"pull request is {pr.State}";
         }
 
-        if (pr.Draft && !options.Queue.ReviewDrafts)
+        if (pr.Draft && !review.Value.ReviewDrafts)
         {
             return "pull request was turned back into a draft";
         }

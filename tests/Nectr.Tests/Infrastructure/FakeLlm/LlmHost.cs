@@ -48,7 +48,8 @@ internal sealed class LlmHost : IAsyncDisposable
             builder.Services.AddSingleton(clock);
         }
 
-        builder.AddLlm(OptionsLoader.Load(builder.Configuration));
+        builder.Services.AddNectrOptions(builder.Configuration);
+        builder.AddLlm(NectrConfiguration.Load(builder.Configuration).Llm);
         return new LlmHost(builder.Build());
     }
 
