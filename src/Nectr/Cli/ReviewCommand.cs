@@ -38,7 +38,9 @@ internal static class ReviewCommand
             try
             {
                 var (request, target) = await LoadAsync(command, app.Services, cancellationToken);
-                var result = await app.Services.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
+                // One scope is one review: the LLM client's per-review state lives in it.
+                await using var review = app.Services.CreateAsyncScope();
+                var result = await review.ServiceProvider.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
                 await stdout.WriteAsync(command.Format == OutputFormat.Json ? CliOutput.Json(request, result) : CliOutput.Markdown(result));
                 if (command.Post && target is { } pr)
                 {
@@ -88,8 +90,8 @@ internal static class ReviewCommand
         builder.AddGitHub(options);
         builder.AddLlm(options);
         builder.Services.AddSingleton<ReviewEngine>();
-        builder.Services.AddSingleton<AiReviewer>();
-        builder.Services.AddSingleton<ReviewPipeline>();
+        builder.Services.AddScoped<AiReviewer>();
+        builder.Services.AddScoped<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
         return builder.Build();
     }

@@ -10,8 +10,8 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
-        builder.Services.AddSingleton<AiReviewer>();
-        builder.Services.AddSingleton<ReviewPipeline>();
+        builder.Services.AddScoped<AiReviewer>();
+        builder.Services.AddScoped<ReviewPipeline>();
         builder.Services.AddSingleton<ReviewPublisher>();
         builder.Services.AddScoped<ReviewRunner>();
         if (options.Queue.Concurrency > 0)

@@ -95,7 +95,7 @@ internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, Model
         var usage = new UsageMeter();
         for (var turn = 1; ; turn++)
         {
-            var call = new LlmCall(prompt.System, messages, llm.Options.OutputTokens, AnswerSchema.Json, AnswerSchema.Name) { MaxAttempts = maxAttempts };
+            var call = new LlmCall(prompt.System, messages, llm.Options.OutputTokens, AnswerSchema.Json, AnswerSchema.Name);
             var reply = await llm.CompleteAsync(call, cancellationToken);
             usage.Add(new LlmUsage(1, reply.InputTokens, reply.OutputTokens, prices.Cost(reply)));
             var parsed = AnswerParser.Parse(reply.Text);
