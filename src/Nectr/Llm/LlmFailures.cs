@@ -9,7 +9,7 @@ using Polly.Timeout;
 
 namespace Nectr.Llm;
 
-/// <summary>How one failed attempt is handled: retried after a wait, or reported (permanent or not) with a reason.</summary>
+/// <summary>How a failed call reads: <see cref="Retry"/> when waiting may fix it (transient), <see cref="Permanent"/> when only an operator can, and a reason.</summary>
 internal sealed record LlmFailure(bool Retry, bool Permanent, string Reason, TimeSpan? RetryAfter = null, int? Status = null);
 
 /// <summary>
