@@ -1,11 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Nectr.Jobs;
 
 namespace Nectr.GitHub;
 
-/// <summary>Typed client over GitHub's REST API; auth, rate limits and ETags are handled by the handler pipeline.</summary>
-internal sealed class GitHubApi(HttpClient http) : IGitHubApi
+/// <summary>
+/// Typed client over GitHub's REST API; auth, rate limits, retries and ETags are handled by the handler pipeline.
+/// Resolved from a DI scope (one per job in the worker), it stamps that scope's <see cref="RetryBudget"/> on every
+/// request, so the read retries spend from the job's budget.
+/// </summary>
+internal sealed class GitHubApi(HttpClient http, RetryBudget budget) : IGitHubApi
 {
     /// <summary>GitHub lists at most 3,000 files of a pull request: 30 pages of 100.</summary>
     public const int MaxFilePages = 30;
@@ -24,21 +29,30 @@ internal sealed class GitHubApi(HttpClient http) : IGitHubApi
     public async Task<GitHubReview> CreateReviewAsync(string owner, string repo, int number, CreateReviewRequest review, CancellationToken cancellationToken)
     {
         var path = $"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/reviews";
-        using var content = JsonContent.Create(review, GitHubJsonContext.Default.CreateReviewRequest);
-        using var response = await http.PostAsync(path, content, cancellationToken);
+        using var request = Request(HttpMethod.Post, new Uri(path, UriKind.Relative));
+        request.Content = JsonContent.Create(review, GitHubJsonContext.Default.CreateReviewRequest);
+        using var response = await http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, "POST", path, cancellationToken);
         return await ReadAsync(response, GitHubJsonContext.Default.GitHubReview, cancellationToken);
     }
 
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var request = Request(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         await EnsureSuccessAsync(response, "GET", path, cancellationToken);
         return await ReadAsync(response, type, cancellationToken);
     }
 
     private Task<IReadOnlyList<TItem>> GetAllPagesAsync<TItem>(string firstPath, JsonTypeInfo<List<TItem>> type, int maxPages, CancellationToken cancellationToken) =>
-        GitHubPages.ReadAllAsync(http, firstPath, type, maxPages, next => new HttpRequestMessage(HttpMethod.Get, next), cancellationToken);
+        GitHubPages.ReadAllAsync(http, firstPath, type, maxPages, next => Request(HttpMethod.Get, next), cancellationToken);
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        request.Options.Set(RetryBudget.RequestKey, budget);
+        return request;
+    }
 
     internal static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Nectr.Configuration;
+using Nectr.Jobs;
 
 namespace Nectr.GitHub;
 
@@ -8,15 +9,15 @@ internal static class GitHubExtensions
     public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder, NectrOptions options)
     {
         var services = builder.Services;
+        services.AddRetryBudget();
         services.AddSingleton<GitHubTokenSource>();
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<ETagCache>();
-        services.AddSingleton<PullRequestStateCache>();
         services.AddTransient<GitHubAuthHandler>();
         services.AddTransient<RateLimitHandler>();
         services.AddTransient<ETagCacheHandler>();
-        // Outermost first: a token on every request; the rate-limit gate around everything else; transient retries of
-        // reads inside it, so each retry is revalidated with its ETag and a rate-limit answer reaches the gate.
+        // Outermost first: a token on every request; the rate-limit gate around everything else; the read retries inside
+        // it (rate-limit waits, then transient failures), so each retry is revalidated with its ETag.
         services.AddHttpClient<IGitHubApi, GitHubApi>(http =>
             {
                 ConfigureDefaults(http, options);
@@ -29,7 +30,11 @@ internal static class GitHubExtensions
         services.AddSingleton<NectrIdentity>();
         services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
             .AddHttpMessageHandler<GitHubAuthHandler>()
-            .AddHttpMessageHandler<RateLimitHandler>();
+            .AddHttpMessageHandler<RateLimitHandler>()
+            .AddGitHubRateLimitRetries(GitHubResilience.IdentityPipelineName);
+        // Dashboard reads outside any job: each lookup in its own scope, so each gets a first-attempt retry budget.
+        services.AddSingleton(sp => new PullRequestStateCache(
+            new ScopedGitHubApi(sp.GetRequiredService<IServiceScopeFactory>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PullRequestStateCache>>()));
         return builder;
     }
 

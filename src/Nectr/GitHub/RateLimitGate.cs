@@ -27,6 +27,16 @@ internal sealed class RateLimitGate(TimeProvider time)
     /// <summary>Secondary refusals in a row (no request got through in between) after which a job stops waiting and is parked.</summary>
     public const int MaxSecondaryInARow = 6;
 
+    /// <summary>
+    /// The longest a request waits for the gate to open, before it is sent or asked again. Longer waits release the
+    /// worker: the job is re-queued for the reset time instead. Well under the GitHub client's own timeout, so an
+    /// inline wait never turns into a "GitHub did not answer in time" failure.
+    /// </summary>
+    internal static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>The answer a request last got classified, so each answer is recorded once whoever looks at it first.</summary>
+    private static readonly HttpRequestOptionsKey<Observed> ObservedKey = new("nectr.rate-limit-observed");
+
     /// <summary>GitHub's advice for a secondary limit that gives no retry-after: wait at least a minute, doubling on repeats.</summary>
     private static readonly TimeSpan SecondaryBase = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan SecondaryMax = TimeSpan.FromMinutes(30);
@@ -64,8 +74,28 @@ internal sealed class RateLimitGate(TimeProvider time)
         return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
     }
 
-    /// <summary>Records the limit if the response is a rate-limit refusal and says which kind it was.</summary>
+    /// <summary>
+    /// Records the limit if the response is a rate-limit refusal and says which kind it was. Asking again about the
+    /// same response (the gate handler after the retry strategy) records nothing more: a refusal counts once.
+    /// </summary>
     public async Task<RateLimitKind> ObserveAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var request = response.RequestMessage;
+        if (request is not null && request.Options.TryGetValue(ObservedKey, out var seen) && ReferenceEquals(seen.Response, response))
+        {
+            return seen.Kind;
+        }
+
+        var kind = await RecordAsync(response, cancellationToken);
+        request?.Options.Set(ObservedKey, new Observed(response, kind));
+        return kind;
+    }
+
+    /// <summary>What the caller gets when the gate is closed for longer than it may wait, or GitHub refused its request.</summary>
+    public GitHubRateLimitedException Refusal(RateLimitKind refused) =>
+        new(ResumeAt, refused == RateLimitKind.Secondary ? SecondaryInARow : 0);
+
+    private async Task<RateLimitKind> RecordAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var kind = await ClassifyAsync(response, cancellationToken);
         if (kind == RateLimitKind.None)
@@ -147,55 +177,38 @@ internal sealed class RateLimitGate(TimeProvider time)
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private sealed record Observed(HttpResponseMessage Response, RateLimitKind Kind);
 }
 
 /// <summary>
-/// Waits at the <see cref="RateLimitGate"/> before every request. A rate-limited GET is retried once the limit
-/// resets, if that is soon; otherwise, and always for a POST (whose caller checks what landed before trying again),
-/// the caller gets <see cref="GitHubRateLimitedException"/> and the job is re-queued for the reset time.
+/// The rate-limit gate on a GitHub client's handler pipeline, in front of its resilience pipeline. It only gates: a
+/// request waits while the gate is closed (at most <see cref="RateLimitGate.MaxInlineWait"/>, else it fails at once
+/// without reaching GitHub), and an answer that is still a rate-limit refusal when it comes back out (a write, a wait
+/// too long to sit out, or no retry left) becomes <see cref="GitHubRateLimitedException"/>: the job is re-queued for
+/// the reset time. Asking again after a refused read is the resilience pipeline's part (<see cref="GitHubResilience"/>).
 /// </summary>
 internal sealed class RateLimitHandler(RateLimitGate gate) : DelegatingHandler
 {
-    /// <summary>
-    /// Longer waits release the worker: the job is re-queued for the reset time instead. Well under the GitHub
-    /// client's own timeout, so an inline wait never turns into a "GitHub did not answer in time" failure.
-    /// </summary>
-    internal static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(30);
-    private const int MaxRetries = 3;
-
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        if (gate.Remaining() > RateLimitGate.MaxInlineWait)
         {
-            ThrowIfTooLong(RateLimitKind.None);
-            await gate.WaitAsync(cancellationToken);
-            var response = await base.SendAsync(request, cancellationToken);
-            var kind = await gate.ObserveAsync(response, cancellationToken);
-            if (kind == RateLimitKind.None)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            if (request.Method != HttpMethod.Get || attempt == MaxRetries)
-            {
-                // A write was refused before GitHub acted on it; still, its caller decides how to try again (the review
-                // POST looks for its marker first), so no write is ever repeated from here.
-                throw Limited(kind);
-            }
-
-            ThrowIfTooLong(kind);
+            throw gate.Refusal(RateLimitKind.None);
         }
-    }
 
-    private void ThrowIfTooLong(RateLimitKind refused)
-    {
-        if (gate.Remaining() > MaxInlineWait)
+        await gate.WaitAsync(cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        // The pipeline inside has usually classified this answer already; the gate records each answer once.
+        var kind = await gate.ObserveAsync(response, cancellationToken);
+        if (kind == RateLimitKind.None)
         {
-            throw Limited(refused);
+            return response;
         }
-    }
 
-    private GitHubRateLimitedException Limited(RateLimitKind refused) =>
-        new(gate.ResumeAt, refused == RateLimitKind.Secondary ? gate.SecondaryInARow : 0);
+        // A write was refused before GitHub acted on it; still, its caller decides how to try again (the review POST
+        // looks for its marker first), so no write is ever repeated here.
+        response.Dispose();
+        throw gate.Refusal(kind);
+    }
 }

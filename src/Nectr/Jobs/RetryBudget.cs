@@ -10,6 +10,8 @@ namespace Nectr.Jobs;
 /// Registered per DI scope (the worker opens one scope per job), and carried to the HTTP pipelines on each request
 /// through <see cref="RequestKey"/> — never through a static or an <c>AsyncLocal</c>.
 /// Outside a job (the CLI, the dashboard) the scope's budget is simply the first-attempt budget.
+/// Sizes (see <see cref="RetryBudgetExtensions.RetriesPerRun"/>): a first run gets the larger of GitHub's per-read retries
+/// (3) and <c>LLM_MAX_ATTEMPTS</c> − 1 (default 3) — no new setting; a retried run gets 1.
 /// </remarks>
 internal sealed class RetryBudget
 {

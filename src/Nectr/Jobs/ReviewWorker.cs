@@ -82,6 +82,8 @@ internal sealed partial class ReviewWorker(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            // One retry budget for everything this run calls (GitHub reads, the LLM), sized for the job's attempt.
+            scope.ServiceProvider.GetRequiredService<RetryBudgetScope>().ForJob(job.Attempts);
             var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
             return await runner.RunAsync(job, owner, lease.Token);
         }

@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Jobs;
+using Polly;
+using Polly.Retry;
 
 namespace Nectr.Webhooks;
 
@@ -23,6 +25,20 @@ internal sealed partial class WebhookIntake(
 {
     private const int MaxBatch = 256;
     private const long MaxBatchBytes = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// A delivery stored alone after its batch hit a conflict gets two more tries, at once: the retry sees the row the
+    /// other process committed and links to it. Anything else, or a third conflict, fails that delivery alone.
+    /// </summary>
+    private readonly ResiliencePipeline _storeAlone = new ResiliencePipelineBuilder { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DbUpdateException>().Handle<DbException>(),
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.Zero,
+        })
+        .Build();
+
     private readonly Channel<IntakeItem> _pending = Channel.CreateBounded<IntakeItem>(new BoundedChannelOptions(10_000)
     {
         SingleReader = true,
@@ -99,23 +115,14 @@ internal sealed partial class WebhookIntake(
 
     private async Task StoreAloneAsync(IntakeItem item, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                Complete(await StoreOnceAsync([item], cancellationToken));
-                return;
-            }
-            catch (Exception ex) when (ex is DbUpdateException or DbException && attempt < 3)
-            {
-                // The retry sees the row the other process committed and links to it.
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.StoreFailed(logger, ex, 1);
-                item.Fail(ex);
-                return;
-            }
+            Complete(await _storeAlone.ExecuteAsync(ct => new ValueTask<List<(IntakeItem, IntakeResult)>>(StoreOnceAsync([item], ct)), cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreFailed(logger, ex, 1);
+            item.Fail(ex);
         }
     }
 

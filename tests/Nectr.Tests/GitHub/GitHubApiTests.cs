@@ -19,16 +19,21 @@ public sealed class GitHubApiTests : IAsyncLifetime
         _database = await TestDatabase.CreateAsync("sqlite");
         _app = new NectrApp(_database, _github.ApiUrl, _github.Token, new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" });
         _app.CreateClient().Dispose();
+        _scope = _app.Services.CreateAsyncScope();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _scope.DisposeAsync();
         await _app.DisposeAsync();
         await _database.DisposeAsync();
         await _github.DisposeAsync();
     }
 
-    private IGitHubApi Api => _app.Services.GetRequiredService<IGitHubApi>();
+    private AsyncServiceScope _scope;
+
+    /// <summary>The client as a dashboard request or the CLI gets it: from a DI scope, with that scope's first-attempt retry budget.</summary>
+    private IGitHubApi Api => _scope.ServiceProvider.GetRequiredService<IGitHubApi>();
 
     private static IEnumerable<FakeFile> Files(int count) =>
         Enumerable.Range(1, count).Select(i => new FakeFile($"src/file{i:D4}.cs", "modified", "@@ -1,1 +1,1 @@\n-old\n+new"));

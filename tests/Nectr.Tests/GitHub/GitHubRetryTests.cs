@@ -77,6 +77,28 @@ public sealed class GitHubRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_jobs_reads_share_one_retry_budget_and_once_it_is_spent_a_further_502_goes_to_the_job_queue()
+    {
+        _github.AddPullRequest(Owner, Repo, 13, HeadSha, [Handler]);
+        // Run 1 (budget 3): two retries for the pull request and one for the files spend it, so the files list's second
+        // 502 is not retried, though that read alone has retries left. Run 2 (a retry: budget 1): the third 502 is
+        // retried once, the fourth goes to the queue. Run 3 gets the files.
+        _github.FailNext(FakeGitHub.PathEndsWith("GET", "/pulls/13"), 2, 502, FakeGitHub.BadGatewayPage);
+        _github.FailNext(FakeGitHub.PathEndsWith("GET", "/pulls/13/files"), 4, 502, FakeGitHub.BadGatewayPage);
+
+        await DeliverAsync(13);
+        await AdvanceUntilAsync(() => _github.ReviewsOn(Owner, Repo, 13).Count > 0, TimeSpan.FromSeconds(1), "the job's third run and its review");
+        var job = await FinishedJobAsync();
+
+        Assert.Equal([502, 502, 502, 502, 200], _github.Requests.Where(r => r.Path.EndsWith("/pulls/13/files", StringComparison.Ordinal)).Select(r => r.Status));
+        Assert.Equal([502, 502, 200], _github.Requests.Where(r => r.Path.EndsWith("/pulls/13", StringComparison.Ordinal)).Select(r => r.Status).Take(3));
+        Assert.Equal((JobStatus.Done, 3), (job.Status, job.Attempts));
+        Assert.Contains("502", job.LastError, StringComparison.Ordinal);
+        Assert.Single(_github.ReviewsOn(Owner, Repo, 13));
+        _github.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
     public async Task A_secondary_rate_limit_403_without_headers_re_queues_the_job_a_minute_later_without_spending_an_attempt_and_the_next_attempt_reviews()
     {
         _github.AddPullRequest(Owner, Repo, 8, HeadSha, [Handler]);
