@@ -12,9 +12,9 @@ using Nectr.Repos;
 using Nectr.Reviews;
 using Nectr.Webhooks;
 
-if (args is ["review", ..])
+if (Nectr.Cli.NectrCommandLine.IsCommand(args))
 {
-    return await Nectr.Cli.ReviewCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+    return await Nectr.Cli.NectrCommandLine.RunAsync(args); // nectr review | migrate | version; otherwise the server
 }
 
 WebApplication app;
@@ -29,6 +29,7 @@ try
     builder.AddLlm(options);
     builder.AddWebhooks();
     builder.AddRepos(options);
+    builder.AddReviewPipeline();
     builder.AddJobs(options);
     builder.AddReviewHistory();
     builder.AddEvents();

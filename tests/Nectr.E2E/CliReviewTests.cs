@@ -125,8 +125,78 @@ public sealed class CliReviewTests
         var run = await NectrCli.RunAsync(args, Offline, Ct);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("usage: nectr review", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  nectr review [<pull-request-url>] [options]", run.Stderr, StringComparison.Ordinal);
         Assert.Empty(run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--repo", ".")]
+    [InlineData("--post")]
+    [InlineData("--diff", "-", "--head", "HEAD")]
+    public async Task A_usage_mistake_says_which_rule_it_breaks(params string[] args)
+    {
+        var run = await NectrCli.RunAsync(args, Offline, Ct);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(args[0] switch
+        {
+            "--repo" => "--repo needs --base REF",
+            "--post" => "Give exactly one of --diff FILE|-, --repo DIR --base REF, or a pull request URL.",
+            _ => "--base and --head only go with --repo DIR.",
+        }, run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_names_every_option_and_the_pull_request_argument()
+    {
+        var run = await NectrCli.RunAsync(["--help"], Offline, Ct);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("nectr review [<pull-request-url>] [options]", run.Stdout, StringComparison.Ordinal);
+        foreach (var option in new[] { "--diff <FILE|->", "--repo <DIR>", "--base <REF>", "--head <REF>", "--format <json|markdown>", "--fail-on <SEVERITY>", "--post", "--help" })
+        {
+            Assert.Contains(option, run.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_mistyped_option_is_refused_with_the_option_it_resembles()
+    {
+        var repo = RepositoryWithLeakOnBranch(leak: false);
+
+        var run = await NectrCli.RunAsync(["--repo", repo, "--base", "main", "--fromat", "json"], Offline, Ct);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("'--fromat' was not matched. Did you mean one of the following?\n--format", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_cancels_a_review_waiting_on_the_model_and_exits_130()
+    {
+        await using var model = await FakeAnthropic.StartAsync();
+        model.Enqueue([.. Enumerable.Range(0, 8).Select(_ => FakeLlmResponse.Stall())]); // never answers, however many calls the review makes
+        var repo = RepositoryWithLeakOnBranch();
+        var settings = new Dictionary<string, string>
+        {
+            ["APP_ENV"] = "test",
+            ["LLM_PROVIDER"] = "anthropic",
+            ["ANTHROPIC_API_KEY"] = model.ApiKey,
+            ["ANTHROPIC_BASE_URL"] = model.BaseUrl.ToString(),
+            ["LLM_TIMEOUT_SECONDS"] = "3600",
+        };
+
+        using var process = NectrCli.Start(["review", "--repo", repo, "--base", "main"], settings);
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        process.StandardInput.Close();
+        await model.WaitForRequestsAsync(1); // the review is running, waiting on the model
+        NectrCli.Interrupt(process);
+        await NectrCli.WaitForExitAsync(process, Ct);
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}\n{await stderr}");
+        Assert.Equal("Review cancelled.", (await stderr).Trim());
+        Assert.Empty(await stdout);
     }
 
     [Fact]

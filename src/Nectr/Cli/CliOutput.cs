@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Nectr.Data;
 using Nectr.Engine.Review;
+using Nectr.Reviews;
 
 namespace Nectr.Cli;
 
@@ -38,19 +39,7 @@ internal static class CliOutput
         verdict_reason = result.VerdictReason,
         @event = result.Event,
         model = result.Model,
-        findings = result.Findings.Select(f => new
-        {
-            rule_id = f.RuleId,
-            file = f.File,
-            line = f.Line,
-            end_line = f.EndLine,
-            severity = f.Severity.ToString().ToLowerInvariant(),
-            category = f.Category,
-            title = f.Title,
-            body = f.Body,
-            suggestion = f.Suggestion,
-            inline = result.IsInline(f),
-        }),
+        findings = ReportedFinding.Of(result), // the same mapping the worker stores
         coverage = new
         {
             changed_files = result.Coverage.ChangedFiles,

@@ -21,13 +21,13 @@ internal static class LocalGit
 
         start.Environment["GIT_PAGER"] = "cat";
         start.Environment["GIT_EXTERNAL_DIFF"] = "";
-        using var process = Process.Start(start) ?? throw new CliException(3, "Could not start git; is it installed?");
+        using var process = Process.Start(start) ?? throw new CliException(ExitCodes.Failure, "Could not start git; is it installed?");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         return process.ExitCode == 0
             ? await output
-            : throw new CliException(3, $"git {string.Join(' ', args)} failed in {repoDir}: {(await error).Trim()}");
+            : throw new CliException(ExitCodes.Failure, $"git {string.Join(' ', args)} failed in {repoDir}: {(await error).Trim()}");
     }
 
     /// <summary>What a pull request from HEAD into BASE would show: changes since the merge base, like GitHub.</summary>

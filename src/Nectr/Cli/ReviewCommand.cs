@@ -1,187 +1,113 @@
-using Nectr.Configuration;
-using Nectr.Engine.Diffs;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Nectr.Engine.Review;
-using Nectr.GitHub;
-using Nectr.Llm;
-using Nectr.Reviews;
 
 namespace Nectr.Cli;
 
+internal enum ReviewSource { DiffFile, LocalGit, PullRequestUrl }
+
+internal enum OutputFormat { Markdown, Json }
+
+/// <summary>What <c>nectr review</c> was asked to do, once System.CommandLine has parsed and validated it.</summary>
+internal sealed record ReviewArguments(
+    ReviewSource Source,
+    string? DiffPath,
+    string? RepoDir,
+    string? BaseRef,
+    string HeadRef,
+    Uri? PullRequestUrl,
+    bool Post,
+    OutputFormat Format,
+    Severity? FailOn);
+
 /// <summary>
-/// <c>nectr review</c>: the same pipeline as the service, on a diff file, a local git range or a pull request URL.
-/// Prints the review; posts it only with <c>--post</c>.
+/// <c>nectr review</c>: its arguments, options and the rules between them. Help, suggestions and completion come from
+/// System.CommandLine; a broken rule is a parse error (exit code 2, see <see cref="NectrCommandLine"/>).
 /// </summary>
 internal static class ReviewCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static readonly string[] Severities = [.. Enum.GetNames<Severity>().Select(s => s.ToLowerInvariant())];
+
+    public static Command Create()
     {
-        var (command, error) = ReviewCommandLine.Parse(args);
-        if (command is null)
+        var url = new Argument<Uri?>("pull-request-url")
         {
-            await stderr.WriteLineAsync(error == ReviewCommandLine.Usage ? error : $"{error}\n\n{ReviewCommandLine.Usage}");
-            return error == ReviewCommandLine.Usage ? 0 : 2;
-        }
+            Description = "Review a pull request on GitHub: https://github.com/OWNER/REPO/pull/N (GITHUB_WEB_URL for Enterprise Server).",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = ParseUrl,
+            DefaultValueFactory = _ => null, // no URL: one of the options names the change instead
+        };
+        // An unknown option is not a URL: leave it unmatched, so the parser names it and suggests the option meant.
+        // (Validators run before the parser, and the token given back leaves the argument to its default.)
+        url.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: ['-', ..] }])
+            {
+                result.OnlyTake(0);
+            }
+        });
+        var diff = new Option<string>("--diff") { Description = "Review a unified diff (git diff, git format-patch); - reads standard input.", HelpName = "FILE|-" };
+        var repo = new Option<string>("--repo") { Description = "Review BASE...HEAD of a local git repository, as a pull request would show it.", HelpName = "DIR" };
+        var baseRef = new Option<string>("--base") { Description = "With --repo: the branch or commit the changes are compared with.", HelpName = "REF" };
+        var headRef = new Option<string>("--head") { Description = "With --repo: the commit under review.", HelpName = "REF", DefaultValueFactory = _ => "HEAD" };
+        var format = new Option<string>("--format") { Description = "Output: the review as GitHub shows it, or one JSON object.", DefaultValueFactory = _ => "markdown" };
+        format.AcceptOnlyFromAmong("markdown", "json");
+        var failOn = new Option<string>("--fail-on") { Description = "Exit with code 1 when a finding is at least this severe: critical, high, medium, low or nit.", HelpName = "SEVERITY" };
+        failOn.AcceptOnlyFromAmong(Severities);
+        var post = new Option<bool>("--post") { Description = "Publish the review on the pull request (pull request URL only); never twice for one head commit." };
 
-        WebApplication app;
-        try
+        var command = new Command("review", "Review a change with the same pipeline as the server: a diff, a local git range or a pull request. Settings come from the environment and .env as for the server; LLM_PROVIDER=none reviews offline with the built-in checks.")
         {
-            app = BuildServices();
-        }
-        catch (InvalidConfigurationException ex)
+            url, diff, repo, baseRef, headRef, format, failOn, post,
+        };
+        command.Validators.Add(result =>
         {
-            await stderr.WriteLineAsync(ex.Message);
-            return 2;
-        }
+            bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+            var hasUrl = result.GetResult(url) is { Tokens: [{ Value: not ['-', ..] }] }; // an unknown option is given back, above
+            if (new[] { Given(diff), Given(repo), hasUrl }.Count(x => x) != 1)
+            {
+                result.AddError("Give exactly one of --diff FILE|-, --repo DIR --base REF, or a pull request URL.");
+            }
+            else if (Given(repo) && !Given(baseRef))
+            {
+                result.AddError("--repo needs --base REF (the branch or commit the changes are compared with).");
+            }
+            else if ((Given(baseRef) || Given(headRef)) && !Given(repo))
+            {
+                result.AddError("--base and --head only go with --repo DIR.");
+            }
+            else if (result.GetValue(post) && !hasUrl)
+            {
+                result.AddError("--post publishes on a pull request, so it needs the pull request URL.");
+            }
+        });
 
-        await using (app)
+        command.SetAction((parse, cancellationToken) =>
         {
-            try
-            {
-                var (request, target) = await LoadAsync(command, app.Services, cancellationToken);
-                // One scope is one review: the LLM client's per-review state lives in it.
-                await using var review = app.Services.CreateAsyncScope();
-                var result = await review.ServiceProvider.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
-                await stdout.WriteAsync(command.Format == OutputFormat.Json ? CliOutput.Json(request, result) : CliOutput.Markdown(result));
-                if (command.Post && target is { } pr)
-                {
-                    await PostAsync(app.Services, pr, request.HeadSha, result, stderr, cancellationToken);
-                }
-
-                return command.FailOn is { } threshold && result.Findings.Any(f => f.Severity <= threshold) ? 1 : 0;
-            }
-            catch (CliException ex)
-            {
-                await stderr.WriteLineAsync(ex.Message);
-                return ex.ExitCode;
-            }
-            catch (LlmException ex)
-            {
-                await stderr.WriteLineAsync($"The model could not review: {ex.Reason}");
-                return 3;
-            }
-            catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or IOException)
-            {
-                await stderr.WriteLineAsync(ex.Message);
-                return 3;
-            }
-        }
+            var source = parse.GetValue(diff) is not null ? ReviewSource.DiffFile : parse.GetValue(repo) is not null ? ReviewSource.LocalGit : ReviewSource.PullRequestUrl;
+            var threshold = parse.GetValue(failOn) is { } name ? Enum.Parse<Severity>(name, ignoreCase: true) : (Severity?)null;
+            var arguments = new ReviewArguments(
+                source, parse.GetValue(diff), parse.GetValue(repo), parse.GetValue(baseRef), parse.GetValue(headRef) ?? "HEAD", parse.GetValue(url),
+                parse.GetValue(post), parse.GetValue(format) == "json" ? OutputFormat.Json : OutputFormat.Markdown, threshold);
+            return ReviewRun.RunAsync(arguments, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
     }
 
-    /// <summary>A diff the engine cannot map to one set of files is a usage error (exit 2), said plainly.</summary>
-    private static IReadOnlyList<PullRequestFile> ToFiles(string diff)
+    private static Uri? ParseUrl(ArgumentResult result)
     {
-        try
+        var text = result.Tokens[0].Value;
+        if (!text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            return DiffFiles.ToPullRequestFiles(diff);
-        }
-        catch (FormatException ex)
-        {
-            throw new CliException(2, ex.Message);
-        }
-    }
-
-    private static WebApplication BuildServices()
-    {
-        // The server's configuration and services, without the server: same settings, same engine, same GitHub client.
-        var builder = WebApplication.CreateBuilder();
-        var options = builder.AddNectrConfiguration();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries the review only
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddGitHub(options);
-        builder.AddLlm(options);
-        builder.Services.AddSingleton<ReviewEngine>();
-        builder.Services.AddScoped<AiReviewer>();
-        builder.Services.AddScoped<ReviewPipeline>();
-        builder.Services.AddSingleton<ReviewPublisher>();
-        return builder.Build();
-    }
-
-    private static async Task<(ReviewRequest Request, PullRequestTarget? Target)> LoadAsync(ReviewCommandLine command, IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var settings = ReviewPipeline.SettingsFor(services.GetRequiredService<NectrOptions>());
-        switch (command.Source)
-        {
-            case ReviewSource.DiffFile:
-            {
-                var diff = command.DiffPath == "-"
-                    ? await Console.In.ReadToEndAsync(cancellationToken)
-                    : File.Exists(command.DiffPath) ? await File.ReadAllTextAsync(command.DiffPath, cancellationToken)
-                    : throw new CliException(2, $"No such diff file: {command.DiffPath}");
-                var files = ToFiles(diff);
-                return (new ReviewRequest("local", "diff", 0, Path.GetFileName(command.DiffPath!), "local", 0, files, files.Count, settings), null);
-            }
-
-            case ReviewSource.LocalGit:
-            {
-                var dir = Path.GetFullPath(command.RepoDir!);
-                if (!Directory.Exists(dir))
-                {
-                    throw new CliException(2, $"No such directory: {command.RepoDir}");
-                }
-
-                var head = await LocalGit.ResolveAsync(dir, command.HeadRef, cancellationToken);
-                await LocalGit.ResolveAsync(dir, command.BaseRef!, cancellationToken);
-                var files = ToFiles(await LocalGit.DiffAsync(dir, command.BaseRef!, head, cancellationToken));
-                var messages = await LocalGit.CommitMessagesAsync(dir, command.BaseRef!, head, cancellationToken);
-                var title = messages.Count > 0 ? messages[^1].Split('\n')[0] : $"{command.BaseRef}...{command.HeadRef}";
-                return (new ReviewRequest("local", Path.GetFileName(dir), 0, title, head, 0, files, files.Count, settings) { CommitMessages = messages }, null);
-            }
-
-            default:
-            {
-                var options = services.GetRequiredService<NectrOptions>();
-                var target = PullRequestTarget.Parse(command.PullRequestUrl!, options.GitHubWebUrl)
-                    ?? throw new CliException(2, $"'{command.PullRequestUrl}' is not a pull request URL on {options.GitHubWebUrl.Host} (expected {options.GitHubWebUrl}OWNER/REPO/pull/N; set GITHUB_WEB_URL for GitHub Enterprise Server).");
-                var github = services.GetRequiredService<IGitHubApi>();
-                var pr = await github.GetPullRequestAsync(target.Owner, target.Repo, target.Number, cancellationToken);
-                var files = await github.ListPullRequestFilesAsync(target.Owner, target.Repo, target.Number, cancellationToken);
-                var request = new ReviewRequest(target.Owner, target.Repo, target.Number, pr.Title, pr.Head.Sha, 0,
-                    files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
-                    Math.Max(pr.ChangedFiles, files.Count), settings)
-                {
-                    Description = pr.Body,
-                };
-                return (request, target);
-            }
-        }
-    }
-
-    private static async Task PostAsync(IServiceProvider services, PullRequestTarget pr, string headSha, ReviewResult result, TextWriter stderr, CancellationToken cancellationToken)
-    {
-        var publisher = services.GetRequiredService<ReviewPublisher>();
-        if (await publisher.FindPostedAsync(pr.Owner, pr.Repo, pr.Number, headSha, cancellationToken) is { } existing)
-        {
-            await stderr.WriteLineAsync($"Not posted: Nectr already reviewed {pr.Owner}/{pr.Repo}#{pr.Number} at {headSha[..Math.Min(7, headSha.Length)]} ({existing.HtmlUrl}).");
-            return;
-        }
-
-        var posted = await publisher.PostAsync(pr.Owner, pr.Repo, pr.Number, headSha, result, cancellationToken);
-        await stderr.WriteLineAsync(posted.InlinePosted
-            ? $"Posted: {posted.Review.HtmlUrl}"
-            : $"Posted: {posted.Review.HtmlUrl} (GitHub refused the inline comments, so every finding is in the review body)");
-    }
-}
-
-/// <summary>OWNER/REPO#N parsed from a pull request's web URL.</summary>
-internal sealed record PullRequestTarget(string Owner, string Repo, int Number)
-{
-    public static PullRequestTarget? Parse(Uri url, Uri webUrl)
-    {
-        if (!string.Equals(url.Host, webUrl.Host, StringComparison.OrdinalIgnoreCase))
-        {
+            result.AddError($"'{text}' is not a pull request URL (https://github.com/OWNER/REPO/pull/N).");
             return null;
         }
 
-        var basePath = webUrl.AbsolutePath.TrimEnd('/');
-        var path = url.AbsolutePath;
-        if (!path.StartsWith(basePath + "/", StringComparison.Ordinal))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
         {
-            return null;
+            result.AddError($"'{text}' is not a valid URL.");
         }
 
-        var parts = path[(basePath.Length + 1)..].Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length >= 4 && parts[2] == "pull" && int.TryParse(parts[3], System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 0
-            ? new PullRequestTarget(parts[0], parts[1], number)
-            : null;
+        return url;
     }
 }

@@ -9,7 +9,7 @@ internal static class ConfigurationExtensions
     /// Loads <c>.env</c> below the real environment, validates every setting (throwing
     /// <see cref="InvalidConfigurationException"/> with all fixes), and registers the result.
     /// </summary>
-    public static NectrOptions AddNectrConfiguration(this WebApplicationBuilder builder)
+    public static NectrOptions AddNectrConfiguration(this IHostApplicationBuilder builder)
     {
         DotEnvConfigurationSource.InsertBelowEnvironment(builder.Configuration, Path.Combine(Directory.GetCurrentDirectory(), ".env"));
         var options = OptionsLoader.Load(builder.Configuration);
@@ -29,10 +29,10 @@ internal static class ConfigurationExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", frameworkLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", frameworkLevel);
 
-        // PORT applies unless the operator chose addresses explicitly (ASPNETCORE_URLS or --urls).
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        // PORT applies to the server (not the command line's host) unless the operator chose addresses explicitly (ASPNETCORE_URLS or --urls).
+        if (builder is WebApplicationBuilder web && string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
+            web.WebHost.UseUrls($"http://0.0.0.0:{options.Port}");
         }
 
         return options;

@@ -9,12 +9,7 @@ internal static class JobsExtensions
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
-        builder.Services.AddSingleton<Engine.Review.ReviewEngine>();
-        // Scoped: one per review, like the LLM client and the GitHub client they use (a job's calls spend that job's retry budget).
-        builder.Services.AddScoped<AiReviewer>();
-        builder.Services.AddScoped<ReviewPipeline>();
-        builder.Services.AddScoped<ReviewPublisher>();
-        builder.Services.AddScoped<ReviewRunner>();
+        builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
         if (options.Queue.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();

@@ -113,18 +113,18 @@ internal sealed partial class ReviewRunner(
             OutputTokens = result.Usage.OutputTokens,
             CostUsd = result.Usage.CostUsd,
             CreatedAt = time.GetUtcNow().UtcDateTime,
-            Findings = result.Findings.Select(f => new FindingRecord
+            Findings = ReportedFinding.Of(result).Select(f => new FindingRecord
             {
                 RuleId = f.RuleId,
                 File = f.File,
                 Line = f.Line,
                 EndLine = f.EndLine,
-                Severity = f.Severity.ToString().ToLowerInvariant(),
+                Severity = f.Severity,
                 Category = f.Category,
                 Title = f.Title,
                 Body = f.Body,
                 Suggestion = f.Suggestion,
-                Inline = result.IsInline(f),
+                Inline = f.Inline,
             }).ToList(),
         };
         return new RunOutcome(JobStatus.Done, $"reviewed: {result.Findings.Count} finding(s), {result.Comments.Count} inline", record);

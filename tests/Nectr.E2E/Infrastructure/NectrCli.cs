@@ -2,13 +2,34 @@ using System.Diagnostics;
 
 namespace Nectr.E2E.Infrastructure;
 
-/// <summary>The result of one <c>nectr review</c> run.</summary>
+/// <summary>The result of one <c>nectr</c> command run.</summary>
 public sealed record CliRun(int ExitCode, string Stdout, string Stderr);
 
 /// <summary>Runs the built Nectr.dll as a command (<c>dotnet Nectr.dll review …</c>) with only the settings the test gives.</summary>
 public static class NectrCli
 {
-    public static async Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? stdin = null)
+    /// <summary>Runs <c>nectr review</c> with <paramref name="args"/>.</summary>
+    public static Task<CliRun> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? stdin = null) =>
+        RunCommandAsync(["review", .. args], environment, cancellationToken, stdin);
+
+    /// <summary>Runs <c>nectr</c> with <paramref name="args"/> (the command first) and waits for it to exit.</summary>
+    public static async Task<CliRun> RunCommandAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, string? stdin = null)
+    {
+        using var process = Start(args, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        await WaitForExitAsync(process, cancellationToken);
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts <c>nectr</c> with <paramref name="args"/> and only the settings given; the caller reads its output.</summary>
+    public static Process Start(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +40,6 @@ public static class NectrCli
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Nectr.dll"));
-        start.ArgumentList.Add("review");
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -35,15 +55,12 @@ public static class NectrCli
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
+    }
 
-        process.StandardInput.Close();
+    /// <summary>Waits up to a minute; a process still running then is killed and the test fails.</summary>
+    public static async Task WaitForExitAsync(Process process, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         try
@@ -55,8 +72,14 @@ public static class NectrCli
             process.Kill(entireProcessTree: true);
             throw;
         }
+    }
 
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+    /// <summary>Sends SIGINT, what Ctrl+C in a terminal sends (.NET has no API to send a signal to another process).</summary>
+    public static void Interrupt(Process process)
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Runs git in <paramref name="dir"/> with a fixed identity so commits work on any machine; returns what it printed.</summary>

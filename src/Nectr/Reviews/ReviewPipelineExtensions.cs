@@ -1,0 +1,23 @@
+using Nectr.Engine.Review;
+
+namespace Nectr.Reviews;
+
+internal static class ReviewPipelineExtensions
+{
+    /// <summary>
+    /// The review itself (engine, AI stage, pipeline) and its publisher: registered once here, by the server's
+    /// composition root and by the command line's host, so the worker and <c>nectr review</c> run the same review.
+    /// Needs <c>AddGitHub</c> and <c>AddLlm</c>. A review runs in a DI scope: the worker opens one per job, the command
+    /// line one per run.
+    /// </summary>
+    public static IHostApplicationBuilder AddReviewPipeline(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReviewEngine>();
+        // Scoped, one per review: the LLM client's per-review state (its retry budget, a refused schema) lives in the
+        // scope, as the GitHub client's budget does for the publisher.
+        builder.Services.AddScoped<AiReviewer>();
+        builder.Services.AddScoped<ReviewPipeline>();
+        builder.Services.AddScoped<ReviewPublisher>();
+        return builder;
+    }
+}
