@@ -22,15 +22,15 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     var options = builder.AddNectrConfiguration();
-    builder.AddDeployment(options);
-    builder.AddData(options);
-    builder.AddAuth();
-    builder.AddGitHub(options);
-    builder.AddLlm(options);
+    builder.AddDeployment();
+    builder.AddData(options.Database);
+    builder.AddAuth(options.KeyRing);
+    builder.AddGitHub();
+    builder.AddLlm(options.Llm);
     builder.AddWebhooks();
-    builder.AddRepos(options);
+    builder.AddRepos();
     builder.AddReviewPipeline();
-    builder.AddJobs(options);
+    builder.AddJobs(options.Jobs);
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddDashboard();

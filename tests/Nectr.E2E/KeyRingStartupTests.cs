@@ -116,11 +116,12 @@ public sealed class KeyRingStartupTests : IDisposable
     /// </summary>
     private static async Task<string> SignInAsync(TestDatabase database, Dictionary<string, string> settings)
     {
-        var options = OptionsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton(options);
-        builder.AddData(options);
-        builder.AddAuth();
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        var options = NectrConfiguration.Load(builder.Configuration);
+        builder.Services.AddNectrOptions(builder.Configuration);
+        builder.AddData(options.Database);
+        builder.AddAuth(options.KeyRing);
         using var host = builder.Build();
         var protector = host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(UserTokens.ProtectorPurpose);
         var user = new UserRecord

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
+using Nectr.Configuration;
 
 namespace Nectr.Auth;
 
@@ -11,11 +12,14 @@ internal static class AuthExtensions
     public const string AntiforgeryCookie = "__Host-nectr-af";
     public const string AntiforgeryHeader = "X-CSRF-TOKEN";
 
-    /// <summary>Cookie sessions, antiforgery, and the Data Protection key ring in the database.</summary>
-    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Cookie sessions, antiforgery, and the Data Protection key ring in the database, encrypted with the certificate of
+    /// <paramref name="keyRing"/> when it names one (tools that only mint test cookies pass none).
+    /// </summary>
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder, KeyRingOptions? keyRing = null)
     {
         var services = builder.Services;
-        services.AddDataProtection().SetApplicationName("Nectr").ProtectKeysWithConfiguredCertificate();
+        services.AddDataProtection().SetApplicationName("Nectr").ProtectKeysWithConfiguredCertificate(keyRing);
         services.AddSingleton<DatabaseKeyRing>();
         services.AddSingleton<UserTokens>();
         services.AddSingleton<OAuthState>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -11,16 +12,16 @@ namespace Nectr.Auth;
 /// The calls sign-in makes: the code-for-token exchange on <c>GITHUB_WEB_URL</c>, and <c>/user</c> and organisation
 /// membership on <c>GITHUB_API_URL</c> with the user's own token (never the service's).
 /// </summary>
-internal sealed class GitHubOAuthClient(HttpClient http, NectrOptions options)
+internal sealed class GitHubOAuthClient(HttpClient http, IOptions<AuthOptions> auth, IOptions<GitHubOptions> gitHub)
 {
     public async Task<TokenExchange> ExchangeCodeAsync(string code, string redirectUri, string codeVerifier, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.GitHubWebUrl, "login/oauth/access_token"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gitHub.Value.WebUrl, "login/oauth/access_token"))
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["client_id"] = options.Auth.ClientId!,
-                ["client_secret"] = options.Auth.ClientSecret!,
+                ["client_id"] = auth.Value.ClientId!,
+                ["client_secret"] = auth.Value.ClientSecret!,
                 ["code"] = code,
                 ["redirect_uri"] = redirectUri,
                 ["code_verifier"] = codeVerifier,
@@ -73,7 +74,7 @@ internal sealed class GitHubOAuthClient(HttpClient http, NectrOptions options)
 
     private async Task<HttpResponseMessage> SendAsync(string path, string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.GitHubApiUrl, path));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gitHub.Value.ApiUrl, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
         request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Webhooks;
@@ -17,12 +18,12 @@ internal static partial class KeyRingCheck
     /// <summary>Runs the check after migrations; a non-null answer means start-up must stop with that message.</summary>
     public static async Task<string?> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var options = services.GetRequiredService<NectrOptions>();
+        var options = services.GetRequiredService<IOptions<KeyRingOptions>>().Value;
         var result = await CheckAsync(
             services.GetRequiredService<IDbContextFactory<NectrDb>>(),
             services.GetRequiredService<IDataProtectionProvider>(),
             options.IsProduction,
-            options.Auth.ResetSecrets,
+            options.ResetSecrets,
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingCheck).FullName!),
             cancellationToken);
         services.GetRequiredService<KeyRingHealth>().Warning = result.Fatal ? null : result.Problem;

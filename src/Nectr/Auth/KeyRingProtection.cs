@@ -10,21 +10,18 @@ namespace Nectr.Auth;
 /// </summary>
 internal static class KeyRingProtection
 {
-    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder)
+    public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder, KeyRingOptions? keyRing)
     {
-        // Data Protection wants the certificate at registration (the decryption options it fills are internal), and
-        // AddNectrConfiguration has already registered the loaded options as an instance. Hosts built without them
-        // (tools that only mint test cookies) keep the framework's default of unencrypted keys.
-        var keyRing = builder.Services.LastOrDefault(d => d.ServiceType == typeof(NectrOptions))?.ImplementationInstance is NectrOptions options
-            ? options.KeyRing
-            : null;
-        if (keyRing?.Certificate is { } certificate)
+        // Data Protection wants the certificate at registration (the decryption options it fills are internal), so the
+        // composition root passes the options validated at start-up. Without them (tools that only mint test cookies)
+        // keys stay unencrypted, the framework's default.
+        if (keyRing?.LoadCertificate() is { } certificate)
         {
             // Registers the certificate for encryption and for decryption by thumbprint, without needing a certificate store.
             builder.ProtectKeysWithCertificate(certificate);
         }
 
-        if (keyRing?.PreviousCertificate is { } previous)
+        if (keyRing?.LoadPreviousCertificate() is { } previous)
         {
             builder.UnprotectKeysWithAnyCertificate(previous);
         }

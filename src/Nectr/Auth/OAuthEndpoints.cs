@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -19,20 +20,20 @@ internal static class OAuthEndpoints
         return auth;
     }
 
-    private static Results<RedirectHttpResult, ProblemHttpResult> Start(HttpContext context, NectrOptions options, OAuthState states, string? returnUrl)
+    private static Results<RedirectHttpResult, ProblemHttpResult> Start(HttpContext context, IOptions<AuthOptions> authOptions, IOptions<GitHubOptions> gitHub, IOptions<HostingOptions> hosting, OAuthState states, string? returnUrl)
     {
-        var callback = OAuthUrls.Callback(options, context.Request);
-        if (!options.Auth.OAuthConfigured)
+        var callback = OAuthUrls.Callback(hosting.Value, context.Request);
+        if (!authOptions.Value.OAuthConfigured)
         {
             return OAuthProblems.NotConfigured(callback);
         }
 
         var pending = states.Begin(context, OAuthUrls.LocalOrRoot(returnUrl));
-        var authorize = QueryHelpers.AddQueryString(new Uri(options.GitHubWebUrl, "login/oauth/authorize").ToString(), new Dictionary<string, string?>
+        var authorize = QueryHelpers.AddQueryString(new Uri(gitHub.Value.WebUrl, "login/oauth/authorize").ToString(), new Dictionary<string, string?>
         {
-            ["client_id"] = options.Auth.ClientId,
+            ["client_id"] = authOptions.Value.ClientId,
             ["redirect_uri"] = callback,
-            ["scope"] = options.Auth.Scopes,
+            ["scope"] = authOptions.Value.Scopes,
             ["state"] = pending.State,
             ["code_challenge"] = OAuthState.Challenge(pending.Verifier),
             ["code_challenge_method"] = "S256",
@@ -43,7 +44,9 @@ internal static class OAuthEndpoints
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> CallbackAsync(
         HttpContext context,
-        NectrOptions options,
+        IOptions<AuthOptions> authOptions,
+        IOptions<GitHubOptions> gitHub,
+        IOptions<HostingOptions> hosting,
         OAuthState states,
         OAuthSignIn signIn,
         string? code,
@@ -52,8 +55,8 @@ internal static class OAuthEndpoints
         [FromQuery(Name = "error_description")] string? errorDescription,
         CancellationToken cancellationToken)
     {
-        var callback = OAuthUrls.Callback(options, context.Request);
-        if (!options.Auth.OAuthConfigured)
+        var callback = OAuthUrls.Callback(hosting.Value, context.Request);
+        if (!authOptions.Value.OAuthConfigured)
         {
             return OAuthProblems.NotConfigured(callback);
         }
@@ -82,7 +85,7 @@ internal static class OAuthEndpoints
         }
         catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return OAuthProblems.GitHubUnavailable(options);
+            return OAuthProblems.GitHubUnavailable(gitHub.Value);
         }
 
         switch (outcome)

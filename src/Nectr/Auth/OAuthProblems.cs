@@ -62,10 +62,10 @@ internal static class OAuthProblems
         } + " No session was created and no token was stored.",
         "not_allowed");
 
-    public static ProblemHttpResult GitHubUnavailable(NectrOptions options) => Problem(
+    public static ProblemHttpResult GitHubUnavailable(GitHubOptions options) => Problem(
         StatusCodes.Status502BadGateway,
         "GitHub did not answer the sign-in",
-        $"Nectr could not complete the sign-in with GitHub ({options.GitHubWebUrl} / {options.GitHubApiUrl}). Try again in a moment; if it persists, check GITHUB_WEB_URL and GITHUB_API_URL and that this server can reach them.",
+        $"Nectr could not complete the sign-in with GitHub ({options.WebUrl} / {options.ApiUrl}). Try again in a moment; if it persists, check GITHUB_WEB_URL and GITHUB_API_URL and that this server can reach them.",
         "github_unavailable");
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string reason) => TypedResults.Problem(

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 
@@ -13,7 +14,7 @@ internal sealed partial class OAuthSignIn(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
     UserTokens tokens,
-    NectrOptions options,
+    IOptions<AuthOptions> options,
     TimeProvider time,
     ILogger<OAuthSignIn> logger)
 {
@@ -41,7 +42,7 @@ internal sealed partial class OAuthSignIn(
 
     private async Task<AllowListResult> AllowListAsync(string login, string token, CancellationToken cancellationToken)
     {
-        var auth = options.Auth;
+        var auth = options.Value;
         if (auth.AllowsEveryone || auth.AllowedUsers.Contains(login))
         {
             return AllowListResult.Allowed;

@@ -10,7 +10,7 @@ internal static class OAuthUrls
     /// The Authorization callback URL to register on the OAuth App: under <c>BACKEND_URL</c> (required in production),
     /// else under the address this request came to, so a developer's localhost works without settings.
     /// </summary>
-    public static string Callback(NectrOptions options, HttpRequest request) => options.BackendUrl is { } backend
+    public static string Callback(HostingOptions options, HttpRequest request) => options.BackendUrl is { } backend
         ? new Uri(backend, CallbackPath).ToString()
         : $"{request.Scheme}://{request.Host}{request.PathBase}/{CallbackPath}";
 

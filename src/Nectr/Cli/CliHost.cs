@@ -17,8 +17,8 @@ internal static class CliHost
     public static IHost ForReview()
     {
         var (builder, options) = Create();
-        builder.AddGitHub(options);
-        builder.AddLlm(options);
+        builder.AddGitHub();
+        builder.AddLlm(options.Llm);
         builder.AddReviewPipeline();
         return builder.Build();
     }
@@ -27,7 +27,7 @@ internal static class CliHost
     public static IHost ForDatabase()
     {
         var (builder, options) = Create();
-        builder.AddData(options);
+        builder.AddData(options.Database);
         return builder.Build();
     }
 
@@ -66,7 +66,7 @@ internal static class CliHost
     }
 
     /// <exception cref="InvalidConfigurationException">A setting is wrong; the message lists every fix.</exception>
-    private static (HostApplicationBuilder Builder, NectrOptions Options) Create()
+    private static (HostApplicationBuilder Builder, StartupOptions Options) Create()
     {
         // No args: the command line is System.CommandLine's, not a configuration source.
         var builder = Host.CreateApplicationBuilder();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 
@@ -33,7 +34,7 @@ internal static class MigrateCommand
 
         var pending = await PendingAsync(services, cancellationToken);
         await services.MigrateDatabaseAsync(cancellationToken);
-        var database = services.GetRequiredService<NectrOptions>().Database.Display;
+        var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection.Display;
         await stdout.WriteLineAsync(pending.Count == 0
             ? $"{database} is up to date; no migration to apply."
             : $"Applied {pending.Count} migration(s) to {database}: {string.Join(", ", pending)}.");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Engine.Diffs;
 using Nectr.Engine.Review;
@@ -62,7 +63,7 @@ internal static class ReviewRun
 
     private static async Task<(ReviewRequest Request, PullRequestTarget? Target)> LoadAsync(ReviewArguments command, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var settings = ReviewPipeline.SettingsFor(services.GetRequiredService<NectrOptions>());
+        var settings = ReviewPipeline.SettingsFor(services.GetRequiredService<IOptions<ReviewOptions>>().Value);
         switch (command.Source)
         {
             case ReviewSource.DiffFile:
@@ -93,9 +94,9 @@ internal static class ReviewRun
 
             default:
             {
-                var options = services.GetRequiredService<NectrOptions>();
-                var target = PullRequestTarget.Parse(command.PullRequestUrl!, options.GitHubWebUrl)
-                    ?? throw new CliException(ExitCodes.UsageOrConfiguration, $"'{command.PullRequestUrl}' is not a pull request URL on {options.GitHubWebUrl.Host} (expected {options.GitHubWebUrl}OWNER/REPO/pull/N; set GITHUB_WEB_URL for GitHub Enterprise Server).");
+                var webUrl = services.GetRequiredService<IOptions<GitHubOptions>>().Value.WebUrl;
+                var target = PullRequestTarget.Parse(command.PullRequestUrl!, webUrl)
+                    ?? throw new CliException(ExitCodes.UsageOrConfiguration, $"'{command.PullRequestUrl}' is not a pull request URL on {webUrl.Host} (expected {webUrl}OWNER/REPO/pull/N; set GITHUB_WEB_URL for GitHub Enterprise Server).");
                 var github = services.GetRequiredService<IGitHubApi>();
                 var pr = await github.GetPullRequestAsync(target.Owner, target.Repo, target.Number, cancellationToken);
                 var files = await github.ListPullRequestFilesAsync(target.Owner, target.Repo, target.Number, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace Nectr.Configuration;
@@ -32,7 +33,7 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (File.Exists(path))
         {
-            foreach (var (key, value) in Parse(File.ReadAllLines(path)))
+            foreach (var (key, value) in Parse(File.ReadAllText(path)))
             {
                 data[key] = value;
             }
@@ -41,51 +42,110 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
         Data = data;
     }
 
-    /// <summary>Parses the common .env dialect: comments, blank lines, optional <c>export</c>, single or double quotes.</summary>
-    internal static IEnumerable<(string Key, string Value)> Parse(IEnumerable<string> lines)
+    /// <summary>
+    /// Parses the common .env dialect (as docker compose and python-dotenv read it): comments, blank lines, optional
+    /// <c>export</c>; double quotes may span lines (a PEM key) and understand <c>\n</c>, <c>\r</c>, <c>\t</c>,
+    /// <c>\"</c> and <c>\\</c>; single quotes are literal and may span lines; unquoted values end at the line or at " #".
+    /// </summary>
+    internal static IEnumerable<(string Key, string Value)> Parse(string text)
     {
-        foreach (var raw in lines)
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var position = 0;
+        while (position < text.Length)
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
+            var lineEnd = EndOfLine(text, position);
+            var next = lineEnd + 1;
+            var lineStart = position;
+            while (lineStart < lineEnd && char.IsWhiteSpace(text[lineStart]))
             {
-                continue;
+                lineStart++;
             }
 
-            if (line.StartsWith("export ", StringComparison.Ordinal))
+            if (text.AsSpan(lineStart, lineEnd - lineStart).StartsWith("export ", StringComparison.Ordinal))
             {
-                line = line[7..].TrimStart();
-            }
-
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                continue;
-            }
-
-            var key = line[..eq].Trim();
-            var value = line[(eq + 1)..].Trim();
-            var quote = value.Length > 0 && value[0] is '"' or '\'' ? value[0] : '\0';
-            var close = quote == '\0' ? -1 : value.IndexOf(quote, 1);
-            if (close > 0)
-            {
-                // Quoted: the value is what stands between the quotes; anything after (a comment) is dropped.
-                value = value[1..close];
-                if (quote == '"')
+                lineStart += 7;
+                while (lineStart < lineEnd && text[lineStart] is ' ' or '\t')
                 {
-                    value = value.Replace("\\n", "\n", StringComparison.Ordinal);
-                }
-            }
-            else
-            {
-                var comment = value.IndexOf(" #", StringComparison.Ordinal);
-                if (comment >= 0)
-                {
-                    value = value[..comment].TrimEnd();
+                    lineStart++;
                 }
             }
 
-            yield return (key, value);
+            var eq = text.IndexOf('=', lineStart, lineEnd - lineStart);
+            if (lineStart == lineEnd || text[lineStart] == '#' || eq <= lineStart || text[lineStart..eq].Trim().Length == 0)
+            {
+                position = next;
+                continue;
+            }
+
+            var key = text[lineStart..eq].Trim();
+            var valueStart = eq + 1;
+            while (valueStart < lineEnd && text[valueStart] is ' ' or '\t')
+            {
+                valueStart++;
+            }
+
+            // A quoted value may run past this line; whatever follows its closing quote on that line is a comment.
+            if (valueStart < lineEnd && text[valueStart] is '"' or '\'' && Quoted(text, valueStart, out var quoted, out var end))
+            {
+                yield return (key, quoted);
+                position = EndOfLine(text, end) + 1;
+                continue;
+            }
+
+            // Unquoted, or a quote that never closes (read as written, as before multi-line values were supported).
+            var value = text[valueStart..lineEnd].TrimEnd();
+            var comment = value.IndexOf(" #", StringComparison.Ordinal);
+            yield return (key, comment >= 0 ? value[..comment].TrimEnd() : value);
+            position = next;
         }
+    }
+
+    private static int EndOfLine(string text, int from)
+    {
+        var end = text.IndexOf('\n', from);
+        return end < 0 ? text.Length : end;
+    }
+
+    /// <summary>Reads the value quoted at <paramref name="start"/>; false when the quote is never closed.</summary>
+    private static bool Quoted(string text, int start, out string value, out int end)
+    {
+        var quote = text[start];
+        var builder = new StringBuilder();
+        for (var i = start + 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == quote)
+            {
+                value = builder.ToString();
+                end = i;
+                return true;
+            }
+
+            if (c == '\\' && quote == '"' && i + 1 < text.Length)
+            {
+                var escaped = text[i + 1] switch
+                {
+                    'n' => "\n",
+                    'r' => "\r",
+                    't' => "\t",
+                    '"' => "\"",
+                    '\\' => "\\",
+                    _ => null, // not an escape: the backslash stays, as in a Windows path
+                };
+                if (escaped is not null)
+                {
+                    builder.Append(escaped);
+                    i++;
+                    continue;
+                }
+            }
+
+            builder.Append(c);
+        }
+
+        value = "";
+        end = text.Length;
+        return false;
     }
 }

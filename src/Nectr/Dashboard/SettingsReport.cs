@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -13,47 +14,59 @@ internal sealed record Problem(string Title, string Fix);
 /// What the Settings page shows: how this process is configured and what is wrong with it, each problem with its fix.
 /// Secrets are reported as "configured" or "not set", never echoed, not even in part.
 /// </summary>
-internal sealed class SettingsReport(NectrOptions options, IConfiguration configuration, GitHubTokenSource tokens, RateLimitGate rateLimit, DashboardQueries queries)
+internal sealed class SettingsReport(
+    IOptions<HostingOptions> hostingOptions,
+    IOptions<LlmOptions> llmOptions,
+    IOptions<GitHubOptions> gitHubOptions,
+    IOptions<WebhookOptions> webhookOptions,
+    IOptions<AuthOptions> authOptions,
+    IOptions<DatabaseOptions> databaseOptions,
+    IOptions<JobOptions> jobOptions,
+    GitHubTokenSource tokens,
+    RateLimitGate rateLimit,
+    DashboardQueries queries)
 {
-    private static readonly string[] OAuthVariables = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"];
+    private readonly HostingOptions _hosting = hostingOptions.Value;
+    private readonly LlmOptions _llm = llmOptions.Value;
+    private readonly AuthOptions _auth = authOptions.Value;
 
     public IReadOnlyList<SettingLine> Configuration() =>
     [
-        new("Environment", options.AppEnv),
-        new("LLM provider", options.Llm.Provider switch
+        new("Environment", _hosting.AppEnv),
+        new("LLM provider", _llm.Provider switch
         {
             LlmProvider.Anthropic => "Anthropic",
-            LlmProvider.OpenAI => options.Llm.OpenAIBaseUrl is { } url ? $"OpenAI-compatible ({url.Host})" : "OpenAI",
+            LlmProvider.OpenAI => _llm.OpenAIBaseUrl is { } url ? $"OpenAI-compatible ({url.Host})" : "OpenAI",
             _ => "none (built-in checks only)",
         }),
-        new("Model", options.Llm.Enabled ? options.Llm.Model : "—"),
-        new("LLM API key", options.Llm.Provider switch
+        new("Model", _llm.Enabled ? _llm.Model : "—"),
+        new("LLM API key", _llm.Provider switch
         {
-            LlmProvider.Anthropic => Configured(options.Llm.AnthropicApiKey, "ANTHROPIC_API_KEY"),
-            LlmProvider.OpenAI => Configured(options.Llm.OpenAIApiKey, "OPENAI_API_KEY"),
+            LlmProvider.Anthropic => Configured(_llm.AnthropicApiKey, "ANTHROPIC_API_KEY"),
+            LlmProvider.OpenAI => Configured(_llm.OpenAIApiKey, "OPENAI_API_KEY"),
             _ => "not needed",
         }),
         new("GitHub auth mode", tokens.Mode),
-        new("GitHub API", options.GitHubApiUrl.ToString()),
-        new("Webhook secret (GITHUB_WEBHOOK_SECRET)", options.GitHubWebhookSecret is null ? "not set (per-repository secrets only)" : "configured"),
+        new("GitHub API", gitHubOptions.Value.ApiUrl.ToString()),
+        new("Webhook secret (GITHUB_WEBHOOK_SECRET)", webhookOptions.Value.Secret is null ? "not set (per-repository secrets only)" : "configured"),
         new("GitHub sign-in (GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET)", OAuthConfigured ? "configured" : "not configured"),
-        new("Public address (BACKEND_URL)", options.BackendUrl?.ToString() ?? "not set"),
-        new("Trusted reverse proxies (FORWARDED_ALLOW_IPS)", options.ForwardedProxies.Display),
+        new("Public address (BACKEND_URL)", _hosting.BackendUrl?.ToString() ?? "not set"),
+        new("Trusted reverse proxies (FORWARDED_ALLOW_IPS)", _hosting.ForwardedProxies.Display),
         new("MCP integrations (Linear, Sentry, Slack)", "not configured"),
-        new("Database", options.Database.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL"),
-        new("Review concurrency", options.Queue.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("Database", databaseOptions.Value.Connection.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL"),
+        new("Review concurrency", jobOptions.Value.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
-    public bool OAuthConfigured => !string.IsNullOrWhiteSpace(configuration["GITHUB_CLIENT_ID"]) && !string.IsNullOrWhiteSpace(configuration["GITHUB_CLIENT_SECRET"]);
+    public bool OAuthConfigured => _auth.OAuthConfigured;
 
     /// <summary>The callback URL to register on the GitHub OAuth app.</summary>
-    public string CallbackUrl => (options.BackendUrl?.ToString().TrimEnd('/') ?? $"http://localhost:{options.Port}") + "/auth/github/callback";
+    public string CallbackUrl => (_hosting.BackendUrl?.ToString().TrimEnd('/') ?? $"http://localhost:{_hosting.ListenPort}") + "/auth/github/callback";
 
     /// <summary>What is missing for sign-in, for the sign-in page (which anyone can read: names of settings only).</summary>
     public IReadOnlyList<Problem> SignInProblems()
     {
         var problems = new List<Problem>();
-        var missing = OAuthVariables.Where(k => string.IsNullOrWhiteSpace(configuration[k])).ToList();
+        var missing = new[] { ("GITHUB_CLIENT_ID", _auth.ClientId), ("GITHUB_CLIENT_SECRET", _auth.ClientSecret) }.Where(v => v.Item2 is null).Select(v => v.Item1).ToList();
         if (missing.Count > 0)
         {
             problems.Add(new Problem($"{string.Join(" and ", missing)} {(missing.Count == 1 ? "is" : "are")} not set, so nobody can sign in with GitHub.",
@@ -61,7 +74,7 @@ internal sealed class SettingsReport(NectrOptions options, IConfiguration config
                 "then set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET in the environment or .env and restart Nectr."));
         }
 
-        if (options.BackendUrl is null)
+        if (_hosting.BackendUrl is null)
         {
             problems.Add(new Problem("BACKEND_URL is not set, so the callback URL GitHub redirects to is a guess.",
                 "Set BACKEND_URL to the address people open Nectr at, e.g. https://nectr.example.com."));
@@ -80,10 +93,10 @@ internal sealed class SettingsReport(NectrOptions options, IConfiguration config
         catch (GitHubTokenUnavailableException ex)
         {
             problems.Add(new Problem("No GitHub token is available for Nectr's own calls, so no review can be fetched or posted.",
-                options.IsProduction ? "Set GITHUB_PAT to a token with pull-request read and review write access." : ex.Message));
+                _hosting.IsProduction ? "Set GITHUB_PAT to a token with pull-request read and review write access." : ex.Message));
         }
 
-        if (options.IsProduction && options.BackendUrl?.Scheme != Uri.UriSchemeHttps)
+        if (_hosting.IsProduction && _hosting.BackendUrl?.Scheme != Uri.UriSchemeHttps)
         {
             problems.Add(new Problem("BACKEND_URL is not an https:// address in production.",
                 "Set BACKEND_URL to the public https:// address GitHub and browsers reach Nectr at."));

@@ -6,9 +6,10 @@ namespace Nectr.Data;
 internal static class DataExtensions
 {
     /// <summary>Registers the database named by DATABASE_URL; code asks for <see cref="IDbContextFactory{NectrDb}"/>.</summary>
-    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder, DatabaseOptions options)
     {
-        var db = options.Database;
+        ArgumentNullException.ThrowIfNull(options);
+        var db = options.Connection;
         switch (db.Provider)
         {
             case DatabaseProvider.Sqlite:

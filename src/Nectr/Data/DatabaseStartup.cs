@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Npgsql;
 
@@ -18,12 +19,12 @@ internal static partial class DatabaseStartup
     /// <summary>Null once the database accepts a connection; otherwise the reason start-up must stop.</summary>
     public static async Task<string?> WaitUntilReachableAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var options = services.GetRequiredService<NectrOptions>();
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         var factory = services.GetRequiredService<IDbContextFactory<NectrDb>>();
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartup).FullName!);
-        var settings = options.Database;
-        var deadline = time.GetUtcNow() + options.DatabaseWait;
+        var settings = options.Connection;
+        var deadline = time.GetUtcNow() + options.Wait;
         while (true)
         {
             string reason;
@@ -54,7 +55,7 @@ internal static partial class DatabaseStartup
             Log.Unreachable(logger, settings.Endpoint, reason, Math.Max(0, (int)Math.Ceiling(remaining.TotalSeconds)));
             if (remaining <= TimeSpan.Zero)
             {
-                return $"DATABASE_URL names PostgreSQL at {settings.Endpoint}, which did not accept connections within {options.DatabaseWait.TotalSeconds:0.#} s "
+                return $"DATABASE_URL names PostgreSQL at {settings.Endpoint}, which did not accept connections within {options.Wait.TotalSeconds:0.#} s "
                     + $"(last error: {reason}). Check that PostgreSQL is running and reachable from here at that host and port, "
                     + "or raise DATABASE_WAIT_SECONDS if it starts more slowly.";
             }

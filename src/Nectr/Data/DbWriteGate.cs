@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Data;
@@ -6,9 +7,9 @@ namespace Nectr.Data;
 /// SQLite has a single writer: letting concurrent transactions collide makes each one spin in SQLite's busy
 /// handler. Queuing writers in-process instead keeps intake latency flat. PostgreSQL needs no gate.
 /// </summary>
-internal sealed class DbWriteGate(NectrOptions options)
+internal sealed class DbWriteGate(IOptions<DatabaseOptions> options)
 {
-    private readonly SemaphoreSlim? _gate = options.Database.Provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
+    private readonly SemaphoreSlim? _gate = options.Value.Connection.Provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
 
     public async ValueTask<Releaser> EnterAsync(CancellationToken cancellationToken)
     {

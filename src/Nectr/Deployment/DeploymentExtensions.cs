@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Deployment;
@@ -9,12 +10,12 @@ namespace Nectr.Deployment;
 /// </summary>
 internal static class DeploymentExtensions
 {
-    public static IHostApplicationBuilder AddDeployment(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddDeployment(this IHostApplicationBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(options);
         // Configured in DI (not passed to UseForwardedHeaders) so that ASPNETCORE_FORWARDEDHEADERS_ENABLED, if an old
         // deployment still sets it, gets these same trusted proxies instead of its built-in "trust every peer".
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => Trust(forwarded, options.ForwardedProxies));
+        builder.Services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<HostingOptions>>((forwarded, hosting) => Trust(forwarded, hosting.Value.ForwardedProxies));
         builder.Services.AddSingleton<PlainHttpRefusals>();
         builder.Services.AddHsts(hsts =>
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Deployment;
@@ -16,7 +17,7 @@ internal static partial class HttpsRequirement
 
     public static IApplicationBuilder UseHttpsInProduction(this IApplicationBuilder app)
     {
-        var options = app.ApplicationServices.GetRequiredService<NectrOptions>();
+        var options = app.ApplicationServices.GetRequiredService<IOptions<HostingOptions>>().Value;
         if (!options.IsProduction)
         {
             return app;
@@ -41,7 +42,7 @@ internal static partial class HttpsRequirement
         });
     }
 
-    private static Task Refuse(HttpContext context, NectrOptions options, IPAddress? peer)
+    private static Task Refuse(HttpContext context, HostingOptions options, IPAddress? peer)
     {
         var fix = Fix(options, peer);
         if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/auth"))
@@ -65,7 +66,7 @@ internal static partial class HttpsRequirement
 
     private const string Title = "Nectr must be served over HTTPS";
 
-    private static string Fix(NectrOptions options, IPAddress? peer)
+    private static string Fix(HostingOptions options, IPAddress? peer)
     {
         var from = peer is null ? "" : $" (this request came from {(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer)})";
         var open = options.BackendUrl is { } url ? $"Open Nectr at {url}. " : "";

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Jobs;
 
@@ -6,7 +7,7 @@ namespace Nectr.GitHub;
 
 internal static class GitHubExtensions
 {
-    public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddGitHub(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddRetryBudget();
@@ -18,9 +19,9 @@ internal static class GitHubExtensions
         services.AddTransient<ETagCacheHandler>();
         // Outermost first: a token on every request; the rate-limit gate around everything else; the read retries inside
         // it (rate-limit waits, then transient failures), so each retry is revalidated with its ETag.
-        services.AddHttpClient<IGitHubApi, GitHubApi>(http =>
+        services.AddHttpClient<IGitHubApi, GitHubApi>((sp, http) =>
             {
-                ConfigureDefaults(http, options);
+                ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value);
                 http.Timeout = GitHubResilience.CallTimeout;
             })
             .AddHttpMessageHandler<GitHubAuthHandler>()
@@ -28,7 +29,7 @@ internal static class GitHubExtensions
             .AddGitHubReadRetries()
             .AddHttpMessageHandler<ETagCacheHandler>();
         services.AddSingleton<NectrIdentity>();
-        services.AddHttpClient(NectrIdentity.ClientName, http => ConfigureDefaults(http, options))
+        services.AddHttpClient(NectrIdentity.ClientName, (sp, http) => ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value))
             .AddHttpMessageHandler<GitHubAuthHandler>()
             .AddHttpMessageHandler<RateLimitHandler>()
             .AddGitHubRateLimitRetries(GitHubResilience.IdentityPipelineName);
@@ -39,9 +40,9 @@ internal static class GitHubExtensions
     }
 
     /// <summary>What every GitHub client sends, whoever's token it carries: API base, User-Agent, media type, API version.</summary>
-    internal static void ConfigureDefaults(HttpClient http, NectrOptions options)
+    internal static void ConfigureDefaults(HttpClient http, GitHubOptions options)
     {
-        http.BaseAddress = options.GitHubApiUrl;
+        http.BaseAddress = options.ApiUrl;
         http.Timeout = TimeSpan.FromSeconds(60);
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Nectr", typeof(GitHubApi).Assembly.GetName().Version?.ToString(3) ?? "0"));
         http.DefaultRequestHeaders.Accept.ParseAdd("application/vnd.github+json");

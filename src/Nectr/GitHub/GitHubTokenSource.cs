@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.GitHub;
@@ -7,22 +8,22 @@ namespace Nectr.GitHub;
 /// The token Nectr uses for its own GitHub calls: <c>GITHUB_PAT</c>; else, outside production, whatever
 /// <c>gh auth token</c> prints (read once, then cached); else an error that names both fixes.
 /// </summary>
-internal sealed partial class GitHubTokenSource(NectrOptions options, ILogger<GitHubTokenSource> logger) : IDisposable
+internal sealed partial class GitHubTokenSource(IOptions<GitHubOptions> gitHub, ILogger<GitHubTokenSource> logger) : IDisposable
 {
     private readonly SemaphoreSlim _ghLock = new(1, 1);
     private string? _ghToken;
 
-    public string Mode => options.GitHubPat is not null ? "personal access token (GITHUB_PAT)"
-        : options.IsProduction ? "none" : "gh auth token (development only)";
+    public string Mode => gitHub.Value.Pat is not null ? "personal access token (GITHUB_PAT)"
+        : gitHub.Value.IsProduction ? "none" : "gh auth token (development only)";
 
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
-        if (options.GitHubPat is { } pat)
+        if (gitHub.Value.Pat is { } pat)
         {
             return pat;
         }
 
-        if (options.IsProduction)
+        if (gitHub.Value.IsProduction)
         {
             throw new GitHubTokenUnavailableException("No GitHub token: set GITHUB_PAT to a token with read access to pull requests and write access to reviews. (`gh auth token` is not used in production.)");
         }
@@ -57,7 +58,7 @@ internal sealed partial class GitHubTokenSource(NectrOptions options, ILogger<Gi
         start.ArgumentList.Add("auth");
         start.ArgumentList.Add("token");
         start.ArgumentList.Add("--hostname");
-        start.ArgumentList.Add(options.GitHubWebUrl.Host);
+        start.ArgumentList.Add(gitHub.Value.WebUrl.Host);
 
         try
         {
@@ -72,7 +73,7 @@ internal sealed partial class GitHubTokenSource(NectrOptions options, ILogger<Gi
                 throw new GitHubTokenUnavailableException("No GitHub token: `gh auth token` found no login. " + fixes);
             }
 
-            Log.UsingGhToken(logger, options.GitHubWebUrl.Host);
+            Log.UsingGhToken(logger, gitHub.Value.WebUrl.Host);
             return token;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
@@ -20,31 +21,31 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Ok<HealthResponse>> OverviewAsync(
-        NectrOptions options, IDbContextFactory<NectrDb> dbs, TimeProvider time, StartTime start, CancellationToken cancellationToken)
+        IOptions<HostingOptions> hosting, IDbContextFactory<NectrDb> dbs, TimeProvider time, StartTime start, CancellationToken cancellationToken)
     {
         var database = await DatabaseStateAsync(dbs, cancellationToken);
         return TypedResults.Ok(new HealthResponse(
             database == "ok" ? "ok" : "degraded",
             "nectr",
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-            options.AppEnv,
+            hosting.Value.AppEnv,
             (long)(time.GetUtcNow() - start.At).TotalSeconds,
             database));
     }
 
     private static async Task<Results<Ok<ReadyResponse>, JsonHttpResult<ReadyResponse>>> ReadyAsync(
         HttpContext context,
-        NectrOptions options, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<DatabaseOptions> databaseOptions, IOptions<WebhookOptions> webhooks, IDbContextFactory<NectrDb> dbs, GitHubTokenSource tokens, RateLimitGate rateLimit, TimeProvider time, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         var warnings = new List<string>();
         var database = await DatabaseStateAsync(dbs, cancellationToken);
         if (database != "ok")
         {
-            reasons.Add($"database {options.Database.Display} is {database}: check DATABASE_URL and that the server is running");
+            reasons.Add($"database {databaseOptions.Value.Connection.Display} is {database}: check DATABASE_URL and that the server is running");
         }
 
-        if (options.GitHubWebhookSecret is null)
+        if (webhooks.Value.Secret is null)
         {
             warnings.Add("GITHUB_WEBHOOK_SECRET is not set: deliveries for repositories without their own secret are refused (401)");
         }
@@ -58,7 +59,7 @@ internal static class HealthEndpoints
             warnings.Add(ex.Message);
         }
 
-        warnings.AddRange(SignInWarnings(context, options));
+        warnings.AddRange(SignInWarnings(context));
         if (context.RequestServices.GetRequiredService<Deployment.PlainHttpRefusals>().Warning() is { } plainHttp)
         {
             warnings.Add(plainHttp);
@@ -124,8 +125,8 @@ internal static class HealthEndpoints
         "sign in and open Settings to see which repositories you can fix (Disconnect and Connect again to rotate the secret)";
 
     /// <summary>Sign in with GitHub not configured, no allow-list, or stored secrets the key ring cannot open.</summary>
-    private static IEnumerable<string> SignInWarnings(HttpContext context, NectrOptions options) =>
-        AuthHealth.Warnings(options, context.RequestServices.GetRequiredService<KeyRingHealth>(), context.Request);
+    private static IEnumerable<string> SignInWarnings(HttpContext context) =>
+        AuthHealth.Warnings(context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value, context.RequestServices.GetRequiredService<IOptions<HostingOptions>>().Value, context.RequestServices.GetRequiredService<KeyRingHealth>(), context.Request);
 
     private static async Task<string> DatabaseStateAsync(IDbContextFactory<NectrDb> dbs, CancellationToken cancellationToken)
     {

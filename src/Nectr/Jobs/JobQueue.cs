@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 
@@ -12,9 +13,9 @@ namespace Nectr.Jobs;
 /// lease owner where one holds the job) whose row count the caller acts on, so a worker that lost its lease can
 /// never overwrite its successor's outcome.
 /// </summary>
-internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, NectrOptions options, TimeProvider time)
+internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, IOptions<JobOptions> options, TimeProvider time)
 {
-    private readonly ReviewQueueOptions _queue = options.Queue;
+    private readonly JobOptions _queue = options.Value;
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when there is none.</summary>
     public async Task<ReviewJob?> ClaimAsync(string owner, CancellationToken cancellationToken)

@@ -5,12 +5,12 @@ namespace Nectr.Jobs;
 
 internal static class JobsExtensions
 {
-    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder, JobOptions options)
     {
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
-        if (options.Queue.Concurrency > 0)
+        if (options.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -33,7 +34,7 @@ internal static class RetryBudgetExtensions
     /// <summary>Registers the scoped <see cref="RetryBudget"/>; idempotent, so every feature whose calls spend from it may ask.</summary>
     public static IServiceCollection AddRetryBudget(this IServiceCollection services)
     {
-        services.TryAddScoped(sp => new RetryBudgetScope(RetriesPerRun(sp.GetRequiredService<NectrOptions>())));
+        services.TryAddScoped(sp => new RetryBudgetScope(RetriesPerRun(sp.GetRequiredService<IOptions<LlmOptions>>().Value)));
         services.TryAddScoped(sp => sp.GetRequiredService<RetryBudgetScope>().Budget);
         return services;
     }
@@ -43,5 +44,5 @@ internal static class RetryBudgetExtensions
     /// <see cref="GitHubResilience.MaxRetries"/>, the LLM's <c>LLM_MAX_ATTEMPTS</c> − 1), so any one call may still use
     /// all the retries it had alone, but the job as a whole no more. Default 3.
     /// </summary>
-    internal static int RetriesPerRun(NectrOptions options) => Math.Max(GitHubResilience.MaxRetries, options.Llm.MaxAttempts - 1);
+    internal static int RetriesPerRun(LlmOptions llm) => Math.Max(GitHubResilience.MaxRetries, llm.MaxAttempts - 1);
 }

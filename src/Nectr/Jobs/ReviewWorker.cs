@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
@@ -15,7 +16,7 @@ internal sealed partial class ReviewWorker(
     JobQueue queue,
     JobSignal signal,
     IServiceScopeFactory scopes,
-    NectrOptions options,
+    IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<ReviewWorker> logger) : BackgroundService
 {
@@ -24,7 +25,7 @@ internal sealed partial class ReviewWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = Enumerable.Range(0, options.Queue.Concurrency)
+        var loops = Enumerable.Range(0, options.Value.Concurrency)
             .Select(i => Task.Run(() => LoopAsync($"{_instance}#{i}", stoppingToken), CancellationToken.None));
         return Task.WhenAll(loops);
     }
@@ -38,7 +39,7 @@ internal sealed partial class ReviewWorker(
                 var job = await queue.ClaimAsync(owner, stoppingToken);
                 if (job is null)
                 {
-                    await signal.WaitAsync(options.Queue.PollInterval, stoppingToken);
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
                     continue;
                 }
 
@@ -52,18 +53,18 @@ internal sealed partial class ReviewWorker(
             {
                 // The database is unreachable or similar: back off rather than spin.
                 Log.LoopFailed(logger, ex);
-                await Task.Delay(options.Queue.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
 
     private async Task RunAsync(ReviewJob job, string owner, CancellationToken stoppingToken)
     {
-        if (job.Attempts > options.Queue.MaxAttempts)
+        if (job.Attempts > options.Value.MaxAttempts)
         {
             // Its lease expired on the last allowed attempt: the process running it died or hung every time.
             await EndAsync(job, owner, JobStatus.Parked,
-                $"gave up after {options.Queue.MaxAttempts} attempts; last error: {job.LastError ?? "the worker stopped before finishing (lease expired)"}", null);
+                $"gave up after {options.Value.MaxAttempts} attempts; last error: {job.LastError ?? "the worker stopped before finishing (lease expired)"}", null);
             return;
         }
 
@@ -78,7 +79,7 @@ internal sealed partial class ReviewWorker(
     private async Task<RunOutcome?> ReviewAsync(ReviewJob job, string owner, CancellationToken stoppingToken)
     {
         var leaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(job.LeaseExpiresMs ?? 0);
-        await using var lease = LeaseKeeper.Start(job.Id, leaseUntil, ct => queue.RenewAsync(job.Id, owner, ct), options.Queue.Lease, time, logger, stoppingToken);
+        await using var lease = LeaseKeeper.Start(job.Id, leaseUntil, ct => queue.RenewAsync(job.Id, owner, ct), options.Value.Lease, time, logger, stoppingToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -135,7 +136,7 @@ internal sealed partial class ReviewWorker(
     private async Task FailAsync(ReviewJob job, string owner, Exception ex)
     {
         var reason = Describe(ex);
-        if (!IsRetryable(ex) || job.Attempts >= options.Queue.MaxAttempts)
+        if (!IsRetryable(ex) || job.Attempts >= options.Value.MaxAttempts)
         {
             var why = IsRetryable(ex) ? $"gave up after {job.Attempts} attempts: {reason}" : reason;
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))

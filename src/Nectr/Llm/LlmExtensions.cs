@@ -14,12 +14,10 @@ internal static class LlmExtensions
     /// Registers <see cref="LlmClient"/> (one per scope: a review) and <see cref="PriceTable"/> always, and, when an
     /// LLM is configured, the handler pipeline both SDKs send through, with its retries (<see cref="LlmResilience"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, NectrOptions options)
+    public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, LlmOptions llm)
     {
-        var llm = options.Llm;
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(llm);
         services.AddSingleton(new PriceTable(llm.PriceOverrides));
         if (llm.Enabled)
         {

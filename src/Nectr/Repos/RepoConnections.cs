@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
@@ -20,7 +21,7 @@ internal sealed partial class RepoConnections(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
     IDataProtectionProvider protection,
-    NectrOptions options,
+    IOptions<HostingOptions> hosting,
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
@@ -38,7 +39,7 @@ internal sealed partial class RepoConnections(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Where GitHub delivers to: <c>{BACKEND_URL}/api/v1/webhooks/github</c>, or null when BACKEND_URL is unset.</summary>
-    public string? WebhookUrl => options.BackendUrl is { } backend ? backend.ToString().TrimEnd('/') + WebhookEndpoints.Path : null;
+    public string? WebhookUrl => hosting.Value.BackendUrl is { } backend ? backend.ToString().TrimEnd('/') + WebhookEndpoints.Path : null;
 
     public async Task<RepoConnectionResult> ConnectAsync(long userId, string owner, string repo, CancellationToken cancellationToken)
     {

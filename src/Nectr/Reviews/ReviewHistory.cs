@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Data;
@@ -11,7 +12,7 @@ namespace Nectr.Reviews;
 /// The reviews a user may see, for the API and the dashboard alike. Every query starts from
 /// <see cref="RepositoryScope.VisibleTo"/>; a review outside it does not exist for that user.
 /// </summary>
-internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, NectrOptions options)
+internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestStateCache prStates, IOptions<GitHubOptions> gitHub)
 {
     /// <summary>
     /// A state filter looks up at most this many PRs (the most recently reviewed that match the other filters): as many
@@ -76,7 +77,7 @@ internal sealed class ReviewHistory(IDbContextFactory<NectrDb> dbs, PullRequestS
     }
 
     public string PullRequestUrl(string repositoryFullName, int number) =>
-        new Uri(options.GitHubWebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
+        new Uri(gitHub.Value.WebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
 
     private static IQueryable<ReviewRecord> Filtered(NectrDb db, long userId, ReviewFilter filter)
     {

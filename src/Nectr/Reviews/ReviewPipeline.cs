@@ -21,6 +21,6 @@ internal sealed class ReviewPipeline(ReviewEngine engine, AiReviewer ai)
     public ReviewResult BuiltInOnly(ReviewRequest request) => engine.Review(request);
 
     /// <summary>The per-review settings every entry point (worker, command line) derives from the configuration.</summary>
-    public static ReviewSettings SettingsFor(NectrOptions options) =>
-        new(options.Queue.MaxInlineComments, options.Queue.InlineThreshold, options.Queue.BlockingReviews);
+    public static ReviewSettings SettingsFor(ReviewOptions options) =>
+        new(options.MaxInlineComments, options.InlineThreshold, options.BlockingReviews);
 }

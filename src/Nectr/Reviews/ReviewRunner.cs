@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Engine.Review;
@@ -21,7 +22,7 @@ internal sealed partial class ReviewRunner(
     ReviewPublisher publisher,
     ModelAnswerStore answers,
     JobQueue queue,
-    NectrOptions options,
+    IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
 {
@@ -40,7 +41,7 @@ internal sealed partial class ReviewRunner(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            ReviewPipeline.SettingsFor(options))
+            ReviewPipeline.SettingsFor(review.Value))
         {
             Description = pr.Body,
         };
@@ -77,7 +78,7 @@ internal sealed partial class ReviewRunner(
             return $"pull request is {pr.State}";
         }
 
-        if (pr.Draft && !options.Queue.ReviewDrafts)
+        if (pr.Draft && !review.Value.ReviewDrafts)
         {
             return "pull request was turned back into a draft";
         }

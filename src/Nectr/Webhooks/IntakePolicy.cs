@@ -8,7 +8,7 @@ internal static class IntakePolicy
     private static readonly HashSet<string> ReviewActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review" };
 
     /// <summary>Why the delivery needs no review, or null when it does.</summary>
-    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewQueueOptions queue)
+    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewOptions queue)
     {
         switch (eventName)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 
 namespace Nectr.Webhooks;
@@ -26,10 +27,10 @@ internal sealed class WebhookBodyBudget
     private long _sinceReturn;
     private bool _returnScheduled;
 
-    public WebhookBodyBudget(NectrOptions options, IMeterFactory meters, TimeProvider time)
+    public WebhookBodyBudget(IOptions<WebhookOptions> options, IMeterFactory meters, TimeProvider time)
     {
         _time = time;
-        Limit = options.WebhookMaxInflightBytes;
+        Limit = options.Value.MaxInflightBytes;
         var meter = meters.Create(MeterName);
         meter.CreateObservableUpDownCounter("nectr.webhooks.body_bytes_in_flight", () => InFlight, "By",
             "Webhook body bytes reserved by deliveries being read or answered.");

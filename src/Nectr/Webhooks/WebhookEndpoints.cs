@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -127,7 +128,7 @@ internal static partial class WebhookEndpoints
         }
 
         var skip = await SentByNectrAsync(services.Identity, eventName, parsed.Payload, cancellationToken)
-            ?? IntakePolicy.SkipReason(eventName, parsed.Payload, services.Options.Queue);
+            ?? IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value);
         IntakeResult result;
         try
         {
@@ -265,7 +266,7 @@ internal readonly record struct WebhookServices(
     SignatureFailureLog Failures,
     PullRequestStateCache PullRequestStates,
     NectrIdentity Identity,
-    NectrOptions Options,
+    IOptions<ReviewOptions> Review,
     TimeProvider Time,
     ILogger<WebhookIntake> Logger);
 

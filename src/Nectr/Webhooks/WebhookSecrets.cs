@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
 
@@ -21,7 +22,7 @@ internal sealed record DeliverySecret(string? Secret, SecretSource Source, long?
 /// secret; <c>GITHUB_WEBHOOK_SECRET</c> covers every other repository and every non-repository hook. Trying both
 /// would let anyone who knows the global secret (every hand-made webhook shares it) sign for a connected repository.
 /// </summary>
-internal sealed class WebhookSecrets(NectrOptions options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection)
+internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection)
 {
     public const string ProtectorPurpose = "Nectr.WebhookSecret.v1";
     // Created on first use: a process with no connected repositories never touches the key ring.
@@ -29,7 +30,7 @@ internal sealed class WebhookSecrets(NectrOptions options, IDbContextFactory<Nec
 
     public async Task<DeliverySecret> ForDeliveryAsync(string? targetType, string? targetId, CancellationToken cancellationToken)
     {
-        var global = options.GitHubWebhookSecret;
+        var global = options.Value.Secret;
         if (!string.Equals(targetType, "repository", StringComparison.OrdinalIgnoreCase)
             || !long.TryParse(targetId, NumberStyles.None, CultureInfo.InvariantCulture, out var repoId))
         {

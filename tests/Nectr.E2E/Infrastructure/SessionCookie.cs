@@ -19,9 +19,8 @@ internal static class SessionCookie
 {
     public static string Mint(TestDatabase database, UserRecord user)
     {
-        var options = new NectrOptions { Database = DatabaseSettings.Parse(database.Url) };
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.AddData(options);
+        builder.AddData(new DatabaseOptions { UrlText = database.Url });
         builder.AddAuth();
         using var host = builder.Build();
         var cookie = host.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()

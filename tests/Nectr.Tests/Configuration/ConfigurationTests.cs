@@ -5,8 +5,8 @@ namespace Nectr.Tests.Configuration;
 
 public sealed class ConfigurationTests
 {
-    private static NectrOptions Load(params (string Key, string Value)[] values) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(params (string Key, string Value)[] values) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
             .Build());
 
@@ -15,12 +15,12 @@ public sealed class ConfigurationTests
     {
         var options = Load();
 
-        Assert.Equal(8000, options.Port);
-        Assert.Equal(DatabaseProvider.Sqlite, options.Database.Provider);
-        Assert.EndsWith("nectr.db", new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Database.ConnectionString).DataSource, StringComparison.Ordinal);
-        Assert.Equal(new Uri("https://api.github.com/"), options.GitHubApiUrl);
-        Assert.Equal(4, options.Queue.Concurrency);
-        Assert.False(options.Queue.ReviewDrafts);
+        Assert.Equal(8000, options.Hosting.ListenPort);
+        Assert.Equal(DatabaseProvider.Sqlite, options.Database.Connection.Provider);
+        Assert.EndsWith("nectr.db", new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.Database.Connection.ConnectionString).DataSource, StringComparison.Ordinal);
+        Assert.Equal(new Uri("https://api.github.com/"), options.GitHub.ApiUrl);
+        Assert.Equal(4, options.Jobs.Concurrency);
+        Assert.False(options.Review.ReviewDrafts);
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class ConfigurationTests
         var options = Load(("APP_ENV", "production"), ("BACKEND_URL", "https://nectr.example.com"), ("GITHUB_WEBHOOK_SECRET", "0123456789abcdef0123"), ("AUTH_ALLOWED_USERS", "octocat"),
             ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true"));
 
-        Assert.True(options.IsProduction);
+        Assert.True(options.Hosting.IsProduction);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ConfigurationTests
     {
         var options = Load(("GITHUB_API_URL", "https://ghe.example.com/api/v3"));
 
-        Assert.Equal("https://ghe.example.com/api/v3/repos/o/r", new Uri(options.GitHubApiUrl, "repos/o/r").ToString());
+        Assert.Equal("https://ghe.example.com/api/v3/repos/o/r", new Uri(options.GitHub.ApiUrl, "repos/o/r").ToString());
     }
 
     [Fact]
@@ -124,13 +124,13 @@ public sealed class ConfigurationTests
                 .AddInMemoryCollection([new("PORT", "9000"), new("LOG_LEVEL", "Warning"), new("REVIEW_DRAFTS", "true")])
                 .AddEnvironmentVariables(variable); // stands for the real environment (prefixed so tests do not interfere)
             builder.Sources.Insert(1, new DotEnvConfigurationSource(dotenv));
-            var options = OptionsLoader.Load(builder.Build());
+            var options = NectrConfiguration.Load(builder.Build());
 
-            Assert.Equal(9002, options.Port);                       // environment wins over .env
-            Assert.Equal("Debug", options.LogLevel);                // .env wins over appsettings
-            Assert.True(options.Queue.ReviewDrafts);                // appsettings fills the rest
-            Assert.Equal(3, options.Queue.Concurrency);
-            Assert.Equal("from-dotenv", options.GitHubWebhookSecret);
+            Assert.Equal(9002, options.Hosting.ListenPort);                       // environment wins over .env
+            Assert.Equal("Debug", options.Hosting.LogLevel);                // .env wins over appsettings
+            Assert.True(options.Review.ReviewDrafts);                // appsettings fills the rest
+            Assert.Equal(3, options.Jobs.Concurrency);
+            Assert.Equal("from-dotenv", options.Webhooks.Secret);
         }
         finally
         {

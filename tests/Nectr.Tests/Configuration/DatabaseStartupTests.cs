@@ -61,12 +61,12 @@ public sealed class DatabaseStartupTests
 
     private static async Task<string?> ProblemAsync(string url, string waitSeconds)
     {
-        var options = OptionsLoader.Load(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("DATABASE_URL", url), new("DATABASE_WAIT_SECONDS", waitSeconds)]).Build());
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton(options);
+        builder.Configuration.AddInMemoryCollection([new("DATABASE_URL", url), new("DATABASE_WAIT_SECONDS", waitSeconds)]);
+        var options = NectrConfiguration.Load(builder.Configuration);
+        builder.Services.AddNectrOptions(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.AddData(options);
+        builder.AddData(options.Database);
         using var host = builder.Build();
         return await DatabaseStartup.WaitUntilReachableAsync(host.Services, Ct);
     }

@@ -8,7 +8,7 @@ namespace Nectr.Tests.Configuration;
 public sealed class DatabaseUrlTests
 {
     private static InvalidConfigurationException Refused(string url) =>
-        Assert.Throws<InvalidConfigurationException>(() => OptionsLoader.Load(new ConfigurationBuilder()
+        Assert.Throws<InvalidConfigurationException>(() => NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection([new("DATABASE_URL", url)]).Build()));
 
     [Theory]

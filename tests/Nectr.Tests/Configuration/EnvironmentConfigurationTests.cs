@@ -6,8 +6,8 @@ namespace Nectr.Tests.Configuration;
 /// <summary>APP_ENV: known spellings, unknown values refused, the host environment derived from it, production's webhook secret length.</summary>
 public sealed class EnvironmentConfigurationTests
 {
-    private static NectrOptions Load(params (string Key, string Value)[] values) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(params (string Key, string Value)[] values) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
             .Build());
 
@@ -28,8 +28,8 @@ public sealed class EnvironmentConfigurationTests
     {
         var options = Load([("APP_ENV", appEnv), .. SafeProduction]);
 
-        Assert.Equal(normalised, options.AppEnv);
-        Assert.Equal(host, options.HostEnvironment);
+        Assert.Equal(normalised, options.Hosting.AppEnv);
+        Assert.Equal(host, options.Hosting.HostEnvironment);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class EnvironmentConfigurationTests
     {
         var options = Load([("APP_ENV", "prod"), ("ASPNETCORE_ENVIRONMENT", "Production"), .. SafeProduction]);
 
-        Assert.True(options.IsProduction);
+        Assert.True(options.Hosting.IsProduction);
     }
 
     [Fact]
@@ -96,6 +96,6 @@ public sealed class EnvironmentConfigurationTests
     {
         var options = Load(("GITHUB_WEBHOOK_SECRET", "x"));
 
-        Assert.Equal("x", options.GitHubWebhookSecret);
+        Assert.Equal("x", options.Webhooks.Secret);
     }
 }

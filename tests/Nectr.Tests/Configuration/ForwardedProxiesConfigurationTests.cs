@@ -6,15 +6,15 @@ namespace Nectr.Tests.Configuration;
 
 public sealed class ForwardedProxiesConfigurationTests
 {
-    private static NectrOptions Load(string? value) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(string? value) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection([new KeyValuePair<string, string?>("FORWARDED_ALLOW_IPS", value)])
             .Build());
 
     [Fact]
     public void By_default_only_a_proxy_on_this_machine_is_trusted()
     {
-        var proxies = Load(null).ForwardedProxies;
+        var proxies = Load(null).Hosting.ForwardedProxies;
 
         Assert.False(proxies.TrustsEveryone);
         Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], proxies.Addresses);
@@ -24,7 +24,7 @@ public sealed class ForwardedProxiesConfigurationTests
     [Fact]
     public void Addresses_and_networks_are_read_from_a_comma_separated_list()
     {
-        var proxies = Load(" 10.0.0.5, 172.16.0.0/12 ,fd00::/8, 2001:db8::1 ").ForwardedProxies;
+        var proxies = Load(" 10.0.0.5, 172.16.0.0/12 ,fd00::/8, 2001:db8::1 ").Hosting.ForwardedProxies;
 
         Assert.Equal([IPAddress.Parse("10.0.0.5"), IPAddress.Parse("2001:db8::1")], proxies.Addresses);
         Assert.Equal([IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("fd00::/8")], proxies.Networks);
@@ -33,7 +33,7 @@ public sealed class ForwardedProxiesConfigurationTests
     [Fact]
     public void A_star_trusts_every_peer()
     {
-        Assert.True(Load("*").ForwardedProxies.TrustsEveryone);
+        Assert.True(Load("*").Hosting.ForwardedProxies.TrustsEveryone);
     }
 
     [Theory]

@@ -8,8 +8,8 @@ public sealed class KeyRingConfigurationTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("nectr-keyring-").FullName;
 
-    private static NectrOptions Load(params (string Key, string Value)[] values) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(params (string Key, string Value)[] values) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
             .Build());
 
@@ -37,7 +37,7 @@ public sealed class KeyRingConfigurationTests : IDisposable
     {
         var options = Load([.. Production, ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true")]);
 
-        Assert.Null(options.KeyRing.Certificate);
+        Assert.Null(options.KeyRing.LoadCertificate());
         Assert.True(options.KeyRing.AllowUnencrypted);
     }
 
@@ -48,8 +48,9 @@ public sealed class KeyRingConfigurationTests : IDisposable
 
         var options = Load([.. Production, ("DATA_PROTECTION_CERT_PATH", pfx.Path), ("DATA_PROTECTION_CERT_PASSWORD", pfx.Password)]);
 
-        Assert.Equal(pfx.Thumbprint, options.KeyRing.Certificate?.Thumbprint);
-        Assert.True(options.KeyRing.Certificate!.HasPrivateKey);
+        using var certificate = options.KeyRing.LoadCertificate();
+        Assert.Equal(pfx.Thumbprint, certificate?.Thumbprint);
+        Assert.True(certificate!.HasPrivateKey);
     }
 
     [Fact]
@@ -95,6 +96,22 @@ public sealed class KeyRingConfigurationTests : IDisposable
         var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATA_PROTECTION_CERT_PATH", pfx.Path), ("DATA_PROTECTION_CERT_PASSWORD", pfx.Password)));
 
         Assert.Contains("must hold an RSA certificate together with its private key", Assert.Single(error.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_pfx_names_the_path_variable_and_how_to_let_nectr_read_it()
+    {
+        // Root reads a file whatever its mode, so the path names a Unix socket: it exists, and opening it fails (ENXIO).
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "needs a Unix socket file");
+        var path = Path.Combine(_directory, "key-ring.pfx");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => Load(("DATA_PROTECTION_CERT_PATH", path)));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.StartsWith($"DATA_PROTECTION_CERT_PATH '{path}' cannot be read (", problem, StringComparison.Ordinal);
+        Assert.EndsWith("). Let the user Nectr runs as read it, e.g. chmod 440 and chgrp to its group.", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,13 +79,12 @@ public sealed class KeyRingEncryptionTests : IDisposable
     /// <summary>What Program.cs composes for the key ring: options from settings, the database, and AddAuth.</summary>
     private static IHost Build(TestDatabase database, params (string Key, string Value)[] settings)
     {
-        var options = OptionsLoader.Load(new ConfigurationBuilder()
-            .AddInMemoryCollection([new("DATABASE_URL", database.Url), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))])
-            .Build());
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton(options);
-        builder.AddData(options);
-        builder.AddAuth();
+        builder.Configuration.AddInMemoryCollection([new("DATABASE_URL", database.Url), .. settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))]);
+        var options = NectrConfiguration.Load(builder.Configuration);
+        builder.Services.AddNectrOptions(builder.Configuration);
+        builder.AddData(options.Database);
+        builder.AddAuth(options.KeyRing);
         return builder.Build();
     }
 

@@ -10,8 +10,8 @@ namespace Nectr.Tests.Configuration;
 
 public sealed class LlmConfigurationTests
 {
-    private static NectrOptions Load(params (string Key, string Value)[] values) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(params (string Key, string Value)[] values) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
             .Build());
 
@@ -28,8 +28,8 @@ public sealed class LlmConfigurationTests
         Assert.Equal(8192, options.Llm.OutputTokens);
         Assert.Equal(4, options.Llm.MaxCalls);
         Assert.False(options.Llm.ParallelReviewAgents);
-        Assert.Equal(Severity.Nit, options.Queue.InlineThreshold);
-        Assert.False(options.Queue.BlockingReviews);
+        Assert.Equal(Severity.Nit, options.Review.InlineThreshold);
+        Assert.False(options.Review.BlockingReviews);
     }
 
     [Theory]
@@ -113,8 +113,8 @@ public sealed class LlmConfigurationTests
         Assert.Equal(4096, options.Llm.OutputTokens);
         Assert.Equal(2, options.Llm.MaxCalls);
         Assert.Equal(new ModelPrice(2.5m, 12m), options.Llm.PriceOverrides["claude-sonnet-4-5"]);
-        Assert.Equal(Severity.Medium, options.Queue.InlineThreshold);
-        Assert.True(options.Queue.BlockingReviews);
+        Assert.Equal(Severity.Medium, options.Review.InlineThreshold);
+        Assert.True(options.Review.BlockingReviews);
     }
 
     [Fact]

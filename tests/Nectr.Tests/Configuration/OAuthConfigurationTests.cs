@@ -5,8 +5,8 @@ namespace Nectr.Tests.Configuration;
 
 public sealed class OAuthConfigurationTests
 {
-    private static NectrOptions Load(params (string Key, string Value)[] values) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(params (string Key, string Value)[] values) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
             .Build());
 
@@ -24,7 +24,7 @@ public sealed class OAuthConfigurationTests
         Assert.Equal("repo", options.Auth.Scopes);
         Assert.False(options.Auth.OAuthConfigured);
         Assert.True(options.Auth.AllowsEveryone);
-        Assert.False(options.Auth.ResetSecrets);
+        Assert.False(options.KeyRing.ResetSecrets);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class JobQueueTests
             app.CreateClient().Dispose(); // starts the host and migrates
             var clock = new FakeTimeProvider(Start);
             var services = app.Services;
-            var queue = new JobQueue(services.GetRequiredService<IDbContextFactory<NectrDb>>(), services.GetRequiredService<DbWriteGate>(), services.GetRequiredService<NectrOptions>(), clock);
+            var queue = new JobQueue(services.GetRequiredService<IDbContextFactory<NectrDb>>(), services.GetRequiredService<DbWriteGate>(), services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>(), clock);
             return new Harness(database, app, queue, clock);
         }
 

@@ -139,7 +139,7 @@ public sealed class ReviewLeaseTests
         {
             var services = App.Services;
             return new JobQueue(services.GetRequiredService<IDbContextFactory<NectrDb>>(), services.GetRequiredService<DbWriteGate>(),
-                services.GetRequiredService<NectrOptions>(), new FakeTimeProvider(Clock.GetUtcNow() + Lease + TimeSpan.FromSeconds(1)));
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>(), new FakeTimeProvider(Clock.GetUtcNow() + Lease + TimeSpan.FromSeconds(1)));
         }
 
         public Task<ReviewJob> JobAsync() => QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));

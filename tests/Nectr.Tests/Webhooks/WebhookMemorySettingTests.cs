@@ -6,8 +6,8 @@ namespace Nectr.Tests.Webhooks;
 /// <summary>WEBHOOK_MAX_INFLIGHT_MB is checked at start-up like every other setting, with the fix in the message.</summary>
 public sealed class WebhookMemorySettingTests
 {
-    private static NectrOptions Load(string? value) =>
-        OptionsLoader.Load(new ConfigurationBuilder()
+    private static StartupOptions Load(string? value) =>
+        NectrConfiguration.Load(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["WEBHOOK_MAX_INFLIGHT_MB"] = value })
             .Build());
 
@@ -26,7 +26,7 @@ public sealed class WebhookMemorySettingTests
     [Fact]
     public void The_cap_defaults_to_128_MB_and_is_read_in_megabytes()
     {
-        Assert.Equal(128L * 1024 * 1024, Load(null).WebhookMaxInflightBytes);
-        Assert.Equal(512L * 1024 * 1024, Load("512").WebhookMaxInflightBytes);
+        Assert.Equal(128L * 1024 * 1024, Load(null).Webhooks.MaxInflightBytes);
+        Assert.Equal(512L * 1024 * 1024, Load("512").Webhooks.MaxInflightBytes);
     }
 }

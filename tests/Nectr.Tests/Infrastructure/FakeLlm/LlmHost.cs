@@ -79,7 +79,8 @@ internal sealed class LlmHost : IAsyncDisposable
             builder.Services.AddScoped(_ => new RetryBudget(retries));
         }
 
-        builder.AddLlm(OptionsLoader.Load(builder.Configuration));
+        builder.Services.AddNectrOptions(builder.Configuration);
+        builder.AddLlm(NectrConfiguration.Load(builder.Configuration).Llm);
         return new LlmHost(builder.Build());
     }
 
