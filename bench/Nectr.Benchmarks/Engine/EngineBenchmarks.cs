@@ -10,7 +10,7 @@ namespace Nectr.Benchmarks.Engine;
 /// <summary>
 /// The engine's share of one review, everything but the wait for the model (issue #3), on two synthetic PRs: about
 /// 1,000 changed lines over 20 files, and 3,000 files (GitHub's maximum) of a few lines each. <see cref="Review"/>
-/// is the whole path in the order <c>AiReviewer</c> takes it; the other benchmarks are its stages, so the doc can
+/// is the whole path in the order <c>ModelReview</c> takes it; the other benchmarks are its stages, so the doc can
 /// say where the time goes. Budget defaults: 200,000-token context, 8,192 output, 4 calls; standard (not
 /// specialist) prompts; the real o200k tokenizer. Median and minimum are shown next to the mean because the
 /// machine the numbers were taken on is shared: other load inflates the mean and the error first.
@@ -50,7 +50,7 @@ public class EngineBenchmarks
         Describe(plan, input, promptChars, result);
     }
 
-    /// <summary>Everything <c>AiReviewer</c> and the job do for one review besides calling the model.</summary>
+    /// <summary>Everything <c>ModelReview</c> and the job do for one review besides calling the model.</summary>
     [Benchmark(Description = "whole review outside the LLM wait")]
     public int Review()
     {
@@ -76,7 +76,7 @@ public class EngineBenchmarks
     [Benchmark(Description = "4. Finish: pipeline, hygiene, verdict, markdown")]
     public int Finish() => ReviewEngine.Finish(_prepared, _outcome).Body.Length;
 
-    /// <summary>As <c>AiReviewer.ReviewAsync</c>: a nonce per review, the fixed prompt cost, the plan, one prompt per chunk.</summary>
+    /// <summary>As <c>ModelReview.RunAsync</c>: a nonce per review, the fixed prompt cost, the plan, one prompt per chunk.</summary>
     private (PromptInput Input, ChunkPlan Plan) PlanAndPrompts(out int promptChars)
     {
         var input = new PromptInput(_prepared.Request, _prepared.BuiltIn, PromptContext.Empty, ReviewPrompts.NewNonce());
@@ -103,14 +103,10 @@ public class EngineBenchmarks
         return answers;
     }
 
-    /// <summary>The merge <c>AiReviewer</c> does when a PR took several calls.</summary>
+    /// <summary>The merge <c>ModelReview</c> does when a PR took several calls.</summary>
     private static AiOutcome Outcome(ChunkPlan plan, List<ModelAnswer> answers)
     {
-        var merged = answers.Count == 1 ? answers[0] : new ModelAnswer(
-            string.Join("\n\n", answers.Select(a => a.Summary).Where(s => !string.IsNullOrWhiteSpace(s))),
-            answers.SelectMany(a => a.KeyChanges).Distinct(StringComparer.Ordinal).Take(12).ToList(),
-            answers.SelectMany(a => a.Findings).ToList(),
-            answers.Select(a => a.Confidence).Where(c => c is not null).DefaultIfEmpty(null).Min());
+        var merged = ModelReview.Merge(answers);
         var usage = new LlmUsage(answers.Count, plan.Chunks.Sum(c => c.Tokens + 4_000L), answers.Count * 1_500L, 0.42m);
         return new AiOutcome(Model, merged, plan.NotSent.ToList(), [], usage);
     }

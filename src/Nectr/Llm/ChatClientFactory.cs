@@ -8,13 +8,20 @@ using OpenAI;
 namespace Nectr.Llm;
 
 /// <summary>
-/// The provider's own <see cref="IChatClient"/>, built from the official SDK with the SDK's retries off:
-/// <see cref="ResilientChatClient"/> owns retries, so a refusal is never retried twice over, nor blindly.
+/// The provider's own <see cref="IChatClient"/>, built from the official SDK with the SDK's retries off: the
+/// HttpClient's pipeline (<see cref="LlmResilience"/>) owns retries, so a refusal is never retried twice over, nor blindly.
 /// </summary>
 internal static class ChatClientFactory
 {
-    /// <summary>A backstop only: <see cref="ResilientChatClient"/> cancels each attempt at LLM_TIMEOUT_SECONDS.</summary>
+    /// <summary>A backstop only: <see cref="LlmResilience"/> cancels each attempt at LLM_TIMEOUT_SECONDS.</summary>
     private static readonly TimeSpan SdkTimeoutMargin = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The SDK's own timeout spans one send through the HttpClient, which now includes every retry and wait
+    /// underneath: it must outlast them all, or it would cut a patient retry short.
+    /// </summary>
+    internal static TimeSpan SdkTimeout(LlmOptions options) =>
+        (options.Timeout * options.MaxAttempts) + ((options.RetryMax + TimeSpan.FromSeconds(1)) * (options.MaxAttempts - 1)) + SdkTimeoutMargin;
 
     /// <summary>Set explicitly so an ANTHROPIC_BASE_URL the SDK might read behind our back never differs from ours.</summary>
     private const string AnthropicDefaultBaseUrl = "https://api.anthropic.com";
@@ -33,7 +40,7 @@ internal static class ChatClientFactory
             ApiKey = options.AnthropicApiKey,
             BaseUrl = options.AnthropicBaseUrl?.ToString().TrimEnd('/') ?? AnthropicDefaultBaseUrl,
             MaxRetries = 0,
-            Timeout = options.Timeout + SdkTimeoutMargin,
+            Timeout = SdkTimeout(options),
             HttpClient = http,
         };
         return client.AsIChatClient(options.AnthropicModel, options.OutputTokens);
@@ -44,7 +51,7 @@ internal static class ChatClientFactory
         var clientOptions = new OpenAIClientOptions
         {
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = options.Timeout + SdkTimeoutMargin,
+            NetworkTimeout = SdkTimeout(options),
             Transport = new HttpClientPipelineTransport(http),
         };
         if (options.OpenAIBaseUrl is { } baseUrl)

@@ -14,11 +14,7 @@ internal sealed record LlmMessage(LlmRole Role, string Text)
 /// One request to the model. <paramref name="JsonSchema"/>, when given, is sent as the provider's structured-output
 /// format; the answer is still parsed tolerantly, so the schema is an optimisation, never a guarantee.
 /// </summary>
-internal sealed record LlmCall(string System, IReadOnlyList<LlmMessage> Messages, int MaxOutputTokens, string? JsonSchema = null, string SchemaName = "response")
-{
-    /// <summary>Attempts for this call, first try included; null means LLM_MAX_ATTEMPTS. A retried review job asks for 1.</summary>
-    public int? MaxAttempts { get; init; }
-}
+internal sealed record LlmCall(string System, IReadOnlyList<LlmMessage> Messages, int MaxOutputTokens, string? JsonSchema = null, string SchemaName = "response");
 
 /// <summary>
 /// The model's answer with what it cost in tokens. <paramref name="Elapsed"/> covers every attempt and wait;

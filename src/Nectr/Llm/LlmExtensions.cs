@@ -1,21 +1,18 @@
 using System.Net;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Configuration;
 using Nectr.Data;
+using Nectr.Jobs;
 using Nectr.Reviews;
 
 namespace Nectr.Llm;
 
 internal static class LlmExtensions
 {
-    /// <summary>Keys the HttpClient both SDKs send through, so the container disposes it.</summary>
-    private const string HttpClientKey = "Nectr.Llm";
-
     /// <summary>
-    /// Registers <see cref="LlmClient"/> and <see cref="PriceTable"/> always, and the provider's resilient
-    /// <see cref="IChatClient"/> when an LLM is configured.
+    /// Registers <see cref="LlmClient"/> (one per scope: a review) and <see cref="PriceTable"/> always, and, when an
+    /// LLM is configured, the handler pipeline both SDKs send through, with its retries (<see cref="LlmResilience"/>).
     /// </summary>
     public static IHostApplicationBuilder AddLlm(this IHostApplicationBuilder builder, LlmOptions llm)
     {
@@ -24,20 +21,10 @@ internal static class LlmExtensions
         services.AddSingleton(new PriceTable(llm.PriceOverrides));
         if (llm.Enabled)
         {
-            services.AddKeyedSingleton(HttpClientKey, (sp, _) => new HttpClient(
-                new LlmHttpProbeHandler(sp.GetRequiredService<TimeProvider>())
-                {
-                    // Long-lived client: recycle connections so DNS changes of the provider are picked up.
-                    InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All },
-                })
-            {
-                Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own deadline
-            });
-            services.AddSingleton<IChatClient>(sp => new ResilientChatClient(
-                ChatClientFactory.Create(llm, sp.GetRequiredKeyedService<HttpClient>(HttpClientKey)),
-                llm,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<ResilientChatClient>>()));
+            services.AddHttpClient(LlmResilience.ClientName)
+                // Long-lived pooled connections: recycled so DNS changes of the provider are picked up.
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
+                .AddLlmRetries(llm);
         }
 
         // Model answers are kept with their review job where there is a database (the server), not in the command line.
@@ -46,8 +33,12 @@ internal static class LlmExtensions
             sp.GetService<DbWriteGate>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelAnswerStore>>()));
-        services.AddSingleton(sp => new LlmClient(
-            sp.GetService<IChatClient>(), llm, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmClient>>()));
+        services.AddScoped(sp => new LlmClient(
+            llm,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LlmClient>>(),
+            llm.Enabled ? sp.GetRequiredService<IHttpMessageHandlerFactory>() : null,
+            sp.GetService<RetryBudget>()));
         return builder;
     }
 }

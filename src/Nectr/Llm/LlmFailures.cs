@@ -1,13 +1,15 @@
 using System.ClientModel;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Anthropic.Exceptions;
 using Nectr.Configuration;
+using Polly.Timeout;
 
 namespace Nectr.Llm;
 
-/// <summary>How one failed attempt is handled: retried after a wait, or reported (permanent or not) with a reason.</summary>
+/// <summary>How a failed call reads: <see cref="Retry"/> when waiting may fix it (transient), <see cref="Permanent"/> when only an operator can, and a reason.</summary>
 internal sealed record LlmFailure(bool Retry, bool Permanent, string Reason, TimeSpan? RetryAfter = null, int? Status = null);
 
 /// <summary>
@@ -18,12 +20,18 @@ internal static partial class LlmFailures
 {
     private const int MaxMessageChars = 300;
 
-    public static LlmFailure Classify(Exception exception, LlmAttemptProbe? probe, LlmOptions options)
+    public static LlmFailure Classify(Exception exception, LlmCallRecord? record, LlmOptions options)
     {
-        var (status, body, retryAfter) = Evidence(exception, probe);
+        var (status, body, retryAfter) = Evidence(exception, record);
         var (type, code, message) = ErrorFields(body);
         var provider = ProviderName(options);
         var detail = message is null ? "" : $" ({Redact(message, options)})";
+
+        if (status is null && Find<TimeoutRejectedException>(exception) is not null)
+        {
+            return new LlmFailure(true, false,
+                $"{provider} did not answer within {options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (LLM_TIMEOUT_SECONDS).");
+        }
 
         if (status is null)
         {
@@ -74,6 +82,12 @@ internal static partial class LlmFailures
     /// OpenAI says <c>insufficient_quota</c> (with a 429 that must not be retried); Anthropic says <c>billing_error</c>,
     /// 402, or "credit balance is too low" in an invalid-request error.
     /// </summary>
+    public static bool IsBilling(int status, string? body)
+    {
+        var (type, code, message) = ErrorFields(body);
+        return IsBilling(status, type, code, message);
+    }
+
     private static bool IsBilling(int status, string? type, string? code, string? message) =>
         status == 402
         || code is "insufficient_quota" or "billing_hard_limit_reached" || type is "insufficient_quota" or "billing_error"
@@ -83,11 +97,11 @@ internal static partial class LlmFailures
                 || message.Contains("spend limit", StringComparison.OrdinalIgnoreCase)
                 || message.Contains("exceeded your current quota", StringComparison.OrdinalIgnoreCase)));
 
-    private static (int? Status, string? Body, TimeSpan? RetryAfter) Evidence(Exception exception, LlmAttemptProbe? probe)
+    private static (int? Status, string? Body, TimeSpan? RetryAfter) Evidence(Exception exception, LlmCallRecord? record)
     {
-        if (probe?.Status is { } probed)
+        if (record?.Status is { } refused)
         {
-            return (probed, probe.ErrorBody, probe.RetryAfter);
+            return (refused, record.ErrorBody, record.RetryAfter);
         }
 
         for (var e = exception; e is not null; e = e.InnerException)
@@ -104,6 +118,19 @@ internal static partial class LlmFailures
         }
 
         return (null, null, null);
+    }
+
+    private static T? Find<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsNetwork(Exception exception)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -66,8 +67,11 @@ internal sealed partial class ModelAnswerStore(IDbContextFactory<NectrDb>? dbs, 
     }
 
     /// <summary>A stable key for one question: SHA-256 over its parts (prompt version, model, answer budget, the prompt text).</summary>
-    public static string Key(params string[] parts) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n\u241E\n", parts))));
+    public static string Key(QuestionKey question) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n\u241E\n",
+            question.PromptVersion, question.Model, question.OutputTokens.ToString(CultureInfo.InvariantCulture), question.System, question.User))));
+
+    internal void Reused(long jobId, int attempt) => Log.Reused(logger, jobId, attempt);
 
     internal async Task SaveAsync(long jobId, string key, StoredAnswer answer)
     {
@@ -113,14 +117,14 @@ internal sealed partial class ModelAnswerStore(IDbContextFactory<NectrDb>? dbs, 
     {
         [LoggerMessage(1, LogLevel.Warning, "Could not keep a model answer of job {JobId}; a retry of the job would ask that question again")]
         public static partial void NotKept(ILogger logger, Exception exception, long jobId);
+
+        [LoggerMessage(2, LogLevel.Information, "Job {JobId}, attempt {Attempt}: reused a model answer an earlier attempt paid for")]
+        public static partial void Reused(ILogger logger, long jobId, int attempt);
     }
 }
 
-/// <summary>One question's outcome: the parsed answer (null: unreadable even after the repair turn), the model, and its calls' usage.</summary>
-internal sealed record StoredAnswer(ModelAnswer? Answer, string Model, LlmUsage Usage);
-
 /// <summary>The answers one review job has, for one attempt of it. <see cref="JobAttempt"/> is 0 outside the job queue.</summary>
-internal sealed class JobAnswers(ModelAnswerStore? store, long jobId, int jobAttempt, Dictionary<string, StoredAnswer> answers)
+internal sealed class JobAnswers(ModelAnswerStore? store, long jobId, int jobAttempt, Dictionary<string, StoredAnswer> answers) : IAnswerCache
 {
     public static JobAnswers None { get; } = new(null, 0, 0, []);
 
@@ -128,11 +132,18 @@ internal sealed class JobAnswers(ModelAnswerStore? store, long jobId, int jobAtt
 
     public int JobAttempt => jobAttempt;
 
-    /// <summary>The job already waited out the queue's backoff at least once: its questions are not retried within this attempt.</summary>
-    public bool IsRetry => jobAttempt > 1;
+    public StoredAnswer? Find(QuestionKey key)
+    {
+        var kept = answers.GetValueOrDefault(ModelAnswerStore.Key(key));
+        if (kept is not null)
+        {
+            store?.Reused(jobId, jobAttempt);
+        }
 
-    public StoredAnswer? Find(string key) => answers.GetValueOrDefault(key);
+        return kept;
+    }
 
-    public Task SaveAsync(string key, StoredAnswer answer) =>
-        store is null ? Task.CompletedTask : store.SaveAsync(jobId, key, answer);
+    /// <summary>Paid for already: kept even when the run is being cancelled (the token is not passed on), so the next attempt does not pay again.</summary>
+    public Task SaveAsync(QuestionKey key, StoredAnswer answer, CancellationToken cancellationToken) =>
+        store is null ? Task.CompletedTask : store.SaveAsync(jobId, ModelAnswerStore.Key(key), answer);
 }

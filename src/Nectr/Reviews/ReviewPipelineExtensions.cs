@@ -13,9 +13,10 @@ internal static class ReviewPipelineExtensions
     public static IHostApplicationBuilder AddReviewPipeline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReviewEngine>();
-        builder.Services.AddSingleton<AiReviewer>();
-        builder.Services.AddSingleton<ReviewPipeline>();
-        // Scoped like the GitHub client it posts with: a job's reads spend that job's retry budget.
+        // Scoped, one per review: the LLM client's per-review state (its retry budget, a refused schema) lives in the
+        // scope, as the GitHub client's budget does for the publisher.
+        builder.Services.AddScoped<AiReviewer>();
+        builder.Services.AddScoped<ReviewPipeline>();
         builder.Services.AddScoped<ReviewPublisher>();
         return builder;
     }

@@ -169,14 +169,14 @@ public sealed class AnthropicLlmTests
     }
 
     [Fact]
-    public async Task A_call_told_to_try_once_is_not_retried_and_says_why()
+    public async Task A_call_whose_job_has_no_retries_left_is_not_retried_and_says_why()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var fake = await FakeAnthropic.StartAsync();
         fake.Enqueue(FakeLlmResponse.Stall());
-        await using var host = LlmHost.ForAnthropic(fake, time, ("LLM_TIMEOUT_SECONDS", "30"), ("LLM_MAX_ATTEMPTS", "4"));
+        await using var host = LlmHost.ForAnthropicJob(fake, time, retryBudget: 0, ("LLM_TIMEOUT_SECONDS", "30"), ("LLM_MAX_ATTEMPTS", "4"));
 
-        var call = host.Client.CompleteAsync(Call with { MaxAttempts = 1 }, TestContext.Current.CancellationToken);
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
         await fake.WaitForRequestsAsync(1);
         time.Advance(TimeSpan.FromSeconds(30));
         var error = await Assert.ThrowsAsync<LlmException>(() => call);
@@ -184,8 +184,79 @@ public sealed class AnthropicLlmTests
         Assert.Single(fake.Requests);
         Assert.Equal(1, error.Attempts);
         Assert.False(error.Permanent);
-        Assert.Contains("retried review", error.Reason, StringComparison.Ordinal);
-        Assert.DoesNotContain("nectr.", fake.Requests[0].Body, StringComparison.Ordinal); // the hint is ours, never sent to the provider
+        Assert.Contains("retry budget is spent", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("nectr", fake.Requests[0].Body, StringComparison.OrdinalIgnoreCase); // the budget is ours, never sent to the provider
+    }
+
+    [Fact]
+    public async Task Every_call_of_a_review_spends_the_same_job_retry_budget()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        var overloaded = FakeLlmResponse.Error(529, "overloaded_error", "Overloaded");
+        fake.Enqueue(overloaded, FakeLlmResponse.Answer("first"), overloaded);
+        await using var host = LlmHost.ForAnthropicJob(fake, null, retryBudget: 1, ("LLM_MAX_ATTEMPTS", "4"));
+
+        var first = await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Equal(("first", 2), (first.Text, first.Attempts));
+        Assert.Equal([529, 200, 529], fake.Requests.Select(r => r.Status));
+        Assert.False(error.Permanent);
+        Assert.Equal(1, error.Attempts);
+        Assert.Contains("Gave up after 1 attempt (the review job's retry budget is spent)", error.Reason, StringComparison.Ordinal);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task Another_review_has_its_own_retry_budget()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        var overloaded = FakeLlmResponse.Error(529, "overloaded_error", "Overloaded");
+        fake.Enqueue(overloaded, FakeLlmResponse.Answer("first"), overloaded, FakeLlmResponse.Answer("second"));
+        await using var host = LlmHost.ForAnthropicJob(fake, null, retryBudget: 1);
+
+        await host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        var second = await host.NewReview().CompleteAsync(Call, TestContext.Current.CancellationToken);
+
+        Assert.Equal(("second", 2), (second.Text, second.Attempts));
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_llm_retry_max_seconds_is_left_to_the_job_queue()
+    {
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Enqueue(FakeLlmResponse.Error(429, "rate_limit_error", "Rate limited", headers: new Dictionary<string, string> { ["retry-after"] = "600" }));
+        await using var host = LlmHost.ForAnthropic(fake, ("LLM_RETRY_MAX_SECONDS", "60"));
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken));
+
+        Assert.Single(fake.Requests);
+        Assert.False(error.Permanent);
+        Assert.Contains("It asks to wait 600 s, longer than LLM_RETRY_MAX_SECONDS", error.Reason, StringComparison.Ordinal);
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
+    public async Task A_retry_after_given_as_an_http_date_is_waited_for()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fake = await FakeAnthropic.StartAsync();
+        fake.Clock = time;
+        var until = (time.GetUtcNow() + TimeSpan.FromSeconds(3)).ToString("R", System.Globalization.CultureInfo.InvariantCulture); // whole seconds: 2 to 3 s away
+        fake.Enqueue(
+            FakeLlmResponse.Error(503, "api_error", "Service unavailable", headers: new Dictionary<string, string> { ["retry-after"] = until }),
+            FakeLlmResponse.Answer("fine"));
+        await using var host = LlmHost.ForAnthropic(fake, time);
+
+        var call = host.Client.CompleteAsync(Call, TestContext.Current.CancellationToken);
+        await LlmClock.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => call.IsCompleted);
+        var reply = await call;
+
+        Assert.Equal("fine", reply.Text);
+        var requests = fake.Requests;
+        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromSeconds(2), $"retried after {(requests[1].At - requests[0].At).TotalMilliseconds} ms on the clock");
+        fake.AssertNoUnexpectedCalls();
     }
 
     [Fact]

@@ -63,6 +63,24 @@ public sealed class OpenAILlmTests
     }
 
     [Fact]
+    public async Task A_refused_schema_is_left_out_for_the_rest_of_that_review_only_and_spends_no_retry()
+    {
+        await using var fake = await FakeOpenAI.StartAsync();
+        fake.Enqueue(
+            FakeLlmResponse.Error(400, "invalid_request_error", "response_format json_schema is not supported by this model"),
+            FakeLlmResponse.Answer("{}"), FakeLlmResponse.Answer("{}"), FakeLlmResponse.Answer("{}"));
+        await using var host = LlmHost.ForOpenAIJob(fake, retryBudget: 0);
+        var withSchema = Call with { JsonSchema = AnswerSchema.Json };
+
+        await host.Client.CompleteAsync(withSchema, TestContext.Current.CancellationToken);
+        await host.Client.CompleteAsync(withSchema, TestContext.Current.CancellationToken);
+        await host.NewReview().CompleteAsync(withSchema, TestContext.Current.CancellationToken);
+
+        Assert.Equal([true, false, false, true], fake.Requests.Select(r => r.Json["response_format"] is not null));
+        fake.AssertNoUnexpectedCalls();
+    }
+
+    [Fact]
     public async Task Rate_limit_429_honours_retry_after_ms()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -70,20 +70,22 @@ public sealed partial class ModelAnswerReuseTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_retried_job_tries_each_remaining_call_once_instead_of_llm_max_attempts_again()
+    public async Task A_retried_job_shares_one_retry_among_its_remaining_calls_instead_of_llm_max_attempts_each()
     {
         var serverError = FakeLlmResponse.Error(500, "api_error", "Internal server error");
-        _model.Enqueue(Part(1), Part(2), serverError, serverError, serverError, Part(3), Part(4));
+        _model.Enqueue(Part(1), Part(2), serverError, serverError, serverError, Part(3), serverError, Part(4));
 
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var app = await DeliverAsync(database, 22);
         await _github.WaitForReviewAsync(Owner, Repo, 22, TimeSpan.FromSeconds(60));
         var stored = await StoredReviewAsync(app);
 
-        // Attempt 1: parts 1, 2, then part 3 twice (LLM_MAX_ATTEMPTS=2). Attempt 2: part 3 once. Attempt 3: parts 3 and 4.
-        Assert.Equal([1, 2, 3, 3, 3, 3, 4], _model.Requests.Select(PartOf));
+        // Attempt 1: parts 1, 2, then part 3 twice (LLM_MAX_ATTEMPTS=2). Attempt 2 has one retry for the whole run:
+        // part 3 spends it, so part 4's failure goes back to the queue at once. Attempt 3: part 4 only.
+        Assert.Equal([1, 2, 3, 3, 3, 3, 4, 4], _model.Requests.Select(PartOf));
         var job = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));
         Assert.Equal((JobStatus.Done, 3), (job.Status, job.Attempts));
+        Assert.Contains("retry budget is spent", job.LastError, StringComparison.Ordinal);
         Assert.Equal(Parts, stored.LlmCalls);
         _model.AssertNoUnexpectedCalls();
     }
