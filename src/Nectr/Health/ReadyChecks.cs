@@ -70,13 +70,27 @@ internal sealed class PlainHttpCheck(PlainHttpRefusals refusals) : IHealthCheck
 }
 
 /// <summary>
-/// <c>llm</c>: which model reviews, from configuration. It makes no call: a probe would cost tokens on every load-balancer
-/// poll, and a failing provider is reported where it matters, on the parked job with its reason (<c>Llm/LlmFailures</c>).
+/// <c>llm</c>: can the model be reached, as the last real call found (<see cref="Llm.LlmReachability"/>). It makes no call
+/// of its own: a probe would cost tokens on every load-balancer poll. A failing provider only warns — webhooks are still
+/// taken and the queue retries or parks the reviews with the reason — and the warning clears on the next answer.
 /// </summary>
-internal sealed class LlmCheck(IOptions<LlmOptions> llm) : IHealthCheck
+internal sealed class LlmCheck(IOptions<LlmOptions> llm, Llm.LlmReachability reachability) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(HealthCheckResult.Healthy(llm.Value.Enabled
-            ? $"{Llm.LlmFailures.ProviderName(llm.Value)} model {llm.Value.Model} (not probed)"
-            : "LLM_PROVIDER=none: the built-in checks are the whole review"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var options = llm.Value;
+        if (!options.Enabled)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("LLM_PROVIDER=none: the built-in checks are the whole review"));
+        }
+
+        var provider = $"{Llm.LlmFailures.ProviderName(options)} model {options.Model}";
+        return Task.FromResult(reachability.Last switch
+        {
+            null => HealthCheckResult.Healthy($"{provider}: not called yet"),
+            { Failure: null } answered => HealthCheckResult.Healthy($"{provider}: answered at {answered.At:u}"),
+            { Permanent: true } refused => ReadyNote.Warn($"The LLM refused the last review call at {refused.At:u}, and waiting will not fix it: {refused.Failure} Reviews are parked with this reason until it is fixed; retry them from the Activity page."),
+            var failed => ReadyNote.Warn($"The LLM did not answer the last review call at {failed.At:u}: {failed.Failure}"),
+        });
+    }
 }

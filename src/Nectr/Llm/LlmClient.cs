@@ -21,7 +21,8 @@ internal sealed partial class LlmClient(
     TimeProvider time,
     ILogger<LlmClient> logger,
     IHttpMessageHandlerFactory? handlers = null,
-    RetryBudget? budget = null)
+    RetryBudget? budget = null,
+    LlmReachability? reachability = null)
 {
     private static readonly string[] SchemaTerms = ["response_format", "json_schema", "output_config", "output_format", "structured output", "schema"];
 
@@ -54,6 +55,7 @@ internal sealed partial class LlmClient(
             {
                 var response = await SendAsync(messages, ChatOptionsFor(call, withSchema), record, cancellationToken);
                 attempts += record.Attempts;
+                reachability?.Answered(time.GetUtcNow());
                 return Reply(response, attempts, time.GetElapsedTime(started));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not LlmException)
@@ -72,6 +74,7 @@ internal sealed partial class LlmClient(
 
                 var reason = failure.Retry ? failure.Reason + GaveUp(record) : failure.Reason;
                 Log.GaveUp(logger, attempts, failure.Status, reason);
+                reachability?.Failed(time.GetUtcNow(), reason, failure.Permanent);
                 throw new LlmException(reason, failure.Permanent, attempts, ex);
             }
         }

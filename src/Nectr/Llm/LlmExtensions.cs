@@ -19,6 +19,7 @@ internal static class LlmExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new PriceTable(llm.PriceOverrides));
+        services.TryAddSingleton<LlmReachability>();
         if (llm.Enabled)
         {
             services.AddHttpClient(LlmResilience.ClientName)
@@ -38,7 +39,8 @@ internal static class LlmExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LlmClient>>(),
             llm.Enabled ? sp.GetRequiredService<IHttpMessageHandlerFactory>() : null,
-            sp.GetService<RetryBudget>()));
+            sp.GetService<RetryBudget>(),
+            sp.GetRequiredService<LlmReachability>()));
         return builder;
     }
 }

@@ -99,6 +99,39 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_key_warns_on_ready_with_the_fix_until_the_model_answers_again()
+    {
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.Enqueue(FakeLlmResponse.Error(401, "authentication_error", "invalid x-api-key"));
+        _github.AddPullRequest(Owner, Repo, 16, HeadSha, [Refunds]);
+        await using var app = await DeliverAsync(16, llm.Settings());
+        using var client = app.CreateClient();
+
+        await app.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.Status == JobStatus.Parked, Ct), what: "the job to be parked");
+        using var refused = await client.GetAsync("/health/ready", Ct);
+        var warning = Assert.Single(await ReadyWarningsAsync(client), w => w.Contains("LLM", StringComparison.Ordinal));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, refused.StatusCode); // webhooks are still taken
+        Assert.Contains("ANTHROPIC_API_KEY", warning, StringComparison.Ordinal);
+        Assert.Contains("retry them from the Activity page", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(llm.Server.ApiKey, warning, StringComparison.Ordinal);
+
+        llm.Server.EnqueueAnswer(Answer("""{"file": "src/refunds.py", "line": 12, "severity": "low", "category": "style", "title": "Use max()", "body": "max(amount, 0) says it in one line."}"""));
+        _github.AddPullRequest(Owner, Repo, 17, HeadSha, [Refunds]);
+        await SendAsync(app, 17, HeadSha);
+        await _github.WaitForReviewAsync(Owner, Repo, 17, TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain(await ReadyWarningsAsync(client), w => w.Contains("LLM", StringComparison.Ordinal));
+        llm.Server.AssertNoUnexpectedCalls();
+    }
+
+    private static async Task<List<string>> ReadyWarningsAsync(HttpClient client)
+    {
+        using var body = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/health/ready", Ct));
+        return body.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
+    }
+
+    [Fact]
     public async Task A_provider_outage_longer_than_the_call_retries_delays_the_review_and_the_queue_finishes_it_later()
     {
         await using var llm = await FakeProvider.StartAsync("anthropic");
