@@ -18,6 +18,8 @@ internal sealed partial class OAuthSignIn(
     TimeProvider time,
     ILogger<OAuthSignIn> logger)
 {
+    private static readonly Polly.ResiliencePipeline UpsertConflicts = WriteConflicts.RetryAtOnce(1, ex => ex is DbUpdateException);
+
     public async Task<SignInOutcome> CompleteAsync(string code, string redirectUri, string codeVerifier, CancellationToken cancellationToken)
     {
         var exchange = await gitHub.ExchangeCodeAsync(code, redirectUri, codeVerifier, cancellationToken);
@@ -73,10 +75,11 @@ internal sealed partial class OAuthSignIn(
     {
         var now = time.GetUtcNow().UtcDateTime;
         using var _ = await writeGate.EnterAsync(cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        // Another instance may insert the same GitHub user a moment before us (GitHubId is unique): the retry updates that row.
+        return await UpsertConflicts.ExecuteAsync(async ct =>
         {
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            var record = await db.Users.FirstOrDefaultAsync(u => u.GitHubId == user.Id, cancellationToken);
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var record = await db.Users.FirstOrDefaultAsync(u => u.GitHubId == user.Id, ct);
             if (record is null)
             {
                 record = new UserRecord { GitHubId = user.Id, Login = user.Login, CreatedAt = now };
@@ -89,16 +92,9 @@ internal sealed partial class OAuthSignIn(
             record.LastLoginAt = now;
             record.AccessTokenProtected = tokens.Protect(token);
             record.Scopes = scopes;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return record;
-            }
-            catch (DbUpdateException) when (attempt == 1)
-            {
-                // Another instance inserted the same GitHub user a moment ago (GitHubId is unique): update that row.
-            }
-        }
+            await db.SaveChangesAsync(ct);
+            return record;
+        }, cancellationToken);
     }
 
     private static partial class Log

@@ -15,31 +15,31 @@ namespace Nectr.Jobs;
 /// </summary>
 internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, IOptions<JobOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// Another process started a review of the same PR between our read and our write, and the partial unique index
+    /// refused the second one: look again at once (another PR's job may be runnable), four more times at most.
+    /// </summary>
+    private static readonly Polly.ResiliencePipeline ClaimConflicts = WriteConflicts.RetryAtOnce(4, WriteConflicts.IsUniqueViolation);
+
     private readonly JobOptions _queue = options.Value;
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when there is none.</summary>
     public async Task<ReviewJob?> ClaimAsync(string owner, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        try
         {
-            using var _ = await writeGate.EnterAsync(cancellationToken);
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            long? id;
-            try
+            return await ClaimConflicts.ExecuteAsync(async ct =>
             {
-                id = await ClaimOneAsync(db, owner, cancellationToken);
-            }
-            catch (DbException ex) when (IsUniqueViolation(ex))
-            {
-                // Another process started a review of the same PR between our read and our write; the partial
-                // unique index refused the second one. Look again: another PR's job may be runnable.
-                continue;
-            }
-
-            return id is null ? null : await db.ReviewJobs.AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);
+                using var _ = await writeGate.EnterAsync(ct);
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                var id = await ClaimOneAsync(db, owner, ct);
+                return id is null ? null : await db.ReviewJobs.AsNoTracking().FirstAsync(j => j.Id == id, ct);
+            }, cancellationToken);
         }
-
-        return null;
+        catch (DbException ex) when (WriteConflicts.IsUniqueViolation(ex))
+        {
+            return null; // five conflicts in a row: the next poll looks again
+        }
     }
 
     private async Task<long?> ClaimOneAsync(NectrDb db, string owner, CancellationToken cancellationToken)
@@ -235,8 +235,4 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
-
-    private static bool IsUniqueViolation(DbException ex) =>
-        ex.SqlState == "23505" // PostgreSQL unique_violation
-        || ex.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal);
 }

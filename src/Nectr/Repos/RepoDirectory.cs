@@ -16,6 +16,8 @@ internal sealed partial class RepoDirectory(
     TimeProvider time,
     ILogger<RepoDirectory> logger)
 {
+    private static readonly Polly.ResiliencePipeline RefreshConflicts = WriteConflicts.RetryAtOnce(2, ex => ex is DbUpdateException);
+
     /// <summary>Every repository the user can see (filtered by <paramref name="query"/> on the name), refreshing their access rows.</summary>
     public async Task<RepoListResult> ListAsync(long userId, string? query, CancellationToken cancellationToken)
     {
@@ -73,18 +75,8 @@ internal sealed partial class RepoDirectory(
     /// </summary>
     public async Task RefreshAccessAsync(long userId, IReadOnlyList<GitHubRepository> repositories, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await RefreshOnceAsync(userId, repositories, cancellationToken);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Another request (or process) refreshed the same user at the same moment; the retry sees its rows.
-            }
-        }
+        // Another request (or process) refreshed the same user at the same moment; the retry sees its rows.
+        await RefreshConflicts.ExecuteAsync(ct => new ValueTask(RefreshOnceAsync(userId, repositories, ct)), cancellationToken);
     }
 
     private async Task RefreshOnceAsync(long userId, IReadOnlyList<GitHubRepository> repositories, CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Jobs;
 using Polly;
-using Polly.Retry;
 
 namespace Nectr.Webhooks;
 
@@ -30,14 +29,7 @@ internal sealed partial class WebhookIntake(
     /// A delivery stored alone after its batch hit a conflict gets two more tries, at once: the retry sees the row the
     /// other process committed and links to it. Anything else, or a third conflict, fails that delivery alone.
     /// </summary>
-    private readonly ResiliencePipeline _storeAlone = new ResiliencePipelineBuilder { TimeProvider = time }
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<DbUpdateException>().Handle<DbException>(),
-            MaxRetryAttempts = 2,
-            Delay = TimeSpan.Zero,
-        })
-        .Build();
+    private static readonly ResiliencePipeline StoreAlone = WriteConflicts.RetryAtOnce(2, WriteConflicts.IsRefusedWrite);
 
     private readonly Channel<IntakeItem> _pending = Channel.CreateBounded<IntakeItem>(new BoundedChannelOptions(10_000)
     {
@@ -117,7 +109,7 @@ internal sealed partial class WebhookIntake(
     {
         try
         {
-            Complete(await _storeAlone.ExecuteAsync(ct => new ValueTask<List<(IntakeItem, IntakeResult)>>(StoreOnceAsync([item], ct)), cancellationToken));
+            Complete(await StoreAlone.ExecuteAsync(ct => new ValueTask<List<(IntakeItem, IntakeResult)>>(StoreOnceAsync([item], ct)), cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
