@@ -8,6 +8,7 @@ using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
 using Nectr.Llm;
+using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
 using Nectr.Webhooks;
@@ -33,6 +34,7 @@ try
     builder.AddJobs(options.Jobs);
     builder.AddReviewHistory();
     builder.AddEvents();
+    builder.AddMemory();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();
@@ -73,6 +75,7 @@ app.MapWebhooks();
 app.MapRepos();
 app.MapReviews();
 app.MapEvents();
+app.MapMemory();
 app.MapDashboard();
 
 await app.RunAsync();

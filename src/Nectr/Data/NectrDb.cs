@@ -19,6 +19,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
     public DbSet<ModelAnswerRecord> ModelAnswers => Set<ModelAnswerRecord>();
+    public DbSet<MemoryRecord> Memories => Set<MemoryRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -109,6 +110,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(f => f.Fingerprint).HasMaxLength(64);
             e.HasIndex(f => f.Fingerprint);
         });
+
+        modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
     }
 
     private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)

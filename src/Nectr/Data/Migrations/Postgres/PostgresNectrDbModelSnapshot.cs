@@ -166,6 +166,57 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Developer")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("RepositoryGitHubId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("SourcePullNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("RepositoryFullName", "Type", "Developer");
+
+                    b.ToTable("memories", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -556,6 +607,14 @@ namespace Nectr.Data.Migrations.Postgres
                         .HasForeignKey("ReviewId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.UserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>

@@ -155,6 +155,55 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Developer")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RepositoryGitHubId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SourcePullNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("RepositoryFullName", "Type", "Developer");
+
+                    b.ToTable("memories", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -533,6 +582,14 @@ namespace Nectr.Data.Migrations.Sqlite
                         .HasForeignKey("ReviewId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.UserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Nectr.Auth;
+using Nectr.Data;
+
+namespace Nectr.Memory;
+
+/// <summary>
+/// <c>GET|POST /api/v1/memory</c>, <c>GET /api/v1/memory/stats</c>, <c>GET|PATCH|DELETE /api/v1/memory/{id}</c>: the
+/// project memory of the caller's repositories. The work is in <see cref="MemoryStore"/>.
+/// </summary>
+internal static class MemoryEndpoints
+{
+    public static IHostApplicationBuilder AddMemory(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MemoryStore>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapMemory(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/memory").RequireNectrUser(TypedResults.Unauthorized);
+        group.MapGet("", ListAsync);
+        group.MapGet("/stats", StatsAsync);
+        group.MapGet("/{id:long}", GetAsync);
+        // Antiforgery is checked in the handlers (as in EventsEndpoints) so the refusal is this API's ProblemDetails.
+        group.MapPost("", CreateAsync);
+        group.MapPatch("/{id:long}", UpdateAsync);
+        group.MapDelete("/{id:long}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<PageOf<MemoryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        NectrUser user,
+        MemoryStore store,
+        string? repo,
+        [FromQuery(Name = "memory_type")] string? memoryType,
+        int? page,
+        [FromQuery(Name = "per_page")] int? perPage,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = MemoryRequests.Repo(repo, errors);
+        var type = memoryType is null ? null : MemoryRequests.Type(memoryType, "memory_type", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await store.ListAsync(user.Id, name!, type, PageRequest.From(page, perPage), cancellationToken) is { } list
+            ? TypedResults.Ok(list)
+            : RepositoryNotFound(name!);
+    }
+
+    private static async Task<Results<Ok<MemoryStats>, ValidationProblem, ProblemHttpResult>> StatsAsync(
+        NectrUser user, MemoryStore store, string? repo, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (MemoryRequests.Repo(repo, errors) is not { } name)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await store.StatsAsync(user.Id, name, cancellationToken) is { } stats ? TypedResults.Ok(stats) : RepositoryNotFound(name);
+    }
+
+    private static async Task<Results<Ok<MemoryView>, ProblemHttpResult>> GetAsync(NectrUser user, MemoryStore store, long id, CancellationToken cancellationToken) =>
+        await store.GetAsync(user.Id, id, cancellationToken) is { } memory ? TypedResults.Ok(memory) : NotFound(id);
+
+    /// <summary>201 with a new memory, or 200 with the existing near-duplicate it updated.</summary>
+    private static async Task<Results<Created<MemoryView>, Ok<MemoryView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        var (body, refusal) = await MemoryRequests.ReadAsync(context.Request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (MemoryRequests.ToDraft(body, errors) is not { } draft)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await store.CreateAsync(user.Id, draft, cancellationToken) switch
+        {
+            MemorySaveResult.Created created => TypedResults.Created($"/api/v1/memory/{created.Memory.Id}", created.Memory),
+            MemorySaveResult.Merged merged => TypedResults.Ok(merged.Memory),
+            MemorySaveResult.NotConnected notConnected => TypedResults.Problem(
+                $"Nectr keeps memories only for the repositories it reviews. Connect {notConnected.Repo} first (POST /api/v1/repos/{notConnected.Repo}/install, or the Repositories page).",
+                statusCode: StatusCodes.Status409Conflict, title: "Repository not connected"),
+            _ => RepositoryNotFound(draft.Repo),
+        };
+    }
+
+    private static async Task<Results<Ok<MemoryView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, long id, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        var (body, refusal) = await MemoryRequests.ReadAsync(context.Request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (MemoryRequests.ToPatch(body, errors) is not { } patch)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await store.UpdateAsync(user.Id, id, patch, cancellationToken) is { } memory ? TypedResults.Ok(memory) : NotFound(id);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, long id, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        return await store.DeleteAsync(user.Id, id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    // Not visible and not there look the same: a 403 would confirm that a private repository has memories.
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Memory not found", detail: $"No memory {id} in the repositories you can see.");
+
+    private static ProblemHttpResult RepositoryNotFound(string repo) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Repository not found",
+        detail: $"{repo} is not among the repositories you can see. If it is new to you on GitHub, list your repositories again (GET /api/v1/repos) so Nectr learns of it.");
+}
