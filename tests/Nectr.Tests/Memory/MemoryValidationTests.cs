@@ -80,6 +80,8 @@ public sealed class MemoryValidationTests
         var malformed = await MemoryApi.ExpectAsync(await MemoryApi.SendAsync(client, HttpMethod.Post, "/api/v1/memory", "{\"repo\":"), HttpStatusCode.BadRequest);
         var notJson = await MemoryApi.SendAsync(client, HttpMethod.Post, "/api/v1/memory", null);
         await MemoryApi.ExpectAsync(notJson, HttpStatusCode.UnsupportedMediaType);
+        await MemoryApi.ExpectAsync(
+            await MemoryApi.SendAsync(client, HttpMethod.Post, "/api/v1/memory", $$"""{{{Ok}}, "content": "{{new string(' ', 40_000)}}x"}"""), HttpStatusCode.RequestEntityTooLarge);
         var rows = await app.QueryAsync(db => db.Memories.AsNoTracking().ToListAsync(Ct));
 
         Assert.Equal("Invalid JSON", malformed.GetProperty("title").GetString());
