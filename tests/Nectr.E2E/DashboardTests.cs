@@ -104,8 +104,11 @@ public sealed class DashboardTests
         var page = site.Page;
         await page.GotoAsync(site.Url("/"));
 
+        // The wait is armed before the click (as DashboardJourney does): on a loaded machine the redirect can commit
+        // before a wait started after the click, which then waits for a load state that already passed.
+        var signedOut = page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        await signedOut;
         await page.GotoAsync(site.Url("/settings"));
 
         Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
