@@ -19,6 +19,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
     public DbSet<ModelAnswerRecord> ModelAnswers => Set<ModelAnswerRecord>();
+    public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
+    public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -109,6 +111,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(f => f.Fingerprint).HasMaxLength(64);
             e.HasIndex(f => f.Fingerprint);
         });
+
+        KnowledgeModel.Configure(modelBuilder);
     }
 
     private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)
