@@ -39,16 +39,18 @@ internal sealed record PullRequestFacts(
         }
 
         var login = pr.User?.Login ?? "";
+        var state = PullRequestStates.Of(pr.State, pr.Merged, pr.MergedAt);
         return new PullRequestFacts(repository, pr.Number, pr.Title ?? "", login, IsBot(login, pr.User?.Type),
-            PullRequestStates.Of(pr.State, pr.Merged, pr.MergedAt), pr.MergedAt, sha, pr.UpdatedAt ?? receivedAt);
+            state, state == PullRequestStates.Merged ? pr.MergedAt : null, sha, pr.UpdatedAt ?? receivedAt);
     }
 
     /// <summary>The facts of GitHub's answer to <c>GET /repos/{owner}/{repo}/pulls/{number}</c>.</summary>
     public static PullRequestFacts FromGitHub(string repository, GitHubPullRequest pr, DateTimeOffset fetchedAt)
     {
         var login = pr.User?.Login ?? "";
+        var state = PullRequestStates.Of(pr.State, pr.Merged, pr.MergedAt);
         return new PullRequestFacts(repository, pr.Number, pr.Title, login, IsBot(login, pr.User?.Type),
-            PullRequestStates.Of(pr.State, pr.Merged, pr.MergedAt), pr.MergedAt, pr.Head.Sha, pr.UpdatedAt ?? fetchedAt);
+            state, state == PullRequestStates.Merged ? pr.MergedAt : null, pr.Head.Sha, pr.UpdatedAt ?? fetchedAt);
     }
 
     /// <summary>
