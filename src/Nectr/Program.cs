@@ -21,7 +21,7 @@ if (Nectr.Cli.NectrCommandLine.IsCommand(args))
 WebApplication app;
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = NectrConfiguration.HostEnvironmentOf(args) });
     var options = builder.AddNectrConfiguration();
     builder.AddDeployment();
     builder.AddData(options.Database);

@@ -73,6 +73,23 @@ public sealed class StartupTests
         Assert.True(File.Exists(Path.Combine(server.WorkingDirectory, "nectr.db")));
     }
 
+    [Theory]
+    [InlineData(null, "Development")]
+    [InlineData("test", "Test")]
+    public async Task The_host_environment_follows_app_env_even_when_it_comes_from_the_dot_env_file(string? appEnv, string hostEnvironment)
+    {
+        var directory = Directory.CreateTempSubdirectory("nectr-e2e-cwd-").FullName;
+        if (appEnv is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, ".env"), $"APP_ENV={appEnv}\n", Ct);
+        }
+
+        await using var server = await NectrProcess.StartAsync(new Dictionary<string, string> { ["LOG_LEVEL"] = "Information" }, Ct, directory);
+
+        // The framework's own line, from the IHostEnvironment in the container: not just the builder's copy.
+        Assert.Contains($"Hosting environment: {hostEnvironment}", server.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_database_port_is_refused_naming_database_url_without_the_password()
     {

@@ -50,6 +50,21 @@ public static class AnswerJson
                 json.WriteNumber("confidence", confidence);
             }
 
+            if (answer.Resolves.Count > 0)
+            {
+                json.WriteStartArray("resolves");
+                foreach (var r in answer.Resolves)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("number", r.Number);
+                    json.WriteNumber("confidence", r.Confidence);
+                    json.WriteString("reason", r.Reason);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
         }
 

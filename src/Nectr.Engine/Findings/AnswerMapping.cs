@@ -30,7 +30,10 @@ internal static partial class AnswerMapping
 
         var keyChanges = Items(Get(obj, "keychanges", "changes")).Select(Text).OfType<string>()
             .Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
-        return new ModelAnswer(Text(Get(obj, "summary"))?.Trim() ?? "", keyChanges, findings, Confidence(Get(obj, "confidence")));
+        return new ModelAnswer(Text(Get(obj, "summary"))?.Trim() ?? "", keyChanges, findings, Confidence(Get(obj, "confidence")))
+        {
+            Resolves = Resolutions(Get(obj, "resolves", "resolvedissues", "resolutions")),
+        };
     }
 
     private static ModelFinding? ToFinding(Dictionary<string, object?> raw)

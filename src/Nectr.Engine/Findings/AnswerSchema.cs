@@ -34,7 +34,21 @@ public static class AnswerSchema
                 }
               }
             },
-            "confidence": { "type": "integer", "minimum": 1, "maximum": 5 }
+            "confidence": { "type": "integer", "minimum": 1, "maximum": 5 },
+            "resolves": {
+              "type": "array",
+              "description": "Candidate issues listed in the prompt that this change resolves; empty when none are listed or none is resolved.",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["number", "confidence", "reason"],
+                "properties": {
+                  "number": { "type": "integer", "description": "The candidate issue's number." },
+                  "confidence": { "type": "integer", "minimum": 1, "maximum": 5 },
+                  "reason": { "type": "string", "description": "One sentence: which part of the change resolves the issue." }
+                }
+              }
+            }
           }
         }
         """;

@@ -54,6 +54,8 @@ internal static class Markdown
             text.Append("> [!NOTE]\n> ").Append(note).Append("\n\n");
         }
 
+        text.Append(view.Context);
+
         if (findings.Count > 0)
         {
             text.Append("### Findings\n\n");

@@ -68,13 +68,18 @@ public sealed class ModelReview(IReviewModel model, ModelReviewSettings settings
 
     /// <summary>
     /// Several answers as one: summaries joined, key changes deduplicated (at most 12), every finding (the findings
-    /// pipeline dedupes overlaps later), and the lowest confidence any answer gave.
+    /// pipeline dedupes overlaps later), the lowest confidence any answer gave, and per issue the most confident
+    /// claim that the change resolves it (each part saw the same candidates, but only some of the code).
     /// </summary>
     internal static ModelAnswer Merge(IReadOnlyList<ModelAnswer> answers) => answers.Count == 1 ? answers[0] : new ModelAnswer(
         string.Join("\n\n", answers.Select(a => a.Summary).Where(s => !string.IsNullOrWhiteSpace(s))),
         answers.SelectMany(a => a.KeyChanges).Distinct(StringComparer.Ordinal).Take(12).ToList(),
         answers.SelectMany(a => a.Findings).ToList(),
-        answers.Select(a => a.Confidence).Where(c => c is not null).DefaultIfEmpty(null).Min());
+        answers.Select(a => a.Confidence).Where(c => c is not null).DefaultIfEmpty(null).Min())
+    {
+        Resolves = answers.SelectMany(a => a.Resolves).GroupBy(r => r.Number)
+            .Select(g => g.OrderByDescending(r => r.Confidence).First()).Take(AnswerMapping.MaxResolves).ToList(),
+    };
 
     private static async Task<ModelAnswer?> ParallelAsync(PromptInput input, PromptChunk chunk, int index, int count, Asker asker, CancellationToken cancellationToken)
     {

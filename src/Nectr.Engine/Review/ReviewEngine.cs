@@ -1,5 +1,6 @@
 using Nectr.Engine.Checks;
 using Nectr.Engine.Checks.Secrets;
+using Nectr.Engine.Context;
 using Nectr.Engine.Diffs;
 using Nectr.Engine.Findings;
 
@@ -53,8 +54,10 @@ public sealed class ReviewEngine
     /// <summary>
     /// Merges the model's findings (when there are any) with the built-in ones, places them on the diff, decides
     /// the verdict by policy and renders the one review to post. Model text is cleaned before it is used.
+    /// <paramref name="context"/>, when given, adds the sections on linked and candidate issues, related past work
+    /// and open-PR conflicts (see <see cref="ContextSections"/>).
     /// </summary>
-    public static ReviewResult Finish(PreparedReview prepared, AiOutcome? ai)
+    public static ReviewResult Finish(PreparedReview prepared, AiOutcome? ai, ReviewContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var request = prepared.Request;
@@ -82,7 +85,10 @@ public sealed class ReviewEngine
             ai?.Notes ?? [],
             ai?.Model,
             ai?.Usage ?? LlmUsage.None,
-            answer?.Confidence);
+            answer?.Confidence)
+        {
+            Context = ContextSections.Render(request, context ?? ReviewContext.Empty, answer),
+        };
         var body = Markdown.Body(request, ordered, unanchored, coverage, view);
         return new ReviewResult(body, inline.Select(i => i.Comment).ToList(), ordered, unanchored, coverage)
         {

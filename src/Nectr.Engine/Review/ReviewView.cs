@@ -2,7 +2,8 @@ namespace Nectr.Engine.Review;
 
 /// <summary>
 /// The parts of the review body beyond findings and coverage. <see cref="Summary"/> and <see cref="KeyChanges"/>
-/// are model text that already went through <see cref="OutputHygiene"/>; <see cref="Notes"/> are Nectr's own words.
+/// are model text that already went through <see cref="OutputHygiene"/>; <see cref="Notes"/> are Nectr's own words;
+/// <see cref="Context"/> is the rendered context sections (<see cref="ContextSections"/>), empty when there are none.
 /// </summary>
 internal sealed record ReviewView(
     Verdict Verdict,
@@ -12,4 +13,7 @@ internal sealed record ReviewView(
     IReadOnlyList<string> Notes,
     string? Model,
     LlmUsage Usage,
-    int? Confidence);
+    int? Confidence)
+{
+    public string Context { get; init; } = "";
+}

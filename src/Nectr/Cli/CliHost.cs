@@ -69,7 +69,7 @@ internal static class CliHost
     private static (HostApplicationBuilder Builder, StartupOptions Options) Create()
     {
         // No args: the command line is System.CommandLine's, not a configuration source.
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = NectrConfiguration.HostEnvironmentOf([]) });
         var options = builder.AddNectrConfiguration();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries the command's output only
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

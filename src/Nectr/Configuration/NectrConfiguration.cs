@@ -26,6 +26,21 @@ internal static class NectrConfiguration
     }
 
     /// <summary>
+    /// The ASP.NET Core environment APP_ENV names, read from the sources that exist before the host does (the
+    /// environment, <c>.env</c>, the command line), for the host builder's settings. Assigning the environment name
+    /// after the builder exists is only half applied: the app's <c>Environment</c> changes, but the
+    /// <c>IHostEnvironment</c> in the container and the framework's development-only defaults keep the old one.
+    /// </summary>
+    public static string HostEnvironmentOf(string[] args)
+    {
+        var early = new ConfigurationManager();
+        early.AddEnvironmentVariables();
+        early.AddCommandLine(args);
+        DotEnvConfigurationSource.InsertBelowEnvironment(early, Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+        return new HostingOptions { AppEnvText = early[AppEnvironment.Key] }.HostEnvironment;
+    }
+
+    /// <summary>
     /// Binds and validates every options class as start-up does; throws <see cref="InvalidConfigurationException"/>
     /// listing every problem of every class, each with its fix.
     /// </summary>

@@ -12,7 +12,10 @@ public sealed class AnswerJsonTests
         [
             new ModelFinding("src/a.cs", 12, 14, Severity.High, "correctness", "Off by one", "The loop \"ends\" early.\nSee the \\ path.", "for (var i = 0; i <= n; i++)"),
             new ModelFinding("src/b.cs", 3, null, Severity.Nit, "style", "Name", "Rename it.", null),
-        ], 4);
+        ], 4)
+        {
+            Resolves = [new ModelResolution(12, 5, "Adds the \"missing\" retry.")],
+        };
 
         var parsed = AnswerParser.Parse(AnswerJson.Write(answer));
 
@@ -21,5 +24,12 @@ public sealed class AnswerJsonTests
         Assert.Equal(answer.KeyChanges, parsed.Answer.KeyChanges);
         Assert.Equal(answer.Findings, parsed.Answer.Findings);
         Assert.Equal(4, parsed.Answer.Confidence);
+        Assert.Equal(answer.Resolves, parsed.Answer.Resolves);
+    }
+
+    [Fact]
+    public void An_answer_without_resolved_issues_is_written_without_the_field()
+    {
+        Assert.DoesNotContain("resolves", AnswerJson.Write(new ModelAnswer("Fine.", [], [], 3)), StringComparison.Ordinal);
     }
 }

@@ -162,6 +162,17 @@ public sealed class ModelReviewTests
         Assert.Equal(2, merged.Confidence);
     }
 
+    [Fact]
+    public void Merge_keeps_the_most_confident_claim_per_resolved_issue()
+    {
+        var a = new ModelAnswer("A.", [], [], 4) { Resolves = [new ModelResolution(12, 3, "part one"), new ModelResolution(14, 5, "fourteen")] };
+        var b = new ModelAnswer("B.", [], [], 4) { Resolves = [new ModelResolution(12, 4, "part two")] };
+
+        var merged = ModelReview.Merge([a, b]);
+
+        Assert.Equal([new ModelResolution(12, 4, "part two"), new ModelResolution(14, 5, "fourteen")], merged.Resolves);
+    }
+
     private static string Specialty(AskedQuestion question) =>
         question.System.Contains("security specialist", StringComparison.Ordinal) ? "security"
         : question.System.Contains("performance specialist", StringComparison.Ordinal) ? "performance"
