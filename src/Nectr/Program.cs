@@ -7,6 +7,7 @@ using Nectr.Events;
 using Nectr.GitHub;
 using Nectr.Health;
 using Nectr.Jobs;
+using Nectr.Knowledge;
 using Nectr.Llm;
 using Nectr.Memory;
 using Nectr.Repos;
@@ -28,6 +29,7 @@ try
     builder.AddAuth(options.KeyRing);
     builder.AddGitHub();
     builder.AddLlm(options.Llm);
+    builder.AddKnowledge();
     builder.AddWebhooks();
     builder.AddRepos();
     builder.AddReviewPipeline();

@@ -20,6 +20,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
     public DbSet<ModelAnswerRecord> ModelAnswers => Set<ModelAnswerRecord>();
     public DbSet<MemoryRecord> Memories => Set<MemoryRecord>();
+    public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
+    public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -111,6 +113,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.HasIndex(f => f.Fingerprint);
         });
 
+        KnowledgeModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
     }
 

@@ -20,7 +20,9 @@ internal sealed record GitHubPullRequest(
     int ChangedFiles,
     bool? Merged,
     string HtmlUrl,
-    GitHubUser? User);
+    GitHubUser? User,
+    DateTimeOffset? MergedAt = null,
+    DateTimeOffset? UpdatedAt = null);
 
 internal sealed record GitHubPullRequestFile(
     string Filename,

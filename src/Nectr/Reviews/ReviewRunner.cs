@@ -5,6 +5,7 @@ using Nectr.Data;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Jobs;
+using Nectr.Knowledge;
 
 namespace Nectr.Reviews;
 
@@ -21,6 +22,7 @@ internal sealed partial class ReviewRunner(
     ReviewPublisher publisher,
     ModelAnswerStore answers,
     JobQueue queue,
+    KnowledgeIndex knowledge,
     IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
@@ -53,7 +55,7 @@ internal sealed partial class ReviewRunner(
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
             var builtIn = pipeline.BuiltInOnly(request);
             var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
-            return Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started);
+            return await IndexedAsync(Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started), pr, files, cancellationToken);
         }
 
         var result = await pipeline.ReviewAsync(request, cancellationToken);
@@ -67,7 +69,18 @@ internal sealed partial class ReviewRunner(
         // Record what GitHub holds: when it refused the inline comments, every finding went into the body instead.
         var recorded = published.InlinePosted ? result : result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
-        return Reviewed(job, recorded, published.Review, started);
+        return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, files, cancellationToken);
+    }
+
+    /// <summary>
+    /// The review is on GitHub: the knowledge index learns the PR's files and verdict before the job completes. A
+    /// failure there is logged by the index and changes nothing about the outcome.
+    /// </summary>
+    private async Task<RunOutcome> IndexedAsync(RunOutcome outcome, GitHubPullRequest pr, IReadOnlyList<GitHubPullRequestFile> files, CancellationToken cancellationToken)
+    {
+        var facts = PullRequestFacts.FromGitHub(outcome.Review!.RepositoryFullName, pr, time.GetUtcNow());
+        await knowledge.RecordReviewAsync(facts, files.Select(f => f.Filename), outcome.Review.Verdict, cancellationToken);
+        return outcome;
     }
 
     private string? SkipReason(ReviewJob job, GitHubPullRequest pr)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Jobs;
+using Nectr.Knowledge;
 
 namespace Nectr.Webhooks;
 
@@ -28,11 +29,13 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
 /// Stores many deliveries, and the jobs they ask for, in ONE transaction: group commit. A durable write costs one
 /// fsync however many deliveries share it, so throughput grows with load while every caller still gets its answer
 /// only after the commit. Duplicates are resolved here; links to jobs and superseding belong to
-/// <see cref="IntakeJobs"/>, which locks the jobs it decides from.
+/// <see cref="IntakeJobs"/>, which locks the jobs it decides from; the pull requests' facts go to the
+/// <see cref="KnowledgeIndex"/> in the same transaction (no commit of its own, and its failure stores the deliveries anyway).
 /// </summary>
 internal static class IntakeBatch
 {
-    public static async Task<List<(IntakeItem Item, IntakeResult Result)>> StoreAsync(NectrDb db, IReadOnlyList<IntakeItem> batch, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<List<(IntakeItem Item, IntakeResult Result)>> StoreAsync(
+        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
@@ -63,6 +66,9 @@ internal static class IntakeBatch
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await knowledge.RecordInTransactionAsync(db,
+            stored.Where(s => s.Delivery is not null).Select(s => PullRequestFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<PullRequestFacts>(),
+            cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
         return stored.Select(s => (s.Item, s.Delivery is null

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Jobs;
+using Nectr.Knowledge;
 using Polly;
 
 namespace Nectr.Webhooks;
@@ -18,6 +19,7 @@ internal sealed record IntakeResult(bool Duplicate, DeliveryOutcome Outcome, lon
 internal sealed partial class WebhookIntake(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
+    KnowledgeIndex knowledge,
     TimeProvider time,
     JobSignal signal,
     ILogger<WebhookIntake> logger) : BackgroundService
@@ -122,7 +124,7 @@ internal sealed partial class WebhookIntake(
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await IntakeBatch.StoreAsync(db, batch, time.GetUtcNow(), cancellationToken);
+        return await IntakeBatch.StoreAsync(db, batch, knowledge, time.GetUtcNow(), cancellationToken);
     }
 
     private void Complete(List<(IntakeItem Item, IntakeResult Result)> results)

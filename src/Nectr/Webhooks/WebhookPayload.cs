@@ -11,7 +11,16 @@ internal sealed record WebhookPayload(
     WebhookRepository? Repository,
     WebhookUser? Sender);
 
-internal sealed record WebhookPullRequest(int Number, string? State, bool Draft, WebhookRef? Head, bool? Merged = null);
+internal sealed record WebhookPullRequest(
+    int Number,
+    string? State,
+    bool Draft,
+    WebhookRef? Head,
+    bool? Merged = null,
+    string? Title = null,
+    WebhookUser? User = null,
+    DateTimeOffset? MergedAt = null,
+    DateTimeOffset? UpdatedAt = null);
 
 internal sealed record WebhookRef(string? Sha);
 

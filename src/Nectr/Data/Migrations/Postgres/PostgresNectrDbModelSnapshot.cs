@@ -264,6 +264,84 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("model_answers", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.Property<long>("PullRequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("PullRequestId", "Path");
+
+                    b.HasIndex("RepositoryFullName", "Path", "PullRequestId");
+
+                    b.ToTable("pull_request_files", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AuthorIsBot")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AuthorLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LastVerdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pull_requests", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.RepositoryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -622,6 +700,15 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasOne("Nectr.Data.ReviewJob", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.PullRequestRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PullRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Nectr.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNectrDb))]
-    [Migration("20261201231945_ProjectMemories")]
-    partial class ProjectMemories
+    [Migration("20261201231813_KnowledgeIndex")]
+    partial class KnowledgeIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,57 +169,6 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("findings", (string)null);
                 });
 
-            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Content")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long?>("CreatedByUserId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Developer")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("RepositoryFullName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<long>("RepositoryGitHubId")
-                        .HasColumnType("bigint");
-
-                    b.Property<int?>("SourcePullNumber")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CreatedByUserId");
-
-                    b.HasIndex("RepositoryFullName", "Type", "Developer");
-
-                    b.ToTable("memories", (string)null);
-                });
-
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -265,6 +214,84 @@ namespace Nectr.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("model_answers", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.Property<long>("PullRequestId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("PullRequestId", "Path");
+
+                    b.HasIndex("RepositoryFullName", "Path", "PullRequestId");
+
+                    b.ToTable("pull_request_files", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AuthorIsBot")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("AuthorLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("LastVerdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pull_requests", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.RepositoryRecord", b =>
@@ -612,19 +639,20 @@ namespace Nectr.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
-                {
-                    b.HasOne("Nectr.Data.UserRecord", null)
-                        .WithMany()
-                        .HasForeignKey("CreatedByUserId")
-                        .OnDelete(DeleteBehavior.SetNull);
-                });
-
             modelBuilder.Entity("Nectr.Data.ModelAnswerRecord", b =>
                 {
                     b.HasOne("Nectr.Data.ReviewJob", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.PullRequestRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PullRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,7 +12,7 @@ using Nectr.Data;
 namespace Nectr.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNectrDb))]
-    [Migration("20261201231932_ProjectMemories")]
+    [Migration("20261201233314_ProjectMemories")]
     partial class ProjectMemories
     {
         /// <inheritdoc />
@@ -250,6 +250,82 @@ namespace Nectr.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("model_answers", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.Property<long>("PullRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PullRequestId", "Path");
+
+                    b.HasIndex("RepositoryFullName", "Path", "PullRequestId");
+
+                    b.ToTable("pull_request_files", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AuthorIsBot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastVerdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MergedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pull_requests", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.RepositoryRecord", b =>
@@ -600,6 +676,15 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasOne("Nectr.Data.ReviewJob", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Nectr.Data.PullRequestFileRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.PullRequestRecord", null)
+                        .WithMany()
+                        .HasForeignKey("PullRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

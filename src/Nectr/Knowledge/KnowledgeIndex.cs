@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Nectr.Data;
+
+namespace Nectr.Knowledge;
+
+/// <summary>
+/// The one writer of the knowledge index (<c>pull_requests</c>, <c>pull_request_files</c>). Every write is an
+/// idempotent upsert keyed (repository, number) that an older <c>updated_at</c> cannot win, so redeliveries, late
+/// deliveries and several processes writing the same pull request all end with the newest facts. The index is
+/// context for reviews, never a reason for one to fail: a failed write is logged and the caller goes on.
+/// </summary>
+internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, ILogger<KnowledgeIndex> logger)
+{
+    /// <summary>
+    /// Writes the facts of a batch of deliveries inside the caller's open transaction (intake's group commit, so no
+    /// extra commit per delivery). It runs under a savepoint: when it fails, only the index write is undone and the
+    /// deliveries are still stored and answered.
+    /// </summary>
+    public async Task RecordInTransactionAsync(NectrDb db, IEnumerable<PullRequestFacts> facts, CancellationToken cancellationToken)
+    {
+        // One write per pull request (the newest facts of the batch), in key order: two processes upserting the same
+        // pull requests lock their rows in the same order and cannot deadlock.
+        var newest = facts
+            .GroupBy(f => (f.Repository, f.Number))
+            .Select(g => g.MaxBy(f => f.UpdatedAt)!)
+            .OrderBy(f => f.Repository, StringComparer.Ordinal).ThenBy(f => f.Number)
+            .ToList();
+        if (newest.Count == 0)
+        {
+            return;
+        }
+
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("The knowledge index writes deliveries inside intake's transaction.");
+        await tx.CreateSavepointAsync(SavepointName, cancellationToken);
+        try
+        {
+            foreach (var pr in newest)
+            {
+                await UpsertAsync(db, pr, cancellationToken);
+            }
+
+            await tx.ReleaseSavepointAsync(SavepointName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await tx.RollbackToSavepointAsync(SavepointName, cancellationToken);
+            Log.DeliveriesNotIndexed(logger, ex, newest.Count);
+        }
+    }
+
+    /// <summary>
+    /// Records a pull request Nectr reviewed: its facts as the review's GET saw them, the verdict posted, and the files
+    /// GitHub listed (replacing the files of an earlier review). True when written; false when it failed and was logged.
+    /// </summary>
+    public async Task<bool> RecordReviewAsync(PullRequestFacts facts, IEnumerable<string> paths, string verdict, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var _ = await writeGate.EnterAsync(cancellationToken);
+            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            await UpsertAsync(db, facts, cancellationToken);
+            var id = await db.PullRequests
+                .Where(p => p.RepositoryFullName == facts.Repository && p.Number == facts.Number)
+                .Select(p => p.Id)
+                .SingleAsync(cancellationToken);
+            await db.PullRequests.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.LastVerdict, verdict), cancellationToken);
+            await db.PullRequestFiles.Where(f => f.PullRequestId == id).ExecuteDeleteAsync(cancellationToken);
+            db.PullRequestFiles.AddRange(paths
+                // A path longer than the index can hold is left out rather than failing the whole record.
+                .Where(p => p.Length is > 0 and <= KnowledgeModel.MaxPathLength)
+                .Distinct(StringComparer.Ordinal)
+                .Select(p => new PullRequestFileRecord { PullRequestId = id, RepositoryFullName = facts.Repository, Path = p }));
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Cancellation included: the review is posted either way, and the next review of the PR records it again.
+            Log.ReviewNotIndexed(logger, ex, facts.Repository, facts.Number);
+            return false;
+        }
+    }
+
+    private const string SavepointName = "knowledge_index";
+
+    /// <summary>
+    /// Inserts the pull request, or updates it when these facts are at least as new as the stored ones. The same SQL
+    /// on SQLite (3.24+) and PostgreSQL; the verdict is not touched here (deliveries do not know it).
+    /// </summary>
+    private static Task<int> UpsertAsync(NectrDb db, PullRequestFacts pr, CancellationToken cancellationToken)
+    {
+        var title = pr.Title.Length > KnowledgeModel.MaxTitleLength ? pr.Title[..KnowledgeModel.MaxTitleLength] : pr.Title;
+        var mergedAt = pr.MergedAt?.UtcDateTime;
+        var updatedAtMs = pr.UpdatedAt.ToUnixTimeMilliseconds();
+        return db.Database.ExecuteSqlAsync($"""
+            INSERT INTO pull_requests ("RepositoryFullName", "Number", "Title", "AuthorLogin", "AuthorIsBot", "State", "MergedAt", "HeadSha", "UpdatedAtMs")
+            VALUES ({pr.Repository}, {pr.Number}, {title}, {pr.AuthorLogin}, {pr.AuthorIsBot}, {pr.State}, {mergedAt}, {pr.HeadSha}, {updatedAtMs})
+            ON CONFLICT ("RepositoryFullName", "Number") DO UPDATE SET
+                "Title" = excluded."Title",
+                "AuthorLogin" = excluded."AuthorLogin",
+                "AuthorIsBot" = excluded."AuthorIsBot",
+                "State" = excluded."State",
+                "MergedAt" = excluded."MergedAt",
+                "HeadSha" = excluded."HeadSha",
+                "UpdatedAtMs" = excluded."UpdatedAtMs"
+            WHERE excluded."UpdatedAtMs" >= pull_requests."UpdatedAtMs"
+            """, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Could not write {Count} pull request(s) of a webhook batch to the knowledge index; the deliveries are stored, the index catches up on the next delivery or review")]
+        public static partial void DeliveriesNotIndexed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(2, LogLevel.Warning, "Could not record the review of {Repository}#{Number} in the knowledge index; the review is posted, the next review records it")]
+        public static partial void ReviewNotIndexed(ILogger logger, Exception exception, string repository, int number);
+    }
+}
