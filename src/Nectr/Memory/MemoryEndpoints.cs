@@ -72,21 +72,15 @@ internal static class MemoryEndpoints
     private static async Task<Results<Created<MemoryView>, Ok<MemoryView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        var (draft, refused, invalid) = await AcceptAsync<MemoryDraft>(context, antiforgery, MemoryRequests.ToDraft, cancellationToken);
+        if (refused is not null)
         {
-            return Antiforgery.Rejected();
+            return refused;
         }
 
-        var (body, refusal) = await MemoryRequests.ReadAsync(context.Request, cancellationToken);
-        if (refusal is not null)
+        if (draft is null)
         {
-            return refusal;
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        if (MemoryRequests.ToDraft(body, errors) is not { } draft)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return invalid!;
         }
 
         return await store.CreateAsync(user.Id, draft, cancellationToken) switch
@@ -103,21 +97,15 @@ internal static class MemoryEndpoints
     private static async Task<Results<Ok<MemoryView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, long id, CancellationToken cancellationToken)
     {
-        if (!await antiforgery.IsRequestValidAsync(context))
+        var (patch, refused, invalid) = await AcceptAsync<MemoryPatch>(context, antiforgery, MemoryRequests.ToPatch, cancellationToken);
+        if (refused is not null)
         {
-            return Antiforgery.Rejected();
+            return refused;
         }
 
-        var (body, refusal) = await MemoryRequests.ReadAsync(context.Request, cancellationToken);
-        if (refusal is not null)
+        if (patch is null)
         {
-            return refusal;
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        if (MemoryRequests.ToPatch(body, errors) is not { } patch)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return invalid!;
         }
 
         return await store.UpdateAsync(user.Id, id, patch, cancellationToken) is { } memory ? TypedResults.Ok(memory) : NotFound(id);
@@ -132,6 +120,29 @@ internal static class MemoryEndpoints
         }
 
         return await store.DeleteAsync(user.Id, id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+    }
+
+    /// <summary>
+    /// What a state-changing call checks first, in order: the antiforgery token, then a readable JSON body, then the
+    /// fields (<paramref name="convert"/> names each bad one). Exactly one of the three results is set.
+    /// </summary>
+    private static async Task<(T? Request, ProblemHttpResult? Refused, ValidationProblem? Invalid)> AcceptAsync<T>(
+        HttpContext context, IAntiforgery antiforgery, Func<System.Text.Json.JsonElement, Dictionary<string, string[]>, T?> convert, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return (null, Antiforgery.Rejected(), null);
+        }
+
+        var (body, refusal) = await MemoryRequests.ReadAsync(context.Request, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal, null);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        return convert(body, errors) is { } request ? (request, null, null) : (null, null, TypedResults.ValidationProblem(errors));
     }
 
     // Not visible and not there look the same: a 403 would confirm that a private repository has memories.
