@@ -80,8 +80,7 @@ public sealed class DashboardFlowTests
             await ScreenshotAsync("1-signin");
 
             // 2. Sign in with GitHub: Nectr → the fake's authorize page → Nectr's callback (code exchanged, user fetched) → "/".
-            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
-            await page.WaitForURLAsync(Url("/"));
+            await ClickAndWaitForAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }), url => url == Url("/"));
             Assert.Contains("Signed in as mona", await page.InnerTextAsync("header"), StringComparison.Ordinal);
             Assert.Contains(await context.CookiesAsync(), c => c.Name == AuthExtensions.SessionCookie);
             Assert.Single(github.TokenExchanges);
@@ -94,8 +93,7 @@ public sealed class DashboardFlowTests
             Assert.Empty(github.HooksOn(Owner, Repo));
             await ScreenshotAsync("3-repositories");
 
-            await row.GetByRole(AriaRole.Button, new() { Name = "Connect" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("notice=connected", StringComparison.Ordinal));
+            await ClickAndWaitForAsync(page, row.GetByRole(AriaRole.Button, new() { Name = "Connect" }), url => url.Contains("notice=connected", StringComparison.Ordinal));
             Assert.Contains("Connected", await page.Locator("p.notice[role='status']").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains("Connected", await row.InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("Disconnect", (await row.Locator("button").InnerTextAsync()).Trim());
@@ -127,8 +125,7 @@ public sealed class DashboardFlowTests
             Assert.Equal(1, await link.CountAsync());
             await ScreenshotAsync("5-reviews");
 
-            await link.ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("/reviews/", StringComparison.Ordinal));
+            await ClickAndWaitForAsync(page, link, url => url.Contains("/reviews/", StringComparison.Ordinal));
             Assert.Contains(FindingTitle, await page.InnerTextAsync("main"), StringComparison.Ordinal);
             Assert.DoesNotContain(AwsKey, await page.ContentAsync(), StringComparison.Ordinal);
             var body = await page.InnerTextAsync("section.markdown");
@@ -141,8 +138,7 @@ public sealed class DashboardFlowTests
 
             // 6. Disconnect removes the hook from GitHub.
             await page.GotoAsync(Url("/repositories"));
-            await row.GetByRole(AriaRole.Button, new() { Name = "Disconnect" }).ClickAsync();
-            await page.WaitForURLAsync(url => url.Contains("notice=disconnected", StringComparison.Ordinal));
+            await ClickAndWaitForAsync(page, row.GetByRole(AriaRole.Button, new() { Name = "Disconnect" }), url => url.Contains("notice=disconnected", StringComparison.Ordinal));
             Assert.Contains("Disconnected", await page.Locator("p.notice[role='status']").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Contains("Not connected", await row.InnerTextAsync(), StringComparison.Ordinal);
             Assert.Empty(github.HooksOn(Owner, Repo));
@@ -156,5 +152,18 @@ public sealed class DashboardFlowTests
             await ScreenshotAsync("failure");
             throw new InvalidOperationException($"The dashboard flow failed on {page.Url}. Server output:\n{server.Output}", ex);
         }
+    }
+
+    /// <summary>
+    /// Clicks and waits for the navigation it causes, armed before the click (as <c>DashboardJourney</c> does), then for
+    /// the document: a wait started after the click can miss a redirect that already arrived and time out on a load
+    /// state that has passed, which happened here even on a quiet machine.
+    /// </summary>
+    private static async Task ClickAndWaitForAsync(IPage page, ILocator target, Func<string, bool> arrived)
+    {
+        var navigated = page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
+        await target.ClickAsync();
+        await navigated;
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 }
