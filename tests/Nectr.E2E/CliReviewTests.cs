@@ -86,6 +86,27 @@ public sealed class CliReviewTests
         Assert.Contains("Reviewed 1 of 2 files; skipped: `package-lock.json` (lock file)", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("This is a README, not a diff.\nIt has two lines.\n")]
+    [InlineData("PK\u0003\u0004\u0000\u0000binary\u0000bytes")]
+    public async Task Input_that_holds_no_diff_is_a_usage_error_not_a_clean_review(string input)
+    {
+        var run = await NectrCli.RunAsync(["--diff", "-"], Offline, Ct, stdin: input);
+
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains("Standard input holds no unified diff", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task An_empty_diff_is_an_empty_change_reviewed_cleanly()
+    {
+        var run = await NectrCli.RunAsync(["--diff", "-"], Offline, Ct, stdin: "");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("Reviewed 0 of 0 files", run.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Git_log_p_output_naming_a_file_twice_is_a_usage_error_that_says_what_to_run_instead()
     {

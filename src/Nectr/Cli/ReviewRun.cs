@@ -73,6 +73,13 @@ internal static class ReviewRun
                     : File.Exists(command.DiffPath) ? await File.ReadAllTextAsync(command.DiffPath, cancellationToken)
                     : throw new CliException(ExitCodes.UsageOrConfiguration, $"No such diff file: {command.DiffPath}");
                 var files = ToFiles(diff);
+                if (files.Count == 0 && !string.IsNullOrWhiteSpace(diff))
+                {
+                    // An empty diff is an empty change; text that holds no file diff is the wrong input, not a clean review.
+                    throw new CliException(ExitCodes.UsageOrConfiguration,
+                        $"{(command.DiffPath == "-" ? "Standard input" : command.DiffPath)} holds no unified diff: give the output of `git diff` or `git format-patch` (file sections starting with `diff --git` or `--- a/`).");
+                }
+
                 return (new ReviewRequest("local", "diff", 0, Path.GetFileName(command.DiffPath!), "local", 0, files, files.Count, settings), null);
             }
 
