@@ -42,6 +42,7 @@ internal static class KnowledgeModel
 {
     public const int MaxPathLength = 1000;
     public const int MaxTitleLength = 500;
+    public const int MaxLoginLength = 100;
 
     public static void Configure(ModelBuilder modelBuilder)
     {
@@ -51,7 +52,7 @@ internal static class KnowledgeModel
             e.HasIndex(p => new { p.RepositoryFullName, p.Number }).IsUnique();
             e.Property(p => p.RepositoryFullName).HasMaxLength(200);
             e.Property(p => p.Title).HasMaxLength(MaxTitleLength);
-            e.Property(p => p.AuthorLogin).HasMaxLength(100);
+            e.Property(p => p.AuthorLogin).HasMaxLength(MaxLoginLength);
             e.Property(p => p.State).HasMaxLength(10);
             e.Property(p => p.HeadSha).HasMaxLength(64);
             e.Property(p => p.LastVerdict).HasMaxLength(20);

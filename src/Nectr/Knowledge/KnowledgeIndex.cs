@@ -91,12 +91,16 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
     /// </summary>
     private static Task<int> UpsertAsync(NectrDb db, PullRequestFacts pr, CancellationToken cancellationToken)
     {
-        var title = pr.Title.Length > KnowledgeModel.MaxTitleLength ? pr.Title[..KnowledgeModel.MaxTitleLength] : pr.Title;
+        // Webhook text is untrusted: one NUL (PostgreSQL refuses it in text) or an over-long login would fail the whole
+        // batch's index writes, so the text is made storable here. A login that is not one is dropped, not cut.
+        var title = pr.Title.Replace("\0", "", StringComparison.Ordinal);
+        title = title.Length > KnowledgeModel.MaxTitleLength ? title[..KnowledgeModel.MaxTitleLength] : title;
+        var login = pr.AuthorLogin.Length <= KnowledgeModel.MaxLoginLength && !pr.AuthorLogin.Contains('\0', StringComparison.Ordinal) ? pr.AuthorLogin : "";
         var mergedAt = pr.MergedAt?.UtcDateTime;
         var updatedAtMs = pr.UpdatedAt.ToUnixTimeMilliseconds();
         return db.Database.ExecuteSqlAsync($"""
             INSERT INTO pull_requests ("RepositoryFullName", "Number", "Title", "AuthorLogin", "AuthorIsBot", "State", "MergedAt", "HeadSha", "UpdatedAtMs")
-            VALUES ({pr.Repository}, {pr.Number}, {title}, {pr.AuthorLogin}, {pr.AuthorIsBot}, {pr.State}, {mergedAt}, {pr.HeadSha}, {updatedAtMs})
+            VALUES ({pr.Repository}, {pr.Number}, {title}, {login}, {pr.AuthorIsBot}, {pr.State}, {mergedAt}, {pr.HeadSha}, {updatedAtMs})
             ON CONFLICT ("RepositoryFullName", "Number") DO UPDATE SET
                 "Title" = excluded."Title",
                 "AuthorLogin" = excluded."AuthorLogin",

@@ -43,6 +43,25 @@ public sealed class KnowledgeIndexTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_hostile_title_or_login_is_stored_cleaned_and_does_not_cost_the_index_its_row(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" });
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Accepted, await DeliverAsync(client, "pull_request.opened.json", 9, ShaA, pr =>
+        {
+            pr["title"] = "Fix\u0000 it" + new string('!', 1000);
+            pr["user"]!["login"] = new string('m', 150);
+        }));
+
+        var row = await RowAsync(app, 9);
+        Assert.Equal("Fix it" + new string('!', KnowledgeModel.MaxTitleLength - 6), row.Title);
+        Assert.Equal("", row.AuthorLogin);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Every_pull_request_delivery_updates_the_prs_row_and_a_late_older_one_changes_nothing(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
