@@ -10,7 +10,7 @@ namespace Nectr.GitHub;
 /// Resolved from a DI scope (one per job in the worker), it stamps that scope's <see cref="RetryBudget"/> on every
 /// request, so the read retries spend from the job's budget.
 /// </summary>
-internal sealed class GitHubApi(HttpClient http, RetryBudget budget) : IGitHubApi
+internal sealed partial class GitHubApi(HttpClient http, RetryBudget budget) : IGitHubApi
 {
     /// <summary>GitHub lists at most 3,000 files of a pull request: 30 pages of 100.</summary>
     public const int MaxFilePages = 30;

@@ -1,7 +1,7 @@
 namespace Nectr.GitHub;
 
 /// <summary>The narrow port to GitHub's REST API that reviews need. Tests replace GitHub, not this interface.</summary>
-internal interface IGitHubApi
+internal partial interface IGitHubApi
 {
     Task<GitHubPullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken);
 

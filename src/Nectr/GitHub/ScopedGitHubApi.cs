@@ -5,7 +5,7 @@ namespace Nectr.GitHub;
 /// in its own DI scope, so it gets the scope's first-attempt <see cref="Jobs.RetryBudget"/> instead of capturing one
 /// budget for the life of the process.
 /// </summary>
-internal sealed class ScopedGitHubApi(IServiceScopeFactory scopes) : IGitHubApi
+internal sealed partial class ScopedGitHubApi(IServiceScopeFactory scopes) : IGitHubApi
 {
     public Task<GitHubPullRequest> GetPullRequestAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
         InScopeAsync(api => api.GetPullRequestAsync(owner, repo, number, cancellationToken));

@@ -177,6 +177,20 @@ public sealed class PullRequestStateCacheTests
 
         public Task<GitHubReview> CreateReviewAsync(string owner, string repo, int number, CreateReviewRequest review, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        public Task<GitHubIssue> GetIssueAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubPage<GitHubIssue>> ListIssuesPageAsync(string owner, string repo, string state, int page, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubPage<GitHubPullRequest>> ListPullRequestsPageAsync(string owner, string repo, string state, int page, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubCommit>> ListPullRequestCommitsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubFileText?> GetFileTextAsync(string owner, string repo, string path, string? gitRef, int maxBytes, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubTree> GetTreeAsync(string owner, string repo, string treeish, bool recursive, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubRepositoryInfo> GetRepositoryInfoAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold

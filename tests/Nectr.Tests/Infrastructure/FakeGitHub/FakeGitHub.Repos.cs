@@ -128,6 +128,13 @@ public sealed partial class FakeGitHub
             admin = repository is not null && repository.Access[token];
         }
 
+        if (token == Token && request.Method == "GET" && segments.Length == 3)
+        {
+            // The service's own token (GITHUB_PAT) reads the repository for its default branch.
+            await WriteJsonAsync(context, request, ServiceRepositoryJson(segments[1], segments[2]), cacheable: false);
+            return;
+        }
+
         // GitHub hides a repository the caller cannot see, and the webhooks of one they do not administer, behind 404.
         if (repository is null || (segments.Length > 3 && !admin))
         {

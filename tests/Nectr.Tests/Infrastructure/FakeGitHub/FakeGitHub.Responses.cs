@@ -31,7 +31,10 @@ public sealed partial class FakeGitHub
             json["body"] = pr.Body;
         }
 
-        json["merged"] = false;
+        json["merged"] = pr.MergedAt is not null;
+        json["merged_at"] = pr.MergedAt?.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        json["updated_at"] = pr.UpdatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        json["user"]!["login"] = pr.Author;
         json["changed_files"] = pr.ChangedFiles ?? pr.Files.Count;
         json["additions"] = pr.Files.Sum(f => Counts(f).Additions);
         json["deletions"] = pr.Files.Sum(f => Counts(f).Deletions);

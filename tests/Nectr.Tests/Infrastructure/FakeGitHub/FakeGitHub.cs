@@ -257,6 +257,11 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             }
         }
 
+        if (await ContextRouteAsync(context, request, segments))
+        {
+            return;
+        }
+
         await Unexpected(context, request, 404, $"{request.Method} {request.PathAndQuery} is not a route of this fake (or names an unknown PR)");
     }
 

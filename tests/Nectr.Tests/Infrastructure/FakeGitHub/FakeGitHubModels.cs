@@ -19,6 +19,15 @@ public sealed class FakePullRequest
 
     /// <summary>What GitHub reports as changed_files; defaults to the number of files.</summary>
     public int? ChangedFiles { get; set; }
+
+    public string Author { get; set; } = "octocat";
+
+    /// <summary>The messages of the PR's commits, oldest first.</summary>
+    public IReadOnlyList<string> CommitMessages { get; set; } = ["Update files"];
+
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? MergedAt { get; set; }
 }
 
 /// <summary>One request the fake received, as it arrived.</summary>

@@ -23,7 +23,9 @@ internal static class GitHubOpenApi
     public static OpenApiRefusal? Check(string method, string path, string query, string body)
     {
         var segments = path.Trim('/').Split('/');
-        var candidates = BySegmentCount.Value.GetValueOrDefault(segments.Length, []).Where(o => o.Matches(segments)).ToList();
+        var candidates = BySegmentCount.Value.GetValueOrDefault(segments.Length, []).Where(o => o.Matches(segments))
+            .Concat(BySegmentCount.Value.Where(g => g.Key < segments.Length).SelectMany(g => g.Value).Where(o => o.TakesRestOfPath && o.Matches(segments)))
+            .ToList();
         if (candidates.Count == 0)
         {
             return new OpenApiRefusal(404, null, [$"{method} {path} is not in GitHub's REST API: no documented path matches"]);
@@ -53,7 +55,8 @@ internal static class GitHubOpenApi
         var problems = new List<string>();
         foreach (var (name, schema) in operation.PathParams)
         {
-            var value = Uri.UnescapeDataString(segments[operation.SegmentOf(name)]);
+            var at = operation.SegmentOf(name);
+            var value = Uri.UnescapeDataString(operation.TakesRestOfPath && at == operation.SegmentCount - 1 ? string.Join('/', segments[at..]) : segments[at]);
             problems.AddRange(Validate($"{operation.Id}#path/{name}", schema, ParameterValue(value, schema), $"path parameter {name}"));
         }
 
@@ -219,9 +222,20 @@ internal static class GitHubOpenApi
 
         public int SegmentOf(string parameter) => Array.IndexOf(_segments, "{" + parameter + "}");
 
+        /// <summary>
+        /// A template ending in <c>{path}</c> (the contents API) takes the rest of the URL, slashes and all, as GitHub
+        /// documents: <c>/repos/o/r/contents/src/app/Program.cs</c>.
+        /// </summary>
+        public bool TakesRestOfPath => _segments[^1] == "{path}";
+
         public bool Matches(string[] segments)
         {
-            for (var i = 0; i < segments.Length; i++)
+            if (segments.Length != _segments.Length && !(TakesRestOfPath && segments.Length > _segments.Length))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _segments.Length; i++)
             {
                 var matched = _segments[i].StartsWith('{') ? segments[i].Length > 0 : string.Equals(_segments[i], segments[i], StringComparison.Ordinal);
                 if (!matched)
