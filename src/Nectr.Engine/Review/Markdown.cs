@@ -147,7 +147,27 @@ internal static class Markdown
         return $"**{findings.Count} finding{(findings.Count == 1 ? "" : "s")}** from the built-in checks: {string.Join(", ", counts)}.";
     }
 
-    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage);
+    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage) + ContextCoverage(coverage);
+
+    /// <summary>One line naming each source of context the review went without, so a thin review says so.</summary>
+    private static string ContextCoverage(Coverage coverage)
+    {
+        if (coverage.ContextGaps.Count == 0)
+        {
+            return "";
+        }
+
+        var gaps = coverage.ContextGaps.Take(8).Select(g => $"{Plain(g.Source)} ({Plain(g.Reason)})");
+        return "\nReviewed without: " + string.Join("; ", gaps) + ".\n";
+
+        // Nectr's own words, but a reason can quote an error message from GitHub or a provider: one short line with
+        // nothing Markdown or GitHub would act on (no mention, link, HTML, emphasis or code).
+        static string Plain(string text)
+        {
+            var line = new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c) && "`<>@[]()|*_#!\\~".IndexOf(c, StringComparison.Ordinal) < 0).ToArray()).Trim();
+            return line.Length > 160 ? line[..160] + "…" : line;
+        }
+    }
 
     /// <summary>What the model saw, when one reviewed: files clipped or left out by the token budget are named.</summary>
     private static string ModelCoverage(Coverage coverage)

@@ -239,6 +239,6 @@ public sealed class ReviewPromptsTests
     [Fact]
     public void Prompts_are_version_one()
     {
-        Assert.Equal("v1", ReviewPrompts.Version);
+        Assert.Equal("v2", ReviewPrompts.Version);
     }
 }
