@@ -174,13 +174,13 @@ public sealed class ContextGapsTests
     [Fact]
     public void A_reason_that_quotes_an_outside_message_cannot_mention_link_or_format()
     {
-        var body = Finish(new ContextGap("linked issues", "GitHub said: @octocat see [here](https://evil.example) <img src=x> `code`\nsecond line")).Body;
+        var body = Finish(new ContextGap("linked issues", "GitHub said: @octocat see [here](https://evil.example) <img src=x> `code` _em_ DATABASE_URL\nsecond line")).Body;
 
         var line = body.Split('\n').Single(l => l.StartsWith("Reviewed without:", StringComparison.Ordinal));
         Assert.DoesNotContain("@", line, StringComparison.Ordinal);
         Assert.DoesNotContain("](", line, StringComparison.Ordinal);
         Assert.DoesNotContain("<", line, StringComparison.Ordinal);
         Assert.DoesNotContain("`", line, StringComparison.Ordinal);
-        Assert.Contains("second line", line, StringComparison.Ordinal);
+        Assert.Contains("em DATABASE_URL second line", line, StringComparison.Ordinal);
     }
 }
