@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
+using Nectr.Configuration;
 using Nectr.Data;
+using Nectr.Engine.Budget;
 using Nectr.Engine.Context;
 using Nectr.Engine.Prompts;
 using Nectr.Knowledge;
@@ -11,7 +14,7 @@ namespace Nectr.Context;
 /// touch the same files. A source that fails leaves a gap in the review's coverage, never a failed review.
 /// Scoped: one per review, reading GitHub with the job's retry budget.
 /// </summary>
-internal sealed partial class ReviewContextGatherer(ILogger<ReviewContextGatherer> logger, KnowledgeQueries? knowledge = null)
+internal sealed partial class ReviewContextGatherer(IOptions<LlmOptions> llm, ILogger<ReviewContextGatherer> logger, KnowledgeQueries? knowledge = null)
 {
     /// <summary>How long one source may take; the review waits for the slowest, so this bounds the whole.</summary>
     internal static readonly TimeSpan PartDeadline = TimeSpan.FromSeconds(10);
@@ -44,8 +47,12 @@ internal sealed partial class ReviewContextGatherer(ILogger<ReviewContextGathere
             }
         }
 
-        return new GatheredContext(new PromptContext(blocks), review with { Gaps = gaps }, []);
+        return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = gaps }, []);
     }
+
+    /// <summary>Each kind of context cut to its share of the model's window (see <see cref="ContextBudget"/>).</summary>
+    private List<ContextBlock> Budgeted(List<ContextBlock> blocks) =>
+        [.. blocks.GroupBy(b => b.Kind).SelectMany(g => ContextBudget.Fit([.. g], ContextBudget.TokensFor(g.Key, llm.Value.ContextTokens), O200kTokenCounter.Shared))];
 
     private static async Task<HistoryPart> HistoryAsync(KnowledgeQueries knowledge, ReviewSubject subject, CancellationToken cancellationToken)
     {
