@@ -78,6 +78,12 @@ internal sealed partial class MemoryExtraction(
         };
         try
         {
+            if (!await store.IsConnectedAsync(request.RepositoryFullName, linked.Token))
+            {
+                // Memories are kept only for connected repositories: no model call, nothing to record.
+                return ExtractionOutcome.Skipped($"{request.RepositoryFullName} is not connected");
+            }
+
             var existing = await store.ForRepositoryAsync(request.RepositoryFullName, ExistingShown, linked.Token);
             var prompt = MemoryExtractionPrompt.Build(Input(request, existing), ReviewPrompts.NewNonce());
             var reply = await llm.CompleteAsync(

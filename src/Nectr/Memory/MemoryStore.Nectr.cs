@@ -28,6 +28,13 @@ internal sealed partial class MemoryStore
         return rows;
     }
 
+    /// <summary>Whether Nectr is connected to the repository (named as stored): memories are kept only for those.</summary>
+    public async Task<bool> IsConnectedAsync(string repo, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.Repositories.AsNoTracking().AnyAsync(r => r.FullName == repo && r.Connected, cancellationToken);
+    }
+
     /// <summary>Whether the user sees <paramref name="repo"/> and Nectr is connected to it, and its name as GitHub spells it.</summary>
     public async Task<(MemoryAccess Access, string FullName)> AccessAsync(long userId, string repo, CancellationToken cancellationToken)
     {
