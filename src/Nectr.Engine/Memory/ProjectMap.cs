@@ -295,7 +295,8 @@ public static partial class ProjectMap
     [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)", RegexOptions.CultureInvariant)]
     private static partial Regex Links();
 
-    [GeneratedRegex(@"(?ms)^\s*dependencies\s*=\s*\[(.*?)\]", RegexOptions.CultureInvariant)]
+    // The list ends at a ']' that ends its line: extras such as "sqlalchemy[asyncio]" hold brackets of their own.
+    [GeneratedRegex(@"(?ms)^\s*dependencies\s*=\s*\[(.*?)\][ \t]*$", RegexOptions.CultureInvariant)]
     private static partial Regex DependencyArray();
 
     [GeneratedRegex(@"[""']([^""'\r\n]+)[""']", RegexOptions.CultureInvariant)]
