@@ -6,6 +6,7 @@ using Nectr.Data;
 using Nectr.Events;
 using Nectr.GitHub;
 using Nectr.Health;
+using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
@@ -30,6 +31,7 @@ try
     builder.AddGitHub();
     builder.AddLlm(options.Llm);
     builder.AddKnowledge();
+    builder.AddIssues();
     builder.AddWebhooks();
     builder.AddRepos();
     builder.AddReviewPipeline();

@@ -42,7 +42,23 @@ public static class CandidateIssues
         return Rank([request.Title, request.Description, .. request.CommitMessages, .. request.Files.Select(f => f.Path)], openIssues, excluded);
     }
 
-    internal static IReadOnlyList<IssueCandidate> Rank(IEnumerable<string?> query, IReadOnlyList<OpenIssue> openIssues, IReadOnlySet<int> excluded)
+    /// <summary>
+    /// Candidates for a pull request known by its title and description (the host's issue index ranks its stored open
+    /// issues with this), leaving out the issue numbers in <paramref name="excluded"/>.
+    /// </summary>
+    public static IReadOnlyList<IssueCandidate> Rank(string? title, string? description, IReadOnlyList<OpenIssue> openIssues, IReadOnlySet<int> excluded) =>
+        Rank([title, description], openIssues, excluded);
+
+    /// <summary>
+    /// Issues matching free text (the model's issue search): the same BM25 over <paramref name="issues"/>, open or
+    /// closed, with no <see cref="MinScore"/> floor (a search asks for the best matches, however weak), the best
+    /// <paramref name="limit"/> first.
+    /// </summary>
+    public static IReadOnlyList<IssueCandidate> Search(string? query, IReadOnlyList<OpenIssue> issues, int limit) =>
+        Rank([query], issues, new HashSet<int>(), Math.Max(0, limit), double.Epsilon);
+
+    internal static IReadOnlyList<IssueCandidate> Rank(IEnumerable<string?> query, IReadOnlyList<OpenIssue> openIssues, IReadOnlySet<int> excluded,
+        int max = MaxCandidates, double minScore = MinScore)
     {
         ArgumentNullException.ThrowIfNull(openIssues);
         var terms = new List<string>();
@@ -78,13 +94,13 @@ public static class CandidateIssues
             }
 
             var score = Score(documents[i], frequency, documents.Count, averageLength);
-            if (score >= MinScore)
+            if (score >= minScore)
             {
                 scored.Add(new IssueCandidate(issues[i].Number, issues[i].Title, score));
             }
         }
 
-        return scored.OrderByDescending(c => c.Score).ThenBy(c => c.Number).Take(MaxCandidates).ToList();
+        return scored.OrderByDescending(c => c.Score).ThenBy(c => c.Number).Take(max).ToList();
     }
 
     private static double Score(IssueDocument document, Dictionary<string, int> frequency, int count, double averageLength)

@@ -23,6 +23,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<MemoryExtractionRecord> MemoryExtractions => Set<MemoryExtractionRecord>();
     public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
+    public DbSet<IssueRecord> Issues => Set<IssueRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -115,6 +116,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         });
 
         KnowledgeModel.Configure(modelBuilder);
+        IssueModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
     }

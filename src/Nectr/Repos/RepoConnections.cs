@@ -26,8 +26,8 @@ internal sealed partial class RepoConnections(
     ILogger<RepoConnections> logger)
 {
     /// <summary>
-    /// The events Nectr acts on or keeps: pull requests (reviews) and issues (stored for the context features; no
-    /// review reads them yet). Not issue_comment: nothing handles comments yet, so subscribing would only send every
+    /// The events Nectr acts on or keeps: pull requests (reviews) and issues (the issue index reviews read for
+    /// context). Not issue_comment: nothing handles comments yet, so subscribing would only send every
     /// comment of the repository here to be stored and skipped.
     /// </summary>
     public static readonly IReadOnlyList<string> Events = ["pull_request", "issues"];

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
+using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 
@@ -30,12 +31,13 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
 /// fsync however many deliveries share it, so throughput grows with load while every caller still gets its answer
 /// only after the commit. Duplicates are resolved here; links to jobs and superseding belong to
 /// <see cref="IntakeJobs"/>, which locks the jobs it decides from; the pull requests' facts go to the
-/// <see cref="KnowledgeIndex"/> in the same transaction (no commit of its own, and its failure stores the deliveries anyway).
+/// <see cref="KnowledgeIndex"/> and the issues to the <see cref="IssueStore"/> in the same transaction (no commit of their own,
+/// and their failure stores the deliveries anyway).
 /// </summary>
 internal static class IntakeBatch
 {
     public static async Task<List<(IntakeItem Item, IntakeResult Result)>> StoreAsync(
-        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, DateTimeOffset now, CancellationToken cancellationToken)
+        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, IssueStore issues, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
@@ -68,6 +70,9 @@ internal static class IntakeBatch
         await db.SaveChangesAsync(cancellationToken);
         await knowledge.RecordInTransactionAsync(db,
             stored.Where(s => s.Delivery is not null).Select(s => PullRequestFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<PullRequestFacts>(),
+            cancellationToken);
+        await issues.RecordInTransactionAsync(db,
+            stored.Where(s => s.Delivery is not null).Select(s => IssueFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<IssueFacts>(),
             cancellationToken);
         await tx.CommitAsync(cancellationToken);
 

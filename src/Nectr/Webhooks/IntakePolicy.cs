@@ -32,7 +32,7 @@ internal static class IntakePolicy
 
                 return null;
             case "issues":
-                return "issues event: stored for the context features to come; no review reads it yet";
+                return "issues event: recorded in the issue index (issues give reviews their context; they do not start one)";
             default:
                 return $"event '{eventName}' is not used by Nectr";
         }

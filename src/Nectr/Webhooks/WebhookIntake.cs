@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
+using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Polly;
@@ -20,6 +21,7 @@ internal sealed partial class WebhookIntake(
     IDbContextFactory<NectrDb> dbs,
     DbWriteGate writeGate,
     KnowledgeIndex knowledge,
+    IssueStore issues,
     TimeProvider time,
     JobSignal signal,
     ILogger<WebhookIntake> logger) : BackgroundService
@@ -124,7 +126,7 @@ internal sealed partial class WebhookIntake(
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await IntakeBatch.StoreAsync(db, batch, knowledge, time.GetUtcNow(), cancellationToken);
+        return await IntakeBatch.StoreAsync(db, batch, knowledge, issues, time.GetUtcNow(), cancellationToken);
     }
 
     private void Complete(List<(IntakeItem Item, IntakeResult Result)> results)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Nectr.Webhooks;
@@ -9,7 +10,10 @@ internal sealed record WebhookPayload(
     int? Number,
     WebhookPullRequest? PullRequest,
     WebhookRepository? Repository,
-    WebhookUser? Sender);
+    WebhookUser? Sender,
+    // Kept as raw JSON: the issue index reads it field by field, so a field of the wrong type costs that field, not
+    // the delivery (a typed record would fail the whole parse).
+    JsonElement? Issue = null);
 
 internal sealed record WebhookPullRequest(
     int Number,

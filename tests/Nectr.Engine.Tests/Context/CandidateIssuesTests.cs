@@ -53,6 +53,29 @@ public sealed class CandidateIssuesTests
     }
 
     [Fact]
+    public void A_title_and_description_rank_like_the_request_and_excluded_numbers_are_left_out()
+    {
+        var ranked = CandidateIssues.Rank("Refresh expired OAuth tokens on login", "The login handler now refreshes the token.", Corpus, new HashSet<int>());
+        var excluded = CandidateIssues.Rank("Refresh expired OAuth tokens on login", "The login handler now refreshes the token.", Corpus, new HashSet<int> { 1 });
+
+        Assert.Equal([1, 4], ranked.Select(c => c.Number));
+        Assert.Equal([4], excluded.Select(c => c.Number));
+    }
+
+    [Fact]
+    public void A_search_returns_weak_matches_too_best_first_up_to_its_limit()
+    {
+        // "refresh" once in two of five issues scores under MinScore: too weak for a candidate, still a search result.
+        Assert.Empty(CandidateIssues.Rank("refresh", null, Corpus, new HashSet<int>()));
+        Assert.Equal([4, 1], CandidateIssues.Search("refresh", Corpus, 10).Select(c => c.Number));
+
+        Assert.Equal([4, 1], CandidateIssues.Search("token race", Corpus, 10).Select(c => c.Number));
+        Assert.Equal([4], CandidateIssues.Search("token race", Corpus, 1).Select(c => c.Number));
+        Assert.Empty(CandidateIssues.Search("token", Corpus, 0));
+        Assert.Empty(CandidateIssues.Search("", Corpus, 10));
+    }
+
+    [Fact]
     public void An_empty_corpus_or_an_empty_query_gives_no_candidates()
     {
         Assert.Empty(CandidateIssues.Rank(Request("Refresh tokens"), [], []));

@@ -155,6 +155,60 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.IssueRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AuthorLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("RepositoryFullName", "UpdatedAtMs");
+
+                    b.HasIndex("RepositoryFullName", "State", "UpdatedAtMs");
+
+                    b.ToTable("issues", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
                 {
                     b.Property<long>("Id")
