@@ -1,4 +1,5 @@
 using Nectr.Engine.Review;
+using Nectr.Tools;
 
 namespace Nectr.Reviews;
 
@@ -13,6 +14,7 @@ internal static class ReviewPipelineExtensions
     public static IHostApplicationBuilder AddReviewPipeline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReviewEngine>();
+        builder.AddReviewTools();
         // Scoped, one per review: the LLM client's per-review state (its retry budget, a refused schema) lives in the
         // scope, as the GitHub client's budget does for the publisher.
         builder.Services.AddScoped<AiReviewer>();
