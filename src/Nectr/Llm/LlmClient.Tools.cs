@@ -113,7 +113,9 @@ internal sealed partial class LlmClient
             {
                 var text = i >= MaxToolCallsPerTurn
                     ? string.Create(CultureInfo.InvariantCulture, $"error: not run; at most {MaxToolCallsPerTurn} tool calls are run per turn")
-                    : await RunToolAsync(toolbox, scope, calls[i], linked.Token, cancellationToken);
+                    : time.GetElapsedTime(started) >= limits.Time
+                        ? "error: not run; the time for tool calls is up"
+                        : await RunToolAsync(toolbox, scope, calls[i], linked.Token, cancellationToken);
                 var result = ToolInstructions.Result(scope, text);
                 var tokens = counter.Count(result) + counter.Count(calls[i].Name) + (calls[i].Arguments?.Sum(a => counter.Count(a.Key) + counter.Count(a.Value?.ToString() ?? "")) ?? 0);
                 if (toolTokens + tokens > room)
@@ -134,11 +136,6 @@ internal sealed partial class LlmClient
     /// <summary>A tool call's result text; a call cut off by the loop's wall time says so instead.</summary>
     private static async Task<string> RunToolAsync(ReviewToolbox toolbox, QuestionScope scope, FunctionCallContent call, CancellationToken loop, CancellationToken review)
     {
-        if (loop.IsCancellationRequested && !review.IsCancellationRequested)
-        {
-            return "error: not run; the time for tool calls is up";
-        }
-
         try
         {
             return await toolbox.RunAsync(scope.Focus, call.Name, call.Arguments, loop);
