@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Nectr.Configuration;
+using Nectr.Context;
 using Nectr.Data;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
@@ -19,6 +20,7 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
     ReviewPipeline pipeline,
+    ReviewContextGatherer gatherer,
     ReviewPublisher publisher,
     ModelAnswerStore answers,
     JobQueue queue,
@@ -58,7 +60,9 @@ internal sealed partial class ReviewRunner(
             return await IndexedAsync(Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started), pr, files, cancellationToken);
         }
 
-        var result = await pipeline.ReviewAsync(request, cancellationToken);
+        var subject = new ReviewSubject(repoOwner, repoName, job.PullNumber, pr.Title, pr.Body, pr.User?.Login, job.HeadSha, [.. files.Select(f => f.Filename)]);
+        var context = await gatherer.GatherAsync(subject, cancellationToken);
+        var result = await pipeline.ReviewAsync(request, context, cancellationToken);
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
         {
