@@ -13,7 +13,8 @@ namespace Nectr.Llm;
 /// reply's usage. Every tool result goes back fenced as untrusted data with the review's nonce. The loop also ends,
 /// early, when the tool results fill their token budget (REVIEW_TOOL_TOKENS, never more than the context window has
 /// left) or REVIEW_TOOL_SECONDS have passed; a server that refuses tools gets the single question instead, and is not
-/// offered tools again in this review.
+/// offered tools again in this review. A request refused after tool rounds (a permanent failure, e.g. the conversation
+/// grew too long for the provider) also falls back to the single question, its paid rounds still counted.
 /// </summary>
 internal sealed partial class LlmClient
 {
@@ -81,7 +82,20 @@ internal sealed partial class LlmClient
 
             // The last turn still lists the tools: the conversation holds their calls, and Anthropic refuses tool
             // blocks without tool definitions. The tool choice "none" is what takes them away.
-            var sent = await SendAsync(messages, call, new ToolOffer(offered, Final: stop is not null), cancellationToken);
+            Sent sent;
+            try
+            {
+                sent = await SendAsync(messages, call, new ToolOffer(offered, Final: stop is not null), cancellationToken);
+            }
+            catch (LlmException ex) when (ex.Permanent && round > 0)
+            {
+                // The provider refused the conversation the tools built (it grew too long for it, or a result upset
+                // it): that is the tools' failure, not the review's. A bad key fails the single question again.
+                Log.ToolRoundRefused(logger, toolbox.Target.Owner, toolbox.Target.Repo, toolbox.Target.Number, round, ex.Reason);
+                attempts += ex.Attempts;
+                sent = new Sent(null, 0, ToolsRefused: true);
+            }
+
             attempts += sent.Attempts;
             if (sent.ToolsRefused)
             {
@@ -159,6 +173,9 @@ internal sealed partial class LlmClient
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Tool calls for {Owner}/{Repo}#{Number} end after {Rounds} round(s): {Reason}.")]
         public static partial void ToolsStopped(ILogger logger, string owner, string repo, int number, int rounds, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The model's provider refused round {Round} of the tool calls for {Owner}/{Repo}#{Number} ({Reason}); asking the single question without tools.")]
+        public static partial void ToolRoundRefused(ILogger logger, string owner, string repo, int number, int round, string reason);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "No tools for {Owner}/{Repo}#{Number}: the prompt leaves {Room} tokens of the context window for tool results.")]
         public static partial void NoToolRoom(ILogger logger, string owner, string repo, int number, int room);

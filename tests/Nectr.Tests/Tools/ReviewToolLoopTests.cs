@@ -274,6 +274,25 @@ public sealed partial class ReviewToolLoopTests : IAsyncLifetime
         Assert.Equal((1, 2), (first.Calls, first.Attempts)); // the refused request was not a paid call
     }
 
+    [Fact]
+    public async Task A_request_the_provider_refuses_after_tool_rounds_falls_back_to_the_single_question_with_the_rounds_counted()
+    {
+        var review = await StartAsync("anthropic");
+        _github.AddFile(Owner, Repo, "src/a.py", "x = 1\n", HeadSha);
+        review.Llm.Enqueue(
+            FakeLlmResponse.ToolCalls(("read_file", """{"path": "src/a.py"}""")),
+            FakeLlmResponse.Error(400, "invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum"),
+            FakeLlmResponse.Answer(AnswerText, inputTokens: 100, outputTokens: 10));
+
+        var reply = await review.AskAsync(QuestionFocus.General);
+
+        Assert.Equal([5, 5, 0], review.Llm.Requests.Select(r => r.ToolNames.Count));
+        Assert.Empty(review.Llm.Requests[2].ToolResults);
+        Assert.Equal(2, reply.Calls); // the paid tool round and the single question; the refusal cost nothing
+        Assert.True(reply.InputTokens > 100, "the tool round's tokens are counted");
+        Assert.Contains("Fine.", reply.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>The inside of one untrusted-data block with the test's nonce.</summary>
     private static string Inner(string block)
     {
