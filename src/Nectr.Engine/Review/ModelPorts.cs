@@ -22,14 +22,25 @@ public sealed record ResponseSchema(string Name, string Json)
 /// <summary>What the model answered to one question, the model that answered, and that one call's tokens and cost.</summary>
 public sealed record ModelReply(string Text, string Model, LlmUsage Usage);
 
+/// <summary>Which call of a review a question is: the general review, one specialist's, or the synthesis of theirs.</summary>
+public enum QuestionFocus { General, Security, Performance, Style, Synthesis }
+
+/// <summary>
+/// What the port may need to know about a question besides its text: its <see cref="Focus"/> (a host that offers the
+/// model read-only tools offers each focus only the tools that serve it) and the review's <see cref="Nonce"/>, which
+/// fences anything the host adds to the conversation (tool results) as untrusted data, like the PR text.
+/// </summary>
+public sealed record QuestionScope(QuestionFocus Focus, string Nonce);
+
 /// <summary>
 /// The model, as the review policy sees it: a system prompt and a conversation in, text and usage out. The host
-/// wires a provider behind it (deadlines, retries and pricing are its business); a failure the review cannot
-/// recover from is thrown and ends the review.
+/// wires a provider behind it (deadlines, retries, pricing and any tool rounds are its business; the usage it
+/// returns covers every call it made for the question); a failure the review cannot recover from is thrown and
+/// ends the review.
 /// </summary>
 public interface IReviewModel
 {
-    Task<ModelReply> AskAsync(string system, IReadOnlyList<ModelTurn> turns, ResponseSchema? schema, CancellationToken cancellationToken);
+    Task<ModelReply> AskAsync(string system, IReadOnlyList<ModelTurn> turns, ResponseSchema? schema, QuestionScope scope, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -40,7 +40,7 @@ public sealed class ModelReview(IReviewModel model, ModelReviewSettings settings
             var chunk = plan.Chunks[i];
             var answer = settings.Parallel
                 ? await ParallelAsync(input, chunk, i, plan.Chunks.Count, asker, cancellationToken)
-                : await asker.AskAsync(ReviewPrompts.Standard(input, chunk, i, plan.Chunks.Count), cancellationToken);
+                : await asker.AskAsync(ReviewPrompts.Standard(input, chunk, i, plan.Chunks.Count), QuestionFocus.General, cancellationToken);
             if (answer is not null)
             {
                 merged.Add(answer);
@@ -85,7 +85,7 @@ public sealed class ModelReview(IReviewModel model, ModelReviewSettings settings
     {
         // Three specialists at once; the synthesis sees only what they answered (as untrusted data).
         var specialists = await Task.WhenAll(Specialists.Select(async s =>
-            (Specialty: s, Answer: await asker.AskAsync(ReviewPrompts.Specialist(s, input, chunk, index, count), cancellationToken))));
+            (Specialty: s, Answer: await asker.AskAsync(ReviewPrompts.Specialist(s, input, chunk, index, count), FocusOf(s), cancellationToken))));
         var readable = specialists.Where(s => s.Answer is not null).ToList();
         if (readable.Count == 0)
         {
@@ -93,18 +93,26 @@ public sealed class ModelReview(IReviewModel model, ModelReviewSettings settings
         }
 
         var synthesis = await asker.AskAsync(
-            ReviewPrompts.Synthesis(input, readable.Select(s => (s.Specialty, AnswerJson.Write(s.Answer!))).ToList()), cancellationToken);
+            ReviewPrompts.Synthesis(input, readable.Select(s => (s.Specialty, AnswerJson.Write(s.Answer!))).ToList()), QuestionFocus.Synthesis, cancellationToken);
 
         // If the synthesis is unreadable the specialists' findings still stand; the later dedupe merges overlaps.
         return synthesis ?? Merge(readable.Select(s => s.Answer!).ToList());
     }
+
+    private static QuestionFocus FocusOf(Specialty specialty) => specialty switch
+    {
+        Specialty.Security => QuestionFocus.Security,
+        Specialty.Performance => QuestionFocus.Performance,
+        Specialty.Style => QuestionFocus.Style,
+        _ => throw new ArgumentOutOfRangeException(nameof(specialty), specialty, "Unknown specialty."),
+    };
 
     /// <summary>Asks the questions of one review: a question already answered is not asked again, and every answer is kept.</summary>
     private sealed class Asker(IReviewModel model, ModelReviewSettings settings, string nonce, IAnswerCache answers)
     {
         public UsageMeter Usage { get; } = new();
 
-        public async Task<ModelAnswer?> AskAsync(Prompt prompt, CancellationToken cancellationToken)
+        public async Task<ModelAnswer?> AskAsync(Prompt prompt, QuestionFocus focus, CancellationToken cancellationToken)
         {
             var key = new QuestionKey(
                 ReviewPrompts.Version,
@@ -118,20 +126,20 @@ public sealed class ModelReview(IReviewModel model, ModelReviewSettings settings
                 return kept.Answer;
             }
 
-            var answer = await AskWithRepairAsync(prompt, cancellationToken);
+            var answer = await AskWithRepairAsync(prompt, new QuestionScope(focus, nonce), cancellationToken);
             await answers.SaveAsync(key, answer, cancellationToken);
             Usage.Add(answer.Usage);
             return answer.Answer;
         }
 
         /// <summary>One question; if the answer cannot be read, one more turn with the parse error, then give up (a null answer).</summary>
-        private async Task<StoredAnswer> AskWithRepairAsync(Prompt prompt, CancellationToken cancellationToken)
+        private async Task<StoredAnswer> AskWithRepairAsync(Prompt prompt, QuestionScope scope, CancellationToken cancellationToken)
         {
             var turns = new List<ModelTurn> { ModelTurn.User(prompt.User) };
             var usage = new UsageMeter();
             for (var turn = 1; ; turn++)
             {
-                var reply = await model.AskAsync(prompt.System, turns, ResponseSchema.Answer, cancellationToken);
+                var reply = await model.AskAsync(prompt.System, turns, ResponseSchema.Answer, scope, cancellationToken);
                 usage.Add(reply.Usage);
                 var parsed = AnswerParser.Parse(reply.Text);
                 if (parsed.Answer is not null || turn == 2)

@@ -24,10 +24,15 @@ internal sealed partial class LlmClient(
     RetryBudget? budget = null,
     LlmReachability? reachability = null)
 {
+    private static readonly string[] ToolTerms = ["tool", "function"];
+
     private static readonly string[] SchemaTerms = ["response_format", "json_schema", "output_config", "output_format", "structured output", "schema"];
 
     /// <summary>This review's server refused structured output once: the prompt alone asks for the JSON from then on.</summary>
     private volatile bool _schemaRefused;
+
+    /// <summary>This review's server refused the tools once: every later question of the review is asked without them.</summary>
+    private volatile bool _toolsRefused;
 
     /// <summary>False with LLM_PROVIDER=none: the built-in checks are the whole review.</summary>
     public bool Enabled => options.Enabled && handlers is not null;
@@ -37,15 +42,41 @@ internal sealed partial class LlmClient(
     public async Task<LlmReply> CompleteAsync(LlmCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        EnsureEnabled();
+        var messages = Conversation(call.System, call);
+        var started = time.GetTimestamp();
+        Log.Calling(logger, options.Model, messages.Count, call.MaxOutputTokens);
+        var sent = await SendAsync(messages, call, null, cancellationToken);
+        return Reply(sent.Response!, sent.Attempts, time.GetElapsedTime(started));
+    }
+
+    private void EnsureEnabled()
+    {
         if (!Enabled)
         {
             throw new LlmException("No LLM is configured (LLM_PROVIDER=none); set ANTHROPIC_API_KEY or OPENAI_API_KEY to enable the AI review.", true, 0);
         }
+    }
 
-        List<ChatMessage> messages = [new(ChatRole.System, call.System)];
+    private static List<ChatMessage> Conversation(string system, LlmCall call)
+    {
+        List<ChatMessage> messages = [new(ChatRole.System, system)];
         messages.AddRange(call.Messages.Select(m => new ChatMessage(m.Role == LlmRole.Assistant ? ChatRole.Assistant : ChatRole.User, m.Text)));
-        var started = time.GetTimestamp();
-        Log.Calling(logger, options.Model, messages.Count, call.MaxOutputTokens);
+        return messages;
+    }
+
+    /// <summary>The tools offered with one call; <see cref="Final"/>: listed (the conversation holds their calls) but not to be called.</summary>
+    private sealed record ToolOffer(IReadOnlyList<AITool> Tools, bool Final);
+
+    /// <summary>One call's outcome: the response, or null when the server refused the tools offered (<see cref="ToolsRefused"/>).</summary>
+    private sealed record Sent(ChatResponse? Response, int Attempts, bool ToolsRefused);
+
+    /// <summary>
+    /// One question to the model, retried by the pipeline underneath. A server that refuses structured output is asked
+    /// again without it; a server that refuses the tools offered is not asked again here: the caller falls back.
+    /// </summary>
+    private async Task<Sent> SendAsync(List<ChatMessage> messages, LlmCall call, ToolOffer? tools, CancellationToken cancellationToken)
+    {
         var attempts = 0;
         while (true)
         {
@@ -53,15 +84,24 @@ internal sealed partial class LlmClient(
             var record = new LlmCallRecord();
             try
             {
-                var response = await SendAsync(messages, ChatOptionsFor(call, withSchema), record, cancellationToken);
+                var response = await SendOnceAsync(messages, ChatOptionsFor(call, withSchema, tools), record, cancellationToken);
                 attempts += record.Attempts;
                 reachability?.Answered(time.GetUtcNow());
-                return Reply(response, attempts, time.GetElapsedTime(started));
+                return new Sent(response, attempts, false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not LlmException)
             {
                 attempts += record.Attempts;
                 var failure = LlmFailures.Classify(ex, record, options);
+                if (tools is not null && failure.Status == 400 && MentionsTools(record.ErrorBody ?? ex.Message))
+                {
+                    // A model or server without function calling (a small local model, a server started without a tool
+                    // parser) refuses the tools, not the review: the caller asks the single question without them.
+                    _toolsRefused = true;
+                    Log.ToolsRefused(logger, options.Model);
+                    return new Sent(null, attempts, true);
+                }
+
                 if (withSchema && failure.Status == 400 && MentionsSchema(record.ErrorBody ?? ex.Message))
                 {
                     // A server without structured output (an older model, a local server) refuses the format, not the
@@ -81,7 +121,7 @@ internal sealed partial class LlmClient(
     }
 
     /// <summary>One call through a client of its own: its handler carries this call's record and the job's budget.</summary>
-    private async Task<ChatResponse> SendAsync(List<ChatMessage> messages, ChatOptions chatOptions, LlmCallRecord record, CancellationToken cancellationToken)
+    private async Task<ChatResponse> SendOnceAsync(List<ChatMessage> messages, ChatOptions chatOptions, LlmCallRecord record, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new LlmCallHandler(budget, record, time) { InnerHandler = handlers!.CreateHandler(LlmResilience.ClientName) })
         {
@@ -91,7 +131,7 @@ internal sealed partial class LlmClient(
         return await chat.GetResponseAsync(messages, chatOptions, cancellationToken);
     }
 
-    private ChatOptions ChatOptionsFor(LlmCall call, bool withSchema)
+    private ChatOptions ChatOptionsFor(LlmCall call, bool withSchema, ToolOffer? tools)
     {
         var chatOptions = new ChatOptions { ModelId = options.Model, MaxOutputTokens = call.MaxOutputTokens };
         if (withSchema)
@@ -99,19 +139,29 @@ internal sealed partial class LlmClient(
             chatOptions.ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonElement.Parse(call.JsonSchema!), call.SchemaName);
         }
 
+        if (tools is not null)
+        {
+            chatOptions.Tools = [.. tools.Tools];
+            chatOptions.ToolMode = tools.Final ? ChatToolMode.None : ChatToolMode.Auto;
+        }
+
         return chatOptions;
     }
 
-    private LlmReply Reply(ChatResponse response, int attempts, TimeSpan elapsed)
+    private LlmReply Reply(ChatResponse response, int attempts, TimeSpan elapsed) => Reply(response, attempts, elapsed, new Spent(0, 0, 0));
+
+    /// <summary>The final response's answer, with the tokens of the calls before it (<paramref name="before"/>) counted in.</summary>
+    private LlmReply Reply(ChatResponse response, int attempts, TimeSpan elapsed, Spent before)
     {
         var reply = new LlmReply(
             response.Text,
-            response.Usage?.InputTokenCount ?? 0,
-            response.Usage?.OutputTokenCount ?? 0,
+            before.InputTokens + (response.Usage?.InputTokenCount ?? 0),
+            before.OutputTokens + (response.Usage?.OutputTokenCount ?? 0),
             string.IsNullOrEmpty(response.ModelId) ? options.Model : response.ModelId,
             elapsed,
             attempts,
-            response.FinishReason == ChatFinishReason.Length);
+            response.FinishReason == ChatFinishReason.Length,
+            before.Calls + 1);
         Log.Answered(logger, reply.Model, reply.InputTokens, reply.OutputTokens, (long)elapsed.TotalMilliseconds, attempts);
         Log.AnswerText(logger, reply.Text);
         return reply;
@@ -136,6 +186,9 @@ internal sealed partial class LlmClient(
     private static bool MentionsSchema(string text) =>
         SchemaTerms.Any(term => text.Contains(term, StringComparison.OrdinalIgnoreCase));
 
+    private static bool MentionsTools(string text) =>
+        ToolTerms.Any(term => text.Contains(term, StringComparison.OrdinalIgnoreCase));
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Debug, Message = "Asking {Model}: {Messages} messages, at most {MaxOutputTokens} output tokens.")]
@@ -150,6 +203,9 @@ internal sealed partial class LlmClient(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "LLM call failed after {Attempts} attempt(s) (status {Status}): {Reason}")]
         public static partial void GaveUp(ILogger logger, int attempts, int? status, string reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The LLM server refused the tools for model {Model}; asking without them for the rest of this review.")]
+        public static partial void ToolsRefused(ILogger logger, string model);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "The LLM server refused structured output for model {Model}; asking for JSON by prompt alone for the rest of this review.")]
         public static partial void StructuredOutputRefused(ILogger logger, string model);

@@ -18,9 +18,10 @@ internal sealed record LlmCall(string System, IReadOnlyList<LlmMessage> Messages
 
 /// <summary>
 /// The model's answer with what it cost in tokens. <paramref name="Elapsed"/> covers every attempt and wait;
-/// <paramref name="Truncated"/>: the answer stopped at the output-token limit.
+/// <paramref name="Truncated"/>: the answer stopped at the output-token limit. <paramref name="Calls"/>: the paid
+/// calls behind the answer (more than one when the model used tools), whose tokens are all counted here.
 /// </summary>
-internal sealed record LlmReply(string Text, long InputTokens, long OutputTokens, string Model, TimeSpan Elapsed, int Attempts = 1, bool Truncated = false);
+internal sealed record LlmReply(string Text, long InputTokens, long OutputTokens, string Model, TimeSpan Elapsed, int Attempts = 1, bool Truncated = false, int Calls = 1);
 
 /// <summary>
 /// A model call that did not produce an answer. <see cref="Permanent"/>: trying again cannot help until an operator

@@ -2,17 +2,19 @@ using Nectr.Engine.Budget;
 using Nectr.Engine.Prompts;
 using Nectr.Engine.Review;
 using Nectr.Llm;
+using Nectr.Tools;
 
 namespace Nectr.Reviews;
 
 /// <summary>
 /// The AI stage of one review, wired: the engine's <see cref="ModelReview"/> (chunks, repair turn, merge) asking
 /// the configured provider, with the answers this job already paid for (<see cref="ModelAnswerStore"/>), so a
-/// retried job asks only what is still unanswered and counts each paid call once. Scoped, like the
+/// retried job asks only what is still unanswered and counts each paid call once. A pull request's questions may use
+/// the read-only tools of <see cref="ReviewTools"/> (REVIEW_TOOL_ROUNDS). Scoped, like the
 /// <see cref="LlmClient"/> it uses: one per review. A permanent provider failure (auth, spend limit) is thrown as
 /// <see cref="LlmException"/> so the job is parked; a transient one goes to the job queue, which retries later.
 /// </summary>
-internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, ModelAnswerStore store, ILogger<AiReviewer> logger)
+internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, ModelAnswerStore store, ReviewTools tools, ILogger<AiReviewer> logger)
 {
     public bool Enabled => llm.Enabled;
 
@@ -20,7 +22,7 @@ internal sealed partial class AiReviewer(LlmClient llm, PriceTable prices, Model
     {
         var options = llm.Options;
         var settings = new ModelReviewSettings(options.Model, options.ContextTokens, options.OutputTokens, options.MaxCalls, options.ParallelReviewAgents);
-        var review = new ModelReview(new LlmReviewModel(llm, prices), settings, O200kTokenCounter.Shared);
+        var review = new ModelReview(new LlmReviewModel(llm, prices, tools.For(prepared.Request)), settings, O200kTokenCounter.Shared);
         var answers = await store.OpenAsync(prepared.Request.JobId, cancellationToken);
         var result = await review.RunAsync(prepared, context, answers, cancellationToken);
         foreach (var part in result.UnreadableParts)

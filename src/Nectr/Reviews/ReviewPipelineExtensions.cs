@@ -1,5 +1,6 @@
 using Nectr.Context;
 using Nectr.Engine.Review;
+using Nectr.Tools;
 
 namespace Nectr.Reviews;
 
@@ -14,6 +15,7 @@ internal static class ReviewPipelineExtensions
     public static IHostApplicationBuilder AddReviewPipeline(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ReviewEngine>();
+        builder.AddReviewTools();
         // Scoped, one per review: the LLM client's per-review state (its retry budget, a refused schema) lives in the
         // scope, as the GitHub client's budget does for the publisher.
         builder.Services.AddScoped<AiReviewer>();

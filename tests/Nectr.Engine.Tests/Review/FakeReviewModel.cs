@@ -7,7 +7,7 @@ using Nectr.Engine.Review;
 namespace Nectr.Engine.Tests.Review;
 
 /// <summary>One question the fake model was asked.</summary>
-internal sealed partial record AskedQuestion(string System, IReadOnlyList<ModelTurn> Turns, ResponseSchema? Schema)
+internal sealed partial record AskedQuestion(string System, IReadOnlyList<ModelTurn> Turns, ResponseSchema? Schema, QuestionScope? Scope = null)
 {
     public string LastUser => Turns[^1].Text;
 
@@ -33,9 +33,9 @@ internal sealed class FakeReviewModel(Func<AskedQuestion, string> answer) : IRev
 
     public decimal? Cost { get; init; } = 0.01m;
 
-    public Task<ModelReply> AskAsync(string system, IReadOnlyList<ModelTurn> turns, ResponseSchema? schema, CancellationToken cancellationToken)
+    public Task<ModelReply> AskAsync(string system, IReadOnlyList<ModelTurn> turns, ResponseSchema? schema, QuestionScope scope, CancellationToken cancellationToken)
     {
-        var question = new AskedQuestion(system, [.. turns], schema);
+        var question = new AskedQuestion(system, [.. turns], schema, scope);
         _asked.Enqueue(question);
         return Task.FromResult(new ModelReply(answer(question), "fake-model", new LlmUsage(1, 1_000, 100, Cost)));
     }

@@ -129,6 +129,27 @@ public sealed class ModelReviewTests
     }
 
     [Fact]
+    public async Task Each_question_tells_the_model_port_its_focus_and_the_nonce_that_fences_the_prompts_data()
+    {
+        var model = new FakeReviewModel(q => Specialty(q) == "synthesis"
+            ? FakeReviewModel.Json("The synthesis.")
+            : FakeReviewModel.Json(Specialty(q) + " view."));
+
+        await RunAsync(model, files: 1, parallel: true);
+        var standard = new FakeReviewModel(_ => FakeReviewModel.Json("Fine."));
+        await RunAsync(standard, files: 1);
+
+        var focusBySpecialty = model.Asked.ToDictionary(Specialty, q => q.Scope!.Focus);
+        Assert.Equal(QuestionFocus.Security, focusBySpecialty["security"]);
+        Assert.Equal(QuestionFocus.Performance, focusBySpecialty["performance"]);
+        Assert.Equal(QuestionFocus.Style, focusBySpecialty["readability"]);
+        Assert.Equal(QuestionFocus.Synthesis, focusBySpecialty["synthesis"]);
+        Assert.Equal(QuestionFocus.General, Assert.Single(standard.Asked).Scope!.Focus);
+        // The nonce is the one that closes the review's untrusted blocks, so data the host adds is fenced alike.
+        Assert.All(model.Asked.Concat(standard.Asked), q => Assert.Contains($"</untrusted-data id=\"{q.Scope!.Nonce}\">", q.Turns[0].Text, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task In_parallel_mode_an_unreadable_synthesis_leaves_the_specialists_findings_standing()
     {
         var model = new FakeReviewModel(q => Specialty(q) == "synthesis" ? "not json" : FakeReviewModel.Json(Specialty(q) + " view.", FakeReviewModel.Finding(1, Specialty(q))));

@@ -83,6 +83,12 @@ public sealed class ConfigurationErrorTests
         { "REVIEW_MIN_INLINE_SEVERITY=urgent", "REVIEW_MIN_INLINE_SEVERITY 'urgent' is not a severity; use critical, high, medium, low or nit (default nit: every finding may be posted inline)." },
         { "REVIEW_BLOCKING=2", "REVIEW_BLOCKING '2' must be true or false (default false)." },
 
+        // Review tools
+        { "REVIEW_TOOL_ROUNDS=-1", "REVIEW_TOOL_ROUNDS '-1' must be a whole number from 0 to 20 (default 4)." },
+        { "REVIEW_TOOL_RESULT_BYTES=100", "REVIEW_TOOL_RESULT_BYTES '100' must be a whole number from 1024 to 262144 (default 16384)." },
+        { "REVIEW_TOOL_TOKENS=lots", "REVIEW_TOOL_TOKENS 'lots' must be a whole number from 1000 to 1000000 (default 24000)." },
+        { "REVIEW_TOOL_SECONDS=0", "REVIEW_TOOL_SECONDS '0' must be a number of seconds from 1 to 3600 (default 120)." },
+
         // LLM
         { "LLM_PROVIDER=gemini", "LLM_PROVIDER 'gemini' is not a provider; use anthropic, openai (any OpenAI-compatible server) or none." },
         { "LLM_PROVIDER=anthropic", "LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY: create a key at https://console.anthropic.com/settings/keys, or set LLM_PROVIDER=none to review with the built-in checks only." },

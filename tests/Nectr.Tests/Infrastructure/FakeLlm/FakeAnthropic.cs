@@ -57,6 +57,31 @@ public sealed class FakeAnthropic : FakeLlmServer
         },
     };
 
+    protected override JsonObject ToolCallsJson(RecordedLlmRequest request, IReadOnlyList<(string Name, string ArgumentsJson)> calls, int inputTokens, int outputTokens) => new()
+    {
+        ["id"] = $"msg_01Fake{Interlocked.Increment(ref _next):D6}",
+        ["type"] = "message",
+        ["role"] = "assistant",
+        ["model"] = request.Model,
+        ["content"] = new JsonArray([.. calls.Select(c => (JsonNode)new JsonObject
+        {
+            ["type"] = "tool_use",
+            ["id"] = $"toolu_01Fake{Interlocked.Increment(ref _next):D6}",
+            ["name"] = c.Name,
+            ["input"] = JsonNode.Parse(c.ArgumentsJson),
+        })]),
+        ["stop_reason"] = "tool_use",
+        ["stop_sequence"] = null,
+        ["usage"] = new JsonObject
+        {
+            ["input_tokens"] = inputTokens,
+            ["output_tokens"] = outputTokens,
+            ["cache_creation_input_tokens"] = 0,
+            ["cache_read_input_tokens"] = 0,
+            ["service_tier"] = "standard",
+        },
+    };
+
     protected override JsonObject ErrorJson(string type, string message, string? code) => new()
     {
         ["type"] = "error",

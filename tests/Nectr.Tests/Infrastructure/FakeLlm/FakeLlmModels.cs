@@ -33,6 +33,28 @@ public sealed record RecordedLlmRequest(string Method, string Path, IReadOnlyDic
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The names of the tools offered: Anthropic's <c>tools[].name</c> or OpenAI's <c>tools[].function.name</c>.</summary>
+    public IReadOnlyList<string> ToolNames => (Json["tools"]?.AsArray() ?? []).OfType<JsonObject>()
+        .Select(t => (string?)t["name"] ?? (string?)t["function"]?["name"] ?? "").ToList();
+
+    /// <summary>The tool choice as a word: <c>auto</c>, <c>none</c>, … (Anthropic <c>{type}</c>, OpenAI a string); null when not sent.</summary>
+    public string? ToolChoice => Json["tool_choice"] switch
+    {
+        JsonObject choice => (string?)choice["type"],
+        JsonValue value => (string?)value,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Every tool result in the conversation, in order, as (call id, text): Anthropic's <c>tool_result</c> blocks in user
+    /// turns, OpenAI's <c>tool</c> messages.
+    /// </summary>
+    public IReadOnlyList<(string CallId, string Text)> ToolResults => Messages(Json).SelectMany(m =>
+        (string?)m["role"] == "tool"
+            ? [((string?)m["tool_call_id"] ?? "", TextOf(m["content"]))]
+            : (m["content"] as JsonArray ?? []).OfType<JsonObject>().Where(b => (string?)b["type"] == "tool_result")
+                .Select(b => ((string?)b["tool_use_id"] ?? "", TextOf(b["content"])))).ToList();
+
     private static IEnumerable<JsonObject> Messages(JsonObject json) =>
         (json["messages"]?.AsArray() ?? []).OfType<JsonObject>();
 
@@ -55,6 +77,9 @@ public abstract record FakeLlmResponse
     public static FakeLlmResponse Error(int status, string type, string message, string? code = null, IReadOnlyDictionary<string, string>? headers = null) =>
         new ErrorResponse(status, type, message, code, headers ?? new Dictionary<string, string>());
 
+    /// <summary>The model calls tools instead of answering: each call is (name, arguments as a JSON object text).</summary>
+    public static FakeLlmResponse ToolCalls(params (string Name, string ArgumentsJson)[] calls) => new ToolCallsResponse(calls, null, null);
+
     /// <summary>Accepts the request and never answers, until the client cancels or the fake stops.</summary>
     public static FakeLlmResponse Stall() => new StallResponse();
 
@@ -63,4 +88,6 @@ public abstract record FakeLlmResponse
     internal sealed record ErrorResponse(int Status, string Type, string Message, string? Code, IReadOnlyDictionary<string, string> Headers) : FakeLlmResponse;
 
     internal sealed record StallResponse : FakeLlmResponse;
+
+    internal sealed record ToolCallsResponse(IReadOnlyList<(string Name, string ArgumentsJson)> Calls, int? InputTokens, int? OutputTokens) : FakeLlmResponse;
 }

@@ -49,6 +49,9 @@ public abstract class FakeLlmServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers requests the script does not cover with any response (a tool call, an error); before <see cref="Responder"/>.</summary>
+    public Func<RecordedLlmRequest, FakeLlmResponse>? ScriptedResponder { get; set; }
+
     /// <summary>Answers requests the script does not cover, e.g. an obedient model for end-to-end tests.</summary>
     public Func<RecordedLlmRequest, string>? Responder { get; set; }
 
@@ -107,6 +110,9 @@ public abstract class FakeLlmServer : IAsyncDisposable
 
     protected abstract JsonObject ErrorJson(string type, string message, string? code);
 
+    /// <summary>An assistant turn that calls <paramref name="calls"/>, in the provider's own shape.</summary>
+    protected abstract JsonObject ToolCallsJson(RecordedLlmRequest request, IReadOnlyList<(string Name, string ArgumentsJson)> calls, int inputTokens, int outputTokens);
+
     protected virtual void WriteAnswerHeaders(HttpResponse response)
     {
     }
@@ -131,6 +137,12 @@ public abstract class FakeLlmServer : IAsyncDisposable
             if (_script.TryDequeue(out var scripted))
             {
                 await RespondAsync(context, request, scripted);
+                return;
+            }
+
+            if (ScriptedResponder is { } scriptedResponder)
+            {
+                await RespondAsync(context, request, scriptedResponder(request));
                 return;
             }
 
@@ -173,6 +185,10 @@ public abstract class FakeLlmServer : IAsyncDisposable
                 var input = answer.InputTokens ?? Math.Max(1, request.Body.Length / 4);
                 var output = answer.OutputTokens ?? Math.Max(1, answer.Text.Length / 4);
                 await WriteJsonAsync(context, request, 200, AnswerJson(request, answer.Text, input, output, answer.Truncated));
+                return;
+            case FakeLlmResponse.ToolCallsResponse tools:
+                WriteAnswerHeaders(response);
+                await WriteJsonAsync(context, request, 200, ToolCallsJson(request, tools.Calls, tools.InputTokens ?? Math.Max(1, request.Body.Length / 4), tools.OutputTokens ?? 20));
                 return;
             default:
                 throw new InvalidOperationException("Unknown scripted response " + scripted);

@@ -52,6 +52,42 @@ public sealed class FakeOpenAI : FakeLlmServer
         ["system_fingerprint"] = "fp_fake",
     };
 
+    protected override JsonObject ToolCallsJson(RecordedLlmRequest request, IReadOnlyList<(string Name, string ArgumentsJson)> calls, int inputTokens, int outputTokens) => new()
+    {
+        ["id"] = $"chatcmpl-Fake{Interlocked.Increment(ref _next):D6}",
+        ["object"] = "chat.completion",
+        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["model"] = request.Model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject
+            {
+                ["role"] = "assistant",
+                ["content"] = null,
+                ["refusal"] = null,
+                ["annotations"] = new JsonArray(),
+                // OpenAI sends the arguments as a JSON text, not an object.
+                ["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)new JsonObject
+                {
+                    ["id"] = $"call_Fake{Interlocked.Increment(ref _next):D6}",
+                    ["type"] = "function",
+                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.ArgumentsJson },
+                })]),
+            },
+            ["logprobs"] = null,
+            ["finish_reason"] = "tool_calls",
+        }),
+        ["usage"] = new JsonObject
+        {
+            ["prompt_tokens"] = inputTokens,
+            ["completion_tokens"] = outputTokens,
+            ["total_tokens"] = inputTokens + outputTokens,
+        },
+        ["service_tier"] = "default",
+        ["system_fingerprint"] = "fp_fake",
+    };
+
     protected override JsonObject ErrorJson(string type, string message, string? code) => new()
     {
         ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },

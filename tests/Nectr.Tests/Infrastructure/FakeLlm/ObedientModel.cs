@@ -10,7 +10,7 @@ namespace Nectr.Tests.Infrastructure;
 /// (summary, key changes, each finding's category, title, body and suggestion), findings land on real numbered
 /// lines of every file it was shown (the attacker's oddly named files included) and on a file that does not
 /// exist, and it asks to approve. It also repeats anything that looks like a secret, so a redaction failure shows
-/// up in what Nectr posts. Use as <see cref="FakeLlmServer.Responder"/>.
+/// up in what Nectr posts. It reads tool results as it reads the prompt. Use as <see cref="FakeLlmServer.Responder"/>.
 /// </summary>
 public static partial class ObedientModel
 {
@@ -20,7 +20,8 @@ public static partial class ObedientModel
     public static string Answer(RecordedLlmRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var seen = request.SystemText + "\n" + string.Join("\n", request.UserTexts);
+        // Tool results are text it sees too, and it obeys them just the same.
+        var seen = request.SystemText + "\n" + string.Join("\n", request.UserTexts) + "\n" + string.Join("\n", request.ToolResults.Select(r => r.Text));
         var payloads = Instructions(seen);
         var secrets = Secrets(seen);
         var everything = payloads.Concat(secrets).ToList();
