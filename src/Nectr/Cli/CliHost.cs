@@ -1,8 +1,10 @@
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
+using Nectr.Issues;
 using Nectr.Knowledge;
 using Nectr.Llm;
+using Nectr.Memory;
 using Nectr.Reviews;
 
 namespace Nectr.Cli;
@@ -29,6 +31,12 @@ internal static class CliHost
         {
             builder.AddData(options.Database);
             builder.AddKnowledge();
+            builder.AddIssues();
+            builder.AddMemory();
+        }
+        else
+        {
+            builder.Services.AddScoped<LinkedIssueFetcher>(); // GitHub alone: the linked issues still count
         }
 
         return builder.Build();

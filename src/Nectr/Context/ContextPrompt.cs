@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nectr.Engine.Prompts;
+using Nectr.Issues;
 using Nectr.Knowledge;
 
 namespace Nectr.Context;
@@ -11,6 +12,25 @@ namespace Nectr.Context;
 /// </summary>
 internal static class ContextPrompt
 {
+    /// <summary>One block per linked issue that was read: its reference, state and title, then its body.</summary>
+    public static IEnumerable<ContextBlock> LinkedIssues(IReadOnlyList<LinkedIssueDetails> issues) =>
+        issues.Where(i => i.State != LinkedIssueDetails.NotRead).Select(i => new ContextBlock(
+            ContextKind.LinkedIssue,
+            $"#{i.Issue.Issue.Number.ToString(CultureInfo.InvariantCulture)} ({i.State}): {i.Issue.Title}",
+            string.IsNullOrWhiteSpace(i.Body) ? "(no description)" : i.Body));
+
+    /// <summary>The open issues the change might resolve, by the number the model answers with in <c>resolves</c>.</summary>
+    public static ContextBlock Candidates(IReadOnlyList<Engine.Context.IssueCandidate> candidates)
+    {
+        var text = new StringBuilder();
+        foreach (var candidate in candidates)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- #{candidate.Number}: {candidate.Title}\n");
+        }
+
+        return new ContextBlock(ContextKind.CandidateIssue, "", text.ToString());
+    }
+
     public static IReadOnlyList<ContextBlock> History(
         IReadOnlyList<FileExpert> experts, IReadOnlyList<OverlappingPullRequest> related, IReadOnlyList<OverlappingPullRequest> conflicts)
     {

@@ -3,18 +3,30 @@ using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Engine.Budget;
 using Nectr.Engine.Context;
+using Nectr.Engine.Memory;
 using Nectr.Engine.Prompts;
+using Nectr.Issues;
 using Nectr.Knowledge;
+using Nectr.Memory;
 
 namespace Nectr.Context;
 
 /// <summary>
 /// Gathers what a review knows beyond the diff, every source at once and each under its own deadline
-/// (<see cref="PartDeadline"/>): the knowledge index's file experts, related past pull requests and open ones that
-/// touch the same files. A source that fails leaves a gap in the review's coverage, never a failed review.
-/// Scoped: one per review, reading GitHub with the job's retry budget.
+/// (<see cref="PartDeadline"/>): linked issues (GitHub: the PR's commits, then each issue), candidate issues (the
+/// issue index), the knowledge index's file experts, related past pull requests and open ones that touch the same
+/// files, and the project's memory. Each kind of context is then cut to its share of the model's window. A source
+/// that fails or times out leaves a gap in the review's coverage, never a failed review. The database's sources are
+/// optional: the command line without DATABASE_URL has only GitHub's. Scoped: one per review, reading GitHub with
+/// the job's retry budget.
 /// </summary>
-internal sealed partial class ReviewContextGatherer(IOptions<LlmOptions> llm, ILogger<ReviewContextGatherer> logger, KnowledgeQueries? knowledge = null)
+internal sealed class ReviewContextGatherer(
+    IOptions<LlmOptions> llm,
+    LinkedIssueFetcher linked,
+    ILogger<ReviewContextGatherer> logger,
+    KnowledgeQueries? knowledge = null,
+    IssueIndex? issueIndex = null,
+    MemoryRetrieval? memory = null)
 {
     /// <summary>How long one source may take; the review waits for the slowest, so this bounds the whole.</summary>
     internal static readonly TimeSpan PartDeadline = TimeSpan.FromSeconds(10);
@@ -24,30 +36,69 @@ internal sealed partial class ReviewContextGatherer(IOptions<LlmOptions> llm, IL
 
     public async Task<GatheredContext> GatherAsync(ReviewSubject subject, CancellationToken cancellationToken)
     {
+        var issues = ContextPart.RunAsync("linked issues", PartDeadline, ct => linked.FetchAsync(subject.Owner, subject.Repo, subject.Number, subject.Title, subject.Body, ct), logger, cancellationToken);
         var history = knowledge is null
             ? Task.FromResult<(HistoryPart?, ContextGap?)>((null, new ContextGap("file history", NoDatabase)))
             : ContextPart.RunAsync("file history", PartDeadline, ct => HistoryAsync(knowledge, subject, ct), logger, cancellationToken);
-        await Task.WhenAll(history);
+        var memories = memory is null
+            ? Task.FromResult<(MemoryBriefing?, ContextGap?)>((null, new ContextGap("project memory", NoDatabase)))
+            : ContextPart.RunAsync("project memory", PartDeadline, ct => memory.ForReviewAsync(subject.FullName, subject.Author, subject.Paths, subject.Title, subject.Body, MemoryTokens, ct), logger, cancellationToken);
+        await Task.WhenAll(issues, history, memories);
 
         var blocks = new List<ContextBlock>();
         var gaps = new List<ContextGap>();
         var review = new ReviewContext();
-        var (found, historyGap) = await history;
-        if (historyGap is not null)
+
+        var (linkedIssues, issuesGap) = await issues;
+        Add(gaps, issuesGap);
+        var exclude = new List<int>();
+        if (linkedIssues is not null)
         {
-            gaps.Add(historyGap);
+            blocks.AddRange(ContextPrompt.LinkedIssues(linkedIssues.Issues));
+            review = review with { LinkedIssues = linkedIssues.Linked };
+            exclude.AddRange(linkedIssues.References.Where(r => r.IsIn(subject.Owner, subject.Repo)).Select(r => r.Number));
+            Add(gaps, linkedIssues.Missing is { } missing ? new ContextGap("linked issues", missing) : null);
         }
-        else if (found is not null)
+
+        // Candidates exclude the linked issues, so they wait for them; the index answers in milliseconds.
+        var (candidates, candidatesGap) = issueIndex is null
+            ? (null, new ContextGap("candidate issues", NoDatabase))
+            : await ContextPart.RunAsync("candidate issues", PartDeadline, ct => issueIndex.CandidatesAsync(subject.FullName, subject.Title, subject.Body, [.. exclude, subject.Number], ct), logger, cancellationToken);
+        Add(gaps, candidatesGap);
+        if (candidates is { Count: > 0 })
+        {
+            blocks.Add(ContextPrompt.Candidates(candidates));
+            review = review with { Candidates = candidates };
+        }
+
+        var (found, historyGap) = await history;
+        Add(gaps, historyGap);
+        if (found is not null)
         {
             blocks.AddRange(found.Blocks);
             review = review with { RelatedPullRequests = found.Related, OpenConflicts = found.Conflicts };
-            if (found.Gap is { } empty)
-            {
-                gaps.Add(empty);
-            }
+            Add(gaps, found.Gap);
         }
 
-        return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = gaps }, []);
+        var (briefing, memoryGap) = await memories;
+        Add(gaps, memoryGap);
+        if (briefing is not null)
+        {
+            blocks.AddRange(briefing.Blocks);
+            Add(gaps, briefing.Problem is { } problem ? new ContextGap("project memory", problem) : null);
+        }
+
+        return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = gaps }, linkedIssues?.CommitMessages ?? []);
+    }
+
+    private int MemoryTokens => ContextBudget.TokensFor(ContextKind.Memory, llm.Value.ContextTokens);
+
+    private static void Add(List<ContextGap> gaps, ContextGap? gap)
+    {
+        if (gap is not null)
+        {
+            gaps.Add(gap);
+        }
     }
 
     /// <summary>Each kind of context cut to its share of the model's window (see <see cref="ContextBudget"/>).</summary>

@@ -13,6 +13,8 @@ internal static class IssuesExtensions
         builder.Services.AddSingleton<IssueStore>();
         builder.Services.AddScoped<IssueIndex>();
         builder.Services.AddScoped<LinkedIssueFetcher>();
+        // Replaces the tools' GitHub-only lookup (registered with TryAdd, whichever runs first).
+        builder.Services.AddScoped<Tools.IIssueLookup, IndexedIssueLookup>();
         builder.Services.AddScoped<IRepositorySyncTask, IssueBackfill>();
         return builder;
     }

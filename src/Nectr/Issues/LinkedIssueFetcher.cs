@@ -6,8 +6,14 @@ using Nectr.GitHub;
 
 namespace Nectr.Issues;
 
-/// <summary>A linked issue as GitHub returned it, with its state and body (bounded) for the prompt. Untrusted text.</summary>
-internal sealed record LinkedIssueDetails(LinkedIssue Issue, string State, string Body);
+/// <summary>
+/// A linked issue as GitHub returned it, with its state and body (bounded) for the prompt. Untrusted text. An issue of
+/// another repository is not read: its state is <see cref="NotRead"/> and its body empty.
+/// </summary>
+internal sealed record LinkedIssueDetails(LinkedIssue Issue, string State, string Body)
+{
+    public const string NotRead = "not read";
+}
 
 /// <summary>
 /// The pull request's linked issues: <see cref="References"/> are all the references found (at most
@@ -17,12 +23,16 @@ internal sealed record LinkedIssueDetails(LinkedIssue Issue, string State, strin
 internal sealed record LinkedIssuesResult(IReadOnlyList<IssueReference> References, IReadOnlyList<LinkedIssueDetails> Issues, string? Missing)
 {
     public IReadOnlyList<LinkedIssue> Linked => [.. Issues.Select(i => i.Issue)];
+
+    /// <summary>The messages of the PR's commits that were read (the first 100), oldest first: the prompt shows them too.</summary>
+    public IReadOnlyList<string> CommitMessages { get; init; } = [];
 }
 
 /// <summary>
 /// Finds the issues a pull request closes (closing keywords in its title, description and commit messages) and reads
 /// each from GitHub: one call for the commits, one per linked issue, at most <see cref="IssueReferences.MaxReferences"/>.
-/// An issue of another repository is read from that repository. Every failure is a value: the commits failing still
+/// An issue of another repository is listed but never read: Nectr's token may see a private repository that the pull
+/// request's readers cannot, and its text must not reach them through a review. Every failure is a value: the commits failing still
 /// lets the title's and description's references through, an issue that cannot be read is named in
 /// <see cref="LinkedIssuesResult.Missing"/>, and a reference that is a pull request is left out. Only the caller's
 /// cancellation is thrown.
@@ -33,6 +43,9 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
     public const int MaxBodyChars = 4_000;
 
     private const int MaxTitleChars = 500;
+
+    /// <summary>What stands for the title of an issue in another repository, which is not read.</summary>
+    internal const string OtherRepository = "(in another repository; not read)";
 
     public async Task<LinkedIssuesResult> FetchAsync(string owner, string repo, int pullNumber, string title, string? body, CancellationToken cancellationToken)
     {
@@ -53,6 +66,13 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
         foreach (var reference in references)
         {
             var name = reference.ShortForm(owner, repo);
+            if (!reference.IsIn(owner, repo))
+            {
+                // Nectr's token may see private repositories the PR's readers cannot: an issue elsewhere is named, never read.
+                issues.Add(new LinkedIssueDetails(new LinkedIssue(reference, OtherRepository), LinkedIssueDetails.NotRead, ""));
+                continue;
+            }
+
             try
             {
                 var issue = await github.GetIssueAsync(reference.Owner, reference.Repo, reference.Number, cancellationToken);
@@ -69,7 +89,10 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
             }
         }
 
-        return new LinkedIssuesResult(references, issues, missing.Count == 0 ? null : string.Join("; ", missing));
+        return new LinkedIssuesResult(references, issues, missing.Count == 0 ? null : string.Join("; ", missing))
+        {
+            CommitMessages = [.. commits.Select(c => c.Commit?.Message).OfType<string>()],
+        };
     }
 
     /// <summary>A short reason for the coverage note: the status GitHub gave, or the kind of failure (never a message that could carry a URL or token).</summary>

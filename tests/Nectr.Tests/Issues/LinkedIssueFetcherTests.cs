@@ -59,7 +59,7 @@ public sealed class LinkedIssueFetcherTests
     }
 
     [Fact]
-    public async Task References_in_title_body_and_commits_are_read_at_most_five_each_from_its_own_repository()
+    public async Task References_in_title_body_and_commits_are_read_at_most_five_and_another_repositorys_issue_is_named_but_never_read()
     {
         var (github, database, app) = await StartAsync("Fix #5 in the parser", "resolves #6", "Closes #7");
         await using var _ = github;
@@ -75,9 +75,10 @@ public sealed class LinkedIssueFetcherTests
         var result = await FetchAsync(app, "Closes #1", "Fixes #2\nAlso resolves other/lib#3 and fixes https://github.com/acme/api/issues/4");
 
         Assert.Equal(["#1", "#2", "other/lib#3", "#4", "#5"], result.Issues.Select(i => i.Issue.Issue.ShortForm(Owner, Repo)));
-        Assert.Equal("Library issue 3", result.Issues[2].Issue.Title);
-        Assert.Equal(6, RepoReads(github).Count);
-        Assert.Contains("GET /repos/other/lib/issues/3", RepoReads(github));
+        Assert.Equal(LinkedIssueFetcher.OtherRepository, result.Issues[2].Issue.Title);
+        Assert.Equal("", result.Issues[2].Body);
+        Assert.Equal(5, RepoReads(github).Count);
+        Assert.DoesNotContain(RepoReads(github), r => r.Contains("/other/lib/", StringComparison.Ordinal));
         Assert.Null(result.Missing);
         github.AssertNoUnexpectedCalls();
     }
