@@ -90,7 +90,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_and_one_write()
+    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_one_of_its_commits_and_one_write()
     {
         _github.AddPullRequest(Owner, Repo, 7, HeadSha, [ConfigWithKey]);
 
@@ -99,9 +99,28 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "POST /repos/octo-org/payments/pulls/7/reviews"],
+            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews"],
             // Nectr's own login (GET /user) is asked once per process, not per review.
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task Context_adds_two_github_calls_to_a_review_of_a_pr_with_one_linked_issue()
+    {
+        var pr = _github.AddPullRequest(Owner, Repo, 8, HeadSha, [ConfigWithKey]);
+        pr.Body = "Fixes #12";
+        _github.AddIssue(Owner, Repo, new FakeIssue(12, "Config leaks the key"));
+
+        await DeliverAsync(8, HeadSha);
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 8, TimeSpan.FromSeconds(30));
+        await WaitForJobsAsync(1);
+
+        Assert.Equal(
+            ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/pulls/8/files",
+             "GET /repos/octo-org/payments/pulls/8/commits", "GET /repos/octo-org/payments/issues/12", // the two context reads
+             "POST /repos/octo-org/payments/pulls/8/reviews"],
+            _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
+        Assert.Contains("### Resolved issues\n\n- #12 — Config leaks the key\n", review.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -203,6 +203,12 @@ public sealed partial class ReviewToolLoopTests : IAsyncLifetime
                 new PullRequestFileRecord { PullRequestId = newer.Id, RepositoryFullName = $"{Owner}/{Repo}", Path = "src/totals.py" },
                 new PullRequestFileRecord { PullRequestId = self.Id, RepositoryFullName = $"{Owner}/{Repo}", Path = "src/totals.py" },
                 new PullRequestFileRecord { PullRequestId = elsewhere.Id, RepositoryFullName = "other/repo", Path = "src/totals.py" });
+            // search_issues ranks the issue index (filled by deliveries and the backfill); get_issue reads GitHub.
+            db.Issues.AddRange(
+                new IssueRecord { RepositoryFullName = $"{Owner}/{Repo}", Number = 7, Title = "Rounding of ledger totals", Body = "Totals drift by a cent when rounding.", State = "open", Labels = "", AuthorLogin = "alice", UpdatedAtMs = 1_000 },
+                new IssueRecord { RepositoryFullName = $"{Owner}/{Repo}", Number = 8, Title = "Dark mode", Body = "Add a dark theme.", State = "open", Labels = "", AuthorLogin = "bob", UpdatedAtMs = 2_000 },
+                new IssueRecord { RepositoryFullName = $"{Owner}/{Repo}", Number = 10, Title = "Rounding, closed long ago", Body = "", State = "closed", Labels = "", AuthorLogin = "bob", UpdatedAtMs = 3_000 },
+                new IssueRecord { RepositoryFullName = "other/repo", Number = 7, Title = "Rounding elsewhere", Body = "", State = "open", Labels = "", AuthorLogin = "eve", UpdatedAtMs = 4_000 });
             var at = DateTime.UtcNow;
             db.Memories.AddRange(
                 new MemoryRecord { RepositoryFullName = $"{Owner}/{Repo}", Type = "project_rule", Content = "Money rounding is half-even, never half-up.", CreatedAt = at, UpdatedAt = at },
