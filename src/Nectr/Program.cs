@@ -12,6 +12,7 @@ using Nectr.Llm;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
+using Nectr.Sync;
 using Nectr.Webhooks;
 
 if (Nectr.Cli.NectrCommandLine.IsCommand(args))
@@ -34,6 +35,7 @@ try
     builder.AddRepos();
     builder.AddReviewPipeline();
     builder.AddJobs(options.Jobs);
+    builder.AddSync();
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddMemory();
@@ -75,6 +77,7 @@ app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
 app.MapRepos();
+app.MapKnowledge();
 app.MapReviews();
 app.MapEvents();
 app.MapMemory();

@@ -22,6 +22,7 @@ internal static class NectrConfiguration
         Add<JobOptions, JobOptionsValidator>(services, configuration);
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
         Add<LlmOptions, LlmOptionsValidator>(services, configuration);
+        Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         return services;
     }
 

@@ -22,6 +22,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<MemoryRecord> Memories => Set<MemoryRecord>();
     public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
+    public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -114,6 +115,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         });
 
         KnowledgeModel.Configure(modelBuilder);
+        SyncJobModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
     }
 
