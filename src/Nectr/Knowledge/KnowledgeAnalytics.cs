@@ -125,8 +125,12 @@ internal sealed class KnowledgeAnalytics(IDbContextFactory<NectrDb> dbs)
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var rows = await db.PullRequestFiles
             .Where(f => f.RepositoryFullName == repositoryFullName)
+            // IndexOf(string) is what both providers translate (Npgsql has neither Contains(char) nor a char parameter);
+            // -1 means a top-level file.
+#pragma warning disable CA1865, CA1866, CA1307, CA1310
             .Join(db.PullRequests.Where(p => !p.AuthorIsBot && p.AuthorLogin != ""), f => f.PullRequestId, p => p.Id,
-                (f, p) => new { p.Id, p.AuthorLogin, Directory = f.Path.Contains('/') ? f.Path.Substring(0, f.Path.IndexOf('/')) : RootDirectory })
+                (f, p) => new { p.Id, p.AuthorLogin, Directory = f.Path.IndexOf("/") > 0 ? f.Path.Substring(0, f.Path.IndexOf("/")) : RootDirectory })
+#pragma warning restore CA1865, CA1866, CA1307, CA1310
             .Distinct()
             .GroupBy(x => new { x.AuthorLogin, x.Directory })
             .Select(g => new { g.Key.AuthorLogin, g.Key.Directory, Count = g.Count() })
