@@ -22,13 +22,14 @@ internal sealed class RepoTestKit : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>No review worker runs, so jobs created by deliveries stay visible as queued.</summary>
+    /// <summary>No review worker or sync runner runs, so jobs created by deliveries and connections stay visible as queued.</summary>
     public static async Task<RepoTestKit> StartAsync(TestDatabase database, string? backendUrl = BackendUrl)
     {
         var gitHub = await FakeGitHub.StartAsync();
         var app = new NectrApp(database, gitHub.ApiUrl, gitHub.Token, new Dictionary<string, string?>
         {
             ["REVIEW_CONCURRENCY"] = "0",
+            ["SYNC_CONCURRENCY"] = "0", // connecting queues the backfill; these tests look at what stays queued
             ["BACKEND_URL"] = backendUrl,
         });
         app.CreateClient().Dispose();
