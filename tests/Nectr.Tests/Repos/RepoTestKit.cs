@@ -23,7 +23,7 @@ internal sealed class RepoTestKit : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>No review worker or sync runner runs, so jobs created by deliveries and connections stay visible as queued.</summary>
-    public static async Task<RepoTestKit> StartAsync(TestDatabase database, string? backendUrl = BackendUrl)
+    public static async Task<RepoTestKit> StartAsync(TestDatabase database, string? backendUrl = BackendUrl, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var gitHub = await FakeGitHub.StartAsync();
         var app = new NectrApp(database, gitHub.ApiUrl, gitHub.Token, new Dictionary<string, string?>
@@ -31,7 +31,10 @@ internal sealed class RepoTestKit : IAsyncDisposable
             ["REVIEW_CONCURRENCY"] = "0",
             ["SYNC_CONCURRENCY"] = "0", // connecting queues the backfill; these tests look at what stays queued
             ["BACKEND_URL"] = backendUrl,
-        });
+        })
+        {
+            TestServices = services,
+        };
         app.CreateClient().Dispose();
         return new RepoTestKit(gitHub, app);
     }
