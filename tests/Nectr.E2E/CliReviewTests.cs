@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Nectr.Data;
 using Nectr.E2E.Infrastructure;
 using Nectr.Tests.Infrastructure;
 
@@ -84,6 +86,7 @@ public sealed class CliReviewTests
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Contains("`src/db.js:2`", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("Reviewed 1 of 2 files; skipped: `package-lock.json` (lock file)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Reviewed without: repository context (offline review of a diff: no linked issues, history or memory).", run.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -241,6 +244,46 @@ public sealed class CliReviewTests
         Assert.Equal("COMMENT", review.Event);
         Assert.Equal(("app/settings.py", 2), (Assert.Single(review.Comments).Path, review.Comments[0].Line));
         Assert.Contains("Not posted: Nectr already reviewed", second.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Reviewed without: file history (no database: set DATABASE_URL to the server's database)", review.Body, StringComparison.Ordinal);
+        github.AssertNoUnexpectedCalls();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task With_the_servers_database_a_pull_request_review_knows_related_past_work_and_open_conflicts(string provider)
+    {
+        await using var github = await FakeGitHub.StartAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
+        github.AddPullRequest("octo-org", "ledger", 12, "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+            [new FakeFile("app/ledger.py", "modified", "@@ -1,2 +1,3 @@\n import db\n+import audit\n def post(entry):")]);
+        var settings = new Dictionary<string, string>(Offline)
+        {
+            ["GITHUB_API_URL"] = github.ApiUrl.ToString(),
+            ["GITHUB_PAT"] = github.Token,
+            ["DATABASE_URL"] = database.Url,
+        };
+        var migrated = await NectrCli.RunCommandAsync(["migrate"], settings, Ct);
+        Assert.True(migrated.ExitCode == 0, migrated.Stderr);
+        await E2EDatabase.QueryAsync(database, async db =>
+        {
+            db.PullRequests.Add(new PullRequestRecord { RepositoryFullName = "octo-org/ledger", Number = 5, Title = "Ledger audit trail", AuthorLogin = "alice", State = "merged", HeadSha = new string('5', 40), LastVerdict = "request_changes", MergedAt = new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc) });
+            db.PullRequests.Add(new PullRequestRecord { RepositoryFullName = "octo-org/ledger", Number = 9, Title = "Rework posting", AuthorLogin = "bob", State = "open", HeadSha = new string('9', 40) });
+            await db.SaveChangesAsync(Ct);
+            foreach (var pr in await db.PullRequests.ToListAsync(Ct))
+            {
+                db.PullRequestFiles.Add(new PullRequestFileRecord { PullRequestId = pr.Id, RepositoryFullName = "octo-org/ledger", Path = "app/ledger.py" });
+            }
+
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var run = await NectrCli.RunAsync(["https://github.com/octo-org/ledger/pull/12"], settings, Ct);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("### Related past work\n\n- #5 — Ledger audit trail (request changes; shared: `app/ledger.py`)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("### May conflict with open PRs\n\n- #9 — Rework posting (shared: `app/ledger.py`)", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reviewed without", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, await E2EDatabase.QueryAsync(database, db => db.PullRequests.CountAsync(Ct))); // read, never written
         github.AssertNoUnexpectedCalls();
     }
 

@@ -115,11 +115,66 @@ public sealed class DashboardTests
         Assert.DoesNotContain(await site.Context.CookiesAsync(), c => c.Name == AuthExtensions.SessionCookie);
     }
 
+    [Fact]
+    public async Task The_memory_page_adds_edits_and_deletes_a_memory_with_its_forms_and_never_shows_another_teams()
+    {
+        await using var site = await Site.StartAsync();
+        await E2EDatabase.QueryAsync(site.Database, db =>
+        {
+            db.Memories.Add(new Nectr.Data.MemoryRecord
+            {
+                RepositoryFullName = DashboardSeed.Hidden, RepositoryGitHubId = 1003, Type = "project_rule", Content = "Hidden rule of another team.",
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            return db.SaveChangesAsync(Ct);
+        });
+        await site.SignInAsync();
+        var page = site.Page;
+        await page.GotoAsync(site.Url("/memory"));
+        Assert.Equal("acme/api", await page.Locator("select[name='repo']").InputValueAsync());
+        Assert.Contains("No memories", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+
+        var add = page.Locator("form.memory-add");
+        await add.Locator("select[name='memory_type']").SelectOptionAsync("project_rule");
+        await add.Locator("textarea[name='content']").FillAsync("Every endpoint checks antiforgery.");
+        await ClickAndWaitForAsync(page, add.GetByRole(AriaRole.Button, new() { Name = "Add" }), url => url.Contains("notice=added", StringComparison.Ordinal));
+        var row = page.Locator("tr[data-memory]");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Contains("Every endpoint checks antiforgery.", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("1", await page.Locator("td[data-type='project_rule']").InnerTextAsync());
+        await site.ScreenshotAsync("memory-added");
+
+        await row.Locator("summary").ClickAsync();
+        await row.Locator("textarea[name='content']").FillAsync("Every state-changing endpoint checks antiforgery.");
+        await row.Locator("input[name='developer']").FillAsync("mona");
+        await ClickAndWaitForAsync(page, row.GetByRole(AriaRole.Button, new() { Name = "Save" }), url => url.Contains("notice=updated", StringComparison.Ordinal));
+        Assert.Contains("Every state-changing endpoint checks antiforgery.", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("@mona", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Hidden rule", await page.ContentAsync(), StringComparison.Ordinal);
+        await site.ScreenshotAsync("memory-edited");
+
+        await ClickAndWaitForAsync(page, row.GetByRole(AriaRole.Button, new() { Name = "Delete" }), url => url.Contains("notice=deleted", StringComparison.Ordinal));
+        Assert.Equal(0, await row.CountAsync());
+        Assert.Contains("Memory deleted.", await page.Locator("p.notice[role='status']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await E2EDatabase.QueryAsync(site.Database, db => Task.FromResult(db.Memories.Count())));
+    }
+
+    /// <summary>Clicks and waits for the navigation it causes, armed before the click, then for the document (see DashboardFlowTests).</summary>
+    private static async Task ClickAndWaitForAsync(IPage page, ILocator target, Func<string, bool> arrived)
+    {
+        var navigated = page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
+        await target.ClickAsync();
+        await navigated;
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
     /// <summary>One server on a fresh seeded database, one browser context, and where screenshots go.</summary>
     private sealed class Site : IAsyncDisposable
     {
         private TestDatabase _database = null!;
         private NectrProcess _server = null!;
+
+        public TestDatabase Database => _database;
         private Chromium _chromium = null!;
 
         public IBrowserContext Context { get; private set; } = null!;

@@ -30,4 +30,14 @@ public sealed record ReviewContext
     public IReadOnlyList<RelatedPullRequest> RelatedPullRequests { get; init; } = [];
 
     public IReadOnlyList<OpenPullRequestConflict> OpenConflicts { get; init; } = [];
+
+    /// <summary>Context that could not be gathered, and why; the review's coverage lists it, so a thin review says it was thin.</summary>
+    public IReadOnlyList<ContextGap> Gaps { get; init; } = [];
 }
+
+/// <summary>
+/// One source of context missing from a review: <see cref="Source"/> names it for a reader ("linked issues",
+/// "project memory"), <see cref="Reason"/> says why in a few words ("GitHub answered 502", "timed out after 5 s").
+/// Both are Nectr's own words, never text from GitHub or the model.
+/// </summary>
+public sealed record ContextGap(string Source, string Reason);

@@ -23,4 +23,5 @@ public sealed record PromptContext(IReadOnlyList<ContextBlock> Blocks)
 /// <summary>One piece of context. Its title and text are untrusted, whatever their source.</summary>
 public sealed record ContextBlock(ContextKind Kind, string Title, string Text);
 
-public enum ContextKind { LinkedIssue, FileExperts, RelatedPullRequest, Memory, Mcp }
+/// <summary>The kinds of context, in the order the prompt shows them.</summary>
+public enum ContextKind { LinkedIssue, CandidateIssue, FileExperts, FileHistory, RelatedPullRequest, Memory, Mcp }

@@ -42,8 +42,11 @@ internal sealed partial class PromptTemplate
     public IReadOnlySet<string> Slots { get; }
 
     /// <summary>The template <c>Prompts/Templates/{name}.{version}.md</c>, read once.</summary>
-    public static PromptTemplate Get(string name) =>
-        Loaded.GetOrAdd($"{name}.{ReviewPrompts.Version}", static key => new PromptTemplate(key, ReadResource($"Nectr.Engine.Prompts.{key}.md")));
+    public static PromptTemplate Get(string name) => Get(name, ReviewPrompts.Version);
+
+    /// <summary>The template <c>Prompts/Templates/{name}.{version}.md</c> of a prompt family versioned apart from the review's.</summary>
+    public static PromptTemplate Get(string name, string version) =>
+        Loaded.GetOrAdd($"{name}.{version}", static key => new PromptTemplate(key, ReadResource($"Nectr.Engine.Prompts.{key}.md")));
 
     internal static PromptTemplate Parse(string name, string text) => new(name, text);
 

@@ -15,7 +15,7 @@ namespace Nectr.Engine.Prompts;
 public static partial class ReviewPrompts
 {
     /// <summary>Recorded with each review, so a change in answers can be traced to a change of prompts.</summary>
-    public const string Version = "v1";
+    public const string Version = "v2";
 
     // Chat APIs frame each message with a few tokens of their own; two messages per call.
     private const int MessageOverheadTokens = 8;
@@ -216,9 +216,11 @@ public static partial class ReviewPrompts
     private static (string Heading, string Tag) Describe(ContextKind kind) => kind switch
     {
         ContextKind.LinkedIssue => ("Linked issue", "linked-issue"),
+        ContextKind.CandidateIssue => ("Open issues this change might resolve (answer in \"resolves\")", "candidate-issues"),
         ContextKind.FileExperts => ("People who know these files", "file-experts"),
-        ContextKind.RelatedPullRequest => ("Related pull request", "related-pull-request"),
-        ContextKind.Memory => ("Notes from earlier reviews of this repository", "memory"),
+        ContextKind.FileHistory => ("History of the changed files", "file-history"),
+        ContextKind.RelatedPullRequest => ("Related pull requests", "related-pull-requests"),
+        ContextKind.Memory => ("Notes kept for this repository (its rules and conventions)", "memory"),
         ContextKind.Mcp => ("From tools", "mcp"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown context kind."),
     };

@@ -147,7 +147,29 @@ internal static class Markdown
         return $"**{findings.Count} finding{(findings.Count == 1 ? "" : "s")}** from the built-in checks: {string.Join(", ", counts)}.";
     }
 
-    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage);
+    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage) + ContextCoverage(coverage);
+
+    /// <summary>One line naming each source of context the review went without, so a thin review says so.</summary>
+    private static string ContextCoverage(Coverage coverage)
+    {
+        if (coverage.ContextGaps.Count == 0)
+        {
+            return "";
+        }
+
+        var gaps = coverage.ContextGaps.Take(8).Select(g => $"{Plain(g.Source)} ({Plain(g.Reason)})");
+        return "\nReviewed without: " + string.Join("; ", gaps) + ".\n";
+
+        // Nectr's own words, but a reason can quote an error message from GitHub or a provider: one short line with
+        // nothing Markdown or GitHub would act on (no mention, link, HTML, emphasis or code; an underscore inside a word, as in
+        // DATABASE_URL, is not emphasis on GitHub).
+        static string Plain(string text)
+        {
+            var line = new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c) && "`<>@[]()|*#!\\~".IndexOf(c, StringComparison.Ordinal) < 0).ToArray()).Trim();
+            line = System.Text.RegularExpressions.Regex.Replace(line, "(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return line.Length > 160 ? line[..160] + "…" : line;
+        }
+    }
 
     /// <summary>What the model saw, when one reviewed: files clipped or left out by the token budget are named.</summary>
     private static string ModelCoverage(Coverage coverage)

@@ -72,6 +72,9 @@ public sealed record Coverage(int ChangedFiles, int ReviewedFiles, IReadOnlyList
 
     /// <summary>Reviewed files the model did not see, or saw clipped, and why (token budget, sensitive, unreadable answer).</summary>
     public IReadOnlyList<SkippedFile> NotSentToModel { get; init; } = [];
+
+    /// <summary>Context the review went without (linked issues, history, memory, tools), and why.</summary>
+    public IReadOnlyList<Context.ContextGap> ContextGaps { get; init; } = [];
 }
 
 public sealed record ReviewResult(

@@ -74,6 +74,7 @@ public sealed class ReviewEngine
         {
             ModelReviewedFiles = ai is null ? null : answer is null ? 0 : prepared.Files.Count(f => !notSeen.Contains(f.File.Path)),
             NotSentToModel = notSent,
+            ContextGaps = context?.Gaps ?? [],
         };
         var view = new ReviewView(
             verdict,

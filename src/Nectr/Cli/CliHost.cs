@@ -1,6 +1,7 @@
 using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
+using Nectr.Knowledge;
 using Nectr.Llm;
 using Nectr.Reviews;
 
@@ -13,13 +14,23 @@ namespace Nectr.Cli;
 /// </summary>
 internal static class CliHost
 {
-    /// <summary>GitHub, the model and the review pipeline: what <c>nectr review</c> needs. No database.</summary>
+    /// <summary>
+    /// GitHub, the model and the review pipeline: what <c>nectr review</c> needs. With DATABASE_URL set, also the
+    /// server's database, so a pull-request review knows the project as the service's reviews do (it reads the
+    /// database; it never migrates or writes it). Without it the review says which context it went without.
+    /// </summary>
     public static IHost ForReview()
     {
         var (builder, options) = Create();
         builder.AddGitHub();
         builder.AddLlm(options.Llm);
         builder.AddReviewPipeline();
+        if (Setting.Text(options.Database.UrlText) is not null)
+        {
+            builder.AddData(options.Database);
+            builder.AddKnowledge();
+        }
+
         return builder.Build();
     }
 

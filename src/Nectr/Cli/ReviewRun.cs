@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Nectr.Configuration;
+using Nectr.Context;
 using Nectr.Engine.Diffs;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
@@ -21,8 +22,11 @@ internal static class ReviewRun
     {
         try
         {
-            var (request, target) = await LoadAsync(command, services, cancellationToken);
-            var result = await services.GetRequiredService<ReviewPipeline>().ReviewAsync(request, cancellationToken);
+            var (request, target, subject) = await LoadAsync(command, services, cancellationToken);
+            var context = subject is null
+                ? GatheredContext.None(OfflineContext)
+                : await services.GetRequiredService<ReviewContextGatherer>().GatherAsync(subject, cancellationToken);
+            var result = await services.GetRequiredService<ReviewPipeline>().ReviewAsync(request, context, cancellationToken);
             await stdout.WriteAsync(command.Format == OutputFormat.Json ? CliOutput.Json(request, result) : CliOutput.Markdown(result));
             if (command.Post && target is { } pr)
             {
@@ -61,7 +65,10 @@ internal static class ReviewRun
         }
     }
 
-    private static async Task<(ReviewRequest Request, PullRequestTarget? Target)> LoadAsync(ReviewArguments command, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>What a diff or a local git range is reviewed without: there is no GitHub repository to ask.</summary>
+    internal const string OfflineContext = "offline review of a diff: no linked issues, history or memory";
+
+    private static async Task<(ReviewRequest Request, PullRequestTarget? Target, ReviewSubject? Subject)> LoadAsync(ReviewArguments command, IServiceProvider services, CancellationToken cancellationToken)
     {
         var settings = ReviewPipeline.SettingsFor(services.GetRequiredService<IOptions<ReviewOptions>>().Value);
         switch (command.Source)
@@ -80,7 +87,7 @@ internal static class ReviewRun
                         $"{(command.DiffPath == "-" ? "Standard input" : command.DiffPath)} holds no unified diff: give the output of `git diff` or `git format-patch` (file sections starting with `diff --git` or `--- a/`).");
                 }
 
-                return (new ReviewRequest("local", "diff", 0, Path.GetFileName(command.DiffPath!), "local", 0, files, files.Count, settings), null);
+                return (new ReviewRequest("local", "diff", 0, Path.GetFileName(command.DiffPath!), "local", 0, files, files.Count, settings), null, null);
             }
 
             case ReviewSource.LocalGit:
@@ -96,7 +103,7 @@ internal static class ReviewRun
                 var files = ToFiles(await LocalGit.DiffAsync(dir, command.BaseRef!, head, cancellationToken));
                 var messages = await LocalGit.CommitMessagesAsync(dir, command.BaseRef!, head, cancellationToken);
                 var title = messages.Count > 0 ? messages[^1].Split('\n')[0] : $"{command.BaseRef}...{command.HeadRef}";
-                return (new ReviewRequest("local", Path.GetFileName(dir), 0, title, head, 0, files, files.Count, settings) { CommitMessages = messages }, null);
+                return (new ReviewRequest("local", Path.GetFileName(dir), 0, title, head, 0, files, files.Count, settings) { CommitMessages = messages }, null, null);
             }
 
             default:
@@ -113,7 +120,8 @@ internal static class ReviewRun
                 {
                     Description = pr.Body,
                 };
-                return (request, target);
+                var subject = new ReviewSubject(target.Owner, target.Repo, target.Number, pr.Title, pr.Body, pr.User?.Login, pr.Head.Sha, [.. files.Select(f => f.Filename)]);
+                return (request, target, subject);
             }
         }
     }

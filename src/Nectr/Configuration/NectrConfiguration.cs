@@ -23,6 +23,7 @@ internal static class NectrConfiguration
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
         Add<LlmOptions, LlmOptionsValidator>(services, configuration);
         Add<SyncOptions, SyncOptionsValidator>(services, configuration);
+        Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);
         return services;
     }
 

@@ -26,6 +26,7 @@ internal static class DashboardExtensions
             return TypedResults.Text(css, "text/css; charset=utf-8");
         }).ExcludeFromDescription();
         app.MapDashboardForms();
+        app.MapMemoryForms();
         app.MapRazorComponents<App>();
         return app;
     }

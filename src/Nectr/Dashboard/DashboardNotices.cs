@@ -27,6 +27,21 @@ internal static class DashboardNotices
         _ => null,
     };
 
+    public static string? Memory(string? code) => code switch
+    {
+        "added" => "Memory added.",
+        "merged" => "A memory saying the same thing existed: it was updated with your text instead of adding a copy.",
+        "updated" => "Memory saved.",
+        "deleted" => "Memory deleted.",
+        "rescanned" => "Project scanned: the project map below replaces the previous one.",
+        "rescan_failed" => "GitHub could not be read, so the project map is unchanged; try again in a moment.",
+        "invalid" => "Not saved: the memory needs a type and 1 to 2,000 characters of text, and a developer must be a GitHub login.",
+        "not_connected" => "Nectr keeps memories only for the repositories it reviews: connect this one on the Repositories page first.",
+        "not_found" => "No such memory in the repositories you can see.",
+        "repo_not_found" => "That repository is not among the repositories you can see.",
+        _ => null,
+    };
+
     /// <summary>Refreshes the user's repositories from GitHub; returns why it could not, or null.</summary>
     public static async Task<string?> RefreshRepositoriesAsync(RepoDirectory directory, long userId, CancellationToken cancellationToken)
     {

@@ -28,6 +28,16 @@ internal sealed class MemoryRecord
     public DateTime UpdatedAt { get; set; }
     /// <summary>The Nectr user who wrote it; null when Nectr extracted it from a review.</summary>
     public long? CreatedByUserId { get; set; }
+    /// <summary>Who made it: <see cref="MemorySources.User"/>, <see cref="MemorySources.Extraction"/> or <see cref="MemorySources.ProjectScan"/>.</summary>
+    public string Source { get; set; } = MemorySources.User;
+}
+
+/// <summary>Where a memory came from; a rescan replaces only what the project scan wrote.</summary>
+internal static class MemorySources
+{
+    public const string User = "user";
+    public const string Extraction = "extraction";
+    public const string ProjectScan = "project-scan";
 }
 
 internal sealed class MemoryRecordConfiguration : IEntityTypeConfiguration<MemoryRecord>
@@ -38,6 +48,9 @@ internal sealed class MemoryRecordConfiguration : IEntityTypeConfiguration<Memor
         // Lists (by repository, optionally by type), stats (count per type) and the near-duplicate lookup (repository,
         // type, developer) all read through this one index.
         e.HasIndex(m => new { m.RepositoryFullName, m.Type, m.Developer });
+        // Lists and retrieval read a repository's memories most recently updated first.
+        e.HasIndex(m => new { m.RepositoryFullName, m.UpdatedAt });
+        e.Property(m => m.Source).HasMaxLength(16).HasDefaultValue(MemorySources.User);
         e.Property(m => m.RepositoryFullName).HasMaxLength(200);
         e.Property(m => m.Type).HasMaxLength(MemoryRecord.MaxTypeLength);
         e.Property(m => m.Content).HasMaxLength(MemoryRecord.MaxContentLength);

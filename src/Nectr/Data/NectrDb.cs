@@ -20,6 +20,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<FindingRecord> Findings => Set<FindingRecord>();
     public DbSet<ModelAnswerRecord> ModelAnswers => Set<ModelAnswerRecord>();
     public DbSet<MemoryRecord> Memories => Set<MemoryRecord>();
+    public DbSet<MemoryExtractionRecord> MemoryExtractions => Set<MemoryExtractionRecord>();
     public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
@@ -117,6 +118,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         KnowledgeModel.Configure(modelBuilder);
         SyncJobModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
     }
 
     private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)

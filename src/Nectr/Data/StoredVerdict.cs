@@ -11,6 +11,15 @@ internal static class StoredVerdict
 
     public static IReadOnlyList<string> All { get; } = [Approve, RequestChanges, NeedsDiscussion];
 
+    /// <summary>The verdict a stored word names; null for none or a word this version does not know.</summary>
+    public static Verdict? Parse(string? stored) => stored switch
+    {
+        Approve => Verdict.Approve,
+        RequestChanges => Verdict.RequestChanges,
+        NeedsDiscussion => Verdict.NeedsDiscussion,
+        _ => null,
+    };
+
     public static string Of(Verdict verdict) => verdict switch
     {
         Verdict.RequestChanges => RequestChanges,

@@ -22,6 +22,13 @@ internal sealed class KnowledgeQueries(IDbContextFactory<NectrDb> dbs)
     /// <summary>How many of the given paths are looked up (the first ones, in the caller's order): bounds every query of a huge PR.</summary>
     public const int MaxPaths = 500;
 
+    /// <summary>Whether the index knows any pull request of the repository besides <paramref name="number"/>: an empty index explains empty answers.</summary>
+    public async Task<bool> HasHistoryAsync(string repository, int number, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        return await db.PullRequests.AnyAsync(p => p.RepositoryFullName == repository && p.Number != number, cancellationToken);
+    }
+
     /// <summary>The top authors by the number of pull requests that touched any of <paramref name="paths"/>; bots never count.</summary>
     public async Task<IReadOnlyList<FileExpert>> FileExpertsAsync(string repository, int number, IEnumerable<string> paths, CancellationToken cancellationToken)
     {

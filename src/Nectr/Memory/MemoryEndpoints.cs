@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Nectr.Auth;
 using Nectr.Data;
+using Nectr.GitHub;
 
 namespace Nectr.Memory;
 
 /// <summary>
-/// <c>GET|POST /api/v1/memory</c>, <c>GET /api/v1/memory/stats</c>, <c>GET|PATCH|DELETE /api/v1/memory/{id}</c>: the
+/// <c>GET|POST /api/v1/memory</c>, <c>GET /api/v1/memory/stats</c>, <c>GET|PATCH|DELETE /api/v1/memory/{id}</c>,
+/// <c>POST /api/v1/memory/rescan</c>: the
 /// project memory of the caller's repositories. The work is in <see cref="MemoryStore"/>.
 /// </summary>
 internal static class MemoryEndpoints
@@ -15,6 +17,10 @@ internal static class MemoryEndpoints
     public static IHostApplicationBuilder AddMemory(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MemoryStore>();
+        builder.Services.AddScoped<MemoryExtraction>();
+        builder.Services.AddScoped<MemoryRetrieval>();
+        builder.Services.AddScoped<ProjectScan>();
+        builder.Services.AddScoped<Sync.IRepositorySyncTask>(sp => sp.GetRequiredService<ProjectScan>());
         return builder;
     }
 
@@ -28,6 +34,7 @@ internal static class MemoryEndpoints
         group.MapPost("", CreateAsync);
         group.MapPatch("/{id:long}", UpdateAsync);
         group.MapDelete("/{id:long}", DeleteAsync);
+        group.MapPost("/rescan", RescanAsync);
         return app;
     }
 
@@ -87,9 +94,7 @@ internal static class MemoryEndpoints
         {
             MemorySaveResult.Created created => TypedResults.Created($"/api/v1/memory/{created.Memory.Id}", created.Memory),
             MemorySaveResult.Merged merged => TypedResults.Ok(merged.Memory),
-            MemorySaveResult.NotConnected notConnected => TypedResults.Problem(
-                $"Nectr keeps memories only for the repositories it reviews. Connect {notConnected.Repo} first (POST /api/v1/repos/{notConnected.Repo}/install, or the Repositories page).",
-                statusCode: StatusCodes.Status409Conflict, title: "Repository not connected"),
+            MemorySaveResult.NotConnected notConnected => NotConnected(notConnected.Repo),
             _ => RepositoryNotFound(draft.Repo),
         };
     }
@@ -121,6 +126,49 @@ internal static class MemoryEndpoints
 
         return await store.DeleteAsync(user.Id, id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
     }
+
+    /// <summary>
+    /// Runs the project scan now (a handful of bounded GitHub reads) and answers with the <c>project_map</c> memories it
+    /// stored in place of the old ones. 404 for a repository the caller cannot see, 409 when Nectr is not connected to it,
+    /// 502 when GitHub could not be read (the old map stays).
+    /// </summary>
+    private static async Task<Results<Ok<ProjectScanView>, ValidationProblem, ProblemHttpResult>> RescanAsync(
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, MemoryStore store, ProjectScan scan, string? repo, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (MemoryRequests.Repo(repo, errors) is not { } name)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (access, fullName) = await store.AccessAsync(user.Id, name, cancellationToken);
+        if (access != MemoryAccess.Connected)
+        {
+            return access == MemoryAccess.NotFound ? RepositoryNotFound(name) : NotConnected(fullName);
+        }
+
+        try
+        {
+            var result = await scan.ScanAsync(fullName, cancellationToken);
+            return result.Memories is { } memories
+                ? TypedResults.Ok(new ProjectScanView(result.Repository, result.DefaultBranch, result.FilesRead, memories))
+                : NotConnected(fullName);
+        }
+        catch (Exception ex) when (ex is GitHubApiException or HttpRequestException or GitHubRateLimitedException)
+        {
+            return TypedResults.Problem($"GitHub could not be read for {fullName}; the project map is unchanged. Try again in a moment.",
+                statusCode: StatusCodes.Status502BadGateway, title: "GitHub unavailable");
+        }
+    }
+
+    private static ProblemHttpResult NotConnected(string repo) => TypedResults.Problem(
+        $"Nectr keeps memories only for the repositories it reviews. Connect {repo} first (POST /api/v1/repos/{repo}/install, or the Repositories page).",
+        statusCode: StatusCodes.Status409Conflict, title: "Repository not connected");
 
     /// <summary>
     /// What a state-changing call checks first, in order: the antiforgery token, then a readable JSON body, then the

@@ -176,7 +176,7 @@ internal static class MemoryRequests
     /// Trimmed; 1 to <see cref="MemoryRecord.MaxContentLength"/> characters of text: no NUL or other control character
     /// besides tab and line breaks (PostgreSQL refuses NUL in text, and the content reaches prompts).
     /// </summary>
-    private static string? Content(string raw, Dictionary<string, string[]> errors)
+    public static string? Content(string raw, Dictionary<string, string[]> errors)
     {
         var content = raw.Trim();
         string? problem = null;
@@ -204,6 +204,24 @@ internal static class MemoryRequests
         }
 
         return content;
+    }
+
+    /// <summary>A GitHub login typed in a form (a leading @ is dropped); empty is none.</summary>
+    public static string? FormDeveloper(string? raw, Dictionary<string, string[]> errors)
+    {
+        var login = raw?.Trim().TrimStart('@');
+        if (string.IsNullOrEmpty(login))
+        {
+            return null;
+        }
+
+        if (!GitHubNames.IsOwner(login))
+        {
+            errors["developer"] = [$"A GitHub login: letters, digits, '-' or '_', at most {GitHubNames.MaxOwnerLength} characters (or empty for none)."];
+            return null;
+        }
+
+        return login;
     }
 
     /// <summary>A GitHub login, or JSON null for none.</summary>

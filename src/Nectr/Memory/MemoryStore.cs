@@ -192,8 +192,11 @@ internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWrit
 
     private static IQueryable<MemoryView> Views(NectrDb db, IQueryable<MemoryRecord> memories) => memories.Select(m => new MemoryView(
         m.Id, m.RepositoryFullName, m.Type, m.Content, m.Developer, m.SourcePullNumber,
-        db.Users.Where(u => u.Id == m.CreatedByUserId).Select(u => u.Login).FirstOrDefault(),
-        m.CreatedAt, m.UpdatedAt));
+        db.Users.Where(u => u.Id == m.CreatedByUserId).Select(u => u.Login).FirstOrDefault() ?? (m.Source == MemorySources.User ? null : NectrAuthor),
+        m.CreatedAt, m.UpdatedAt, m.Source));
+
+    /// <summary>What <c>created_by</c> says of a memory Nectr wrote itself (extracted after a review, or the project scan).</summary>
+    public const string NectrAuthor = "nectr";
 
     private static MemoryView Utc(MemoryView view) =>
         view with { CreatedAt = ReviewReadModel.AsUtc(view.CreatedAt), UpdatedAt = ReviewReadModel.AsUtc(view.UpdatedAt) };

@@ -2,7 +2,8 @@ namespace Nectr.Memory;
 
 /// <summary>
 /// One memory as the API shows it (snake_case JSON: <c>memory_type</c>, <c>source_pull_number</c>, …). <c>created_by</c>
-/// is the login of the user who wrote it, null when Nectr extracted it from a review.
+/// is the login of the user who wrote it, or <c>nectr</c> when Nectr wrote it (<c>source</c>: <c>extraction</c> after a
+/// review, <c>project-scan</c>); null when the user who wrote it has since been deleted.
 /// </summary>
 internal sealed record MemoryView(
     long Id,
@@ -13,7 +14,8 @@ internal sealed record MemoryView(
     int? SourcePullNumber,
     string? CreatedBy,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string Source);
 
 /// <summary>How many memories a repository holds, in all and per type (every type present, zero included).</summary>
 internal sealed record MemoryStats(string Repository, int Total, IReadOnlyDictionary<string, int> ByType);
@@ -45,3 +47,6 @@ internal abstract record MemorySaveResult
     /// <summary>The caller can see it, but Nectr is not connected to it.</summary>
     public sealed record NotConnected(string Repo) : MemorySaveResult;
 }
+
+/// <summary>What <c>POST /api/v1/memory/rescan</c> answers: the project map now stored, and how many files it was read from.</summary>
+internal sealed record ProjectScanView(string Repository, string DefaultBranch, int FilesRead, IReadOnlyList<MemoryView> Memories);

@@ -1,5 +1,5 @@
 using Nectr.Configuration;
-using Nectr.Engine.Prompts;
+using Nectr.Context;
 using Nectr.Engine.Review;
 
 namespace Nectr.Reviews;
@@ -10,11 +10,16 @@ namespace Nectr.Reviews;
 /// </summary>
 internal sealed class ReviewPipeline(ReviewEngine engine, AiReviewer ai)
 {
-    public async Task<ReviewResult> ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reviews <paramref name="request"/> with what <paramref name="context"/> gathered: its blocks go to the model, its
+    /// issues and related pull requests into the body, its gaps into the coverage. Commit messages the gatherer read
+    /// reach the prompt when the request carries none of its own.
+    /// </summary>
+    public async Task<ReviewResult> ReviewAsync(ReviewRequest request, GatheredContext context, CancellationToken cancellationToken)
     {
-        var prepared = engine.Prepare(request);
-        var outcome = ai.Enabled ? await ai.ReviewAsync(prepared, PromptContext.Empty, cancellationToken) : null;
-        return ReviewEngine.Finish(prepared, outcome);
+        var prepared = engine.Prepare(request.CommitMessages.Count == 0 && context.CommitMessages.Count > 0 ? request with { CommitMessages = context.CommitMessages } : request);
+        var outcome = ai.Enabled ? await ai.ReviewAsync(prepared, context.Prompt, cancellationToken) : null;
+        return ReviewEngine.Finish(prepared, outcome, context.Review);
     }
 
     /// <summary>The deterministic stage alone: no model call.</summary>

@@ -1,3 +1,4 @@
+using Nectr.Context;
 using Nectr.Engine.Review;
 
 namespace Nectr.Reviews;
@@ -17,6 +18,9 @@ internal static class ReviewPipelineExtensions
         // scope, as the GitHub client's budget does for the publisher.
         builder.Services.AddScoped<AiReviewer>();
         builder.Services.AddScoped<ReviewPipeline>();
+        // The context's database sources (the knowledge index) are registered only where there is a database: the
+        // command line without DATABASE_URL gathers what GitHub alone can tell.
+        builder.Services.AddScoped<ReviewContextGatherer>();
         builder.Services.AddScoped<ReviewPublisher>();
         return builder;
     }

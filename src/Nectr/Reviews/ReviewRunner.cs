@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Nectr.Configuration;
+using Nectr.Context;
 using Nectr.Data;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Jobs;
 using Nectr.Knowledge;
+using Nectr.Memory;
 
 namespace Nectr.Reviews;
 
@@ -19,10 +21,12 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
     ReviewPipeline pipeline,
+    ReviewContextGatherer gatherer,
     ReviewPublisher publisher,
     ModelAnswerStore answers,
     JobQueue queue,
     KnowledgeIndex knowledge,
+    MemoryExtraction memory,
     IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
@@ -58,7 +62,9 @@ internal sealed partial class ReviewRunner(
             return await IndexedAsync(Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started), pr, files, cancellationToken);
         }
 
-        var result = await pipeline.ReviewAsync(request, cancellationToken);
+        var subject = new ReviewSubject(repoOwner, repoName, job.PullNumber, pr.Title, pr.Body, pr.User?.Login, job.HeadSha, [.. files.Select(f => f.Filename)]);
+        var context = await gatherer.GatherAsync(subject, cancellationToken);
+        var result = await pipeline.ReviewAsync(request, context, cancellationToken);
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
         {
@@ -73,13 +79,19 @@ internal sealed partial class ReviewRunner(
     }
 
     /// <summary>
-    /// The review is on GitHub: the knowledge index learns the PR's files and verdict before the job completes. A
-    /// failure there is logged by the index and changes nothing about the outcome.
+    /// The review is on GitHub: the knowledge index learns the PR's files and verdict, and project memory what the review
+    /// taught (MEMORY_EXTRACTION, bounded by its own timeout), before the job completes. A failure of either is logged
+    /// and recorded by its owner and changes nothing about the outcome.
     /// </summary>
     private async Task<RunOutcome> IndexedAsync(RunOutcome outcome, GitHubPullRequest pr, IReadOnlyList<GitHubPullRequestFile> files, CancellationToken cancellationToken)
     {
-        var facts = PullRequestFacts.FromGitHub(outcome.Review!.RepositoryFullName, pr, time.GetUtcNow());
-        await knowledge.RecordReviewAsync(facts, files.Select(f => f.Filename), outcome.Review.Verdict, cancellationToken);
+        var review = outcome.Review!;
+        var facts = PullRequestFacts.FromGitHub(review.RepositoryFullName, pr, time.GetUtcNow());
+        await knowledge.RecordReviewAsync(facts, files.Select(f => f.Filename), review.Verdict, cancellationToken);
+        await memory.ExtractAsync(new ExtractionRequest(
+            review.JobId, review.RepositoryFullName, review.PullNumber, pr.User?.Login, pr.Title, pr.Body, [.. files.Select(f => f.Filename)],
+            review.Body,
+            [.. review.Findings.Select(f => $"{f.Severity} {f.Category} in {f.File}{(f.Line > 0 ? $":{f.Line}" : "")}: {f.Title}")]), cancellationToken);
         return outcome;
     }
 

@@ -149,6 +149,27 @@ public sealed class ReviewPromptsTests
     }
 
     [Fact]
+    public void Candidate_issues_come_right_after_linked_ones_and_the_system_prompt_says_how_to_answer_resolves()
+    {
+        var context = new PromptContext([
+            new ContextBlock(ContextKind.FileHistory, "", "src/Auth.cs: 12 pull requests, 3 sent back"),
+            new ContextBlock(ContextKind.CandidateIssue, "", "#14 Token refresh race"),
+            new ContextBlock(ContextKind.LinkedIssue, "#7 Export fails", "Clicking export throws."),
+        ]);
+        var (input, chunk) = Build(context: context);
+
+        var prompt = ReviewPrompts.Standard(input, chunk, 0, 1);
+
+        var linked = prompt.User.IndexOf("kind=\"linked-issue\"", StringComparison.Ordinal);
+        var candidates = prompt.User.IndexOf("kind=\"candidate-issues\"", StringComparison.Ordinal);
+        var history = prompt.User.IndexOf("kind=\"file-history\"", StringComparison.Ordinal);
+        Assert.True(linked >= 0 && linked < candidates && candidates < history);
+        Assert.Contains("## Open issues this change might resolve (answer in \"resolves\")", prompt.User, StringComparison.Ordinal);
+        Assert.Contains("\"resolves\": when the prompt lists candidate issues", prompt.System, StringComparison.Ordinal);
+        Assert.Contains("Only numbers from that list", prompt.System, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Context_blocks_appear_by_kind_and_empty_ones_are_left_out()
     {
         var context = new PromptContext([
@@ -164,7 +185,7 @@ public sealed class ReviewPromptsTests
         Assert.Contains($"<untrusted-data kind=\"mcp\" id=\"{Nonce}\">\nsearch\n\nTool says hi.\n{Close}", user, StringComparison.Ordinal);
         Assert.True(user.IndexOf("linked-issue", StringComparison.Ordinal) < user.IndexOf("kind=\"mcp\"", StringComparison.Ordinal));
         Assert.DoesNotContain("kind=\"memory\"", user, StringComparison.Ordinal);
-        Assert.DoesNotContain("## Notes from earlier reviews", user, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Notes kept for this repository", user, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,6 +260,6 @@ public sealed class ReviewPromptsTests
     [Fact]
     public void Prompts_are_version_one()
     {
-        Assert.Equal("v1", ReviewPrompts.Version);
+        Assert.Equal("v2", ReviewPrompts.Version);
     }
 }

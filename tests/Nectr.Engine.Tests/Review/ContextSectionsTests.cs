@@ -145,3 +145,42 @@ public sealed class ContextSectionsTests
         Assert.DoesNotContain("#6", body, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The coverage line that names the context a review went without.</summary>
+public sealed class ContextGapsTests
+{
+    private static readonly ReviewRequest Request = new("octo", "app", 9, "Refresh tokens", "abc123", 7,
+        [new PullRequestFile("src/Auth.cs", "modified", 1, 0, "@@ -1,1 +1,2 @@\n a\n+b", null)], 1, ReviewSettings.Default);
+
+    private static ReviewResult Finish(params ContextGap[] gaps) =>
+        ReviewEngine.Finish(new ReviewEngine().Prepare(Request), null, new ReviewContext { Gaps = gaps });
+
+    [Fact]
+    public void Each_missing_source_is_named_with_its_reason_in_the_coverage_section()
+    {
+        var result = Finish(new ContextGap("linked issues", "GitHub answered 502"), new ContextGap("project memory", "timed out after 10 s"));
+
+        Assert.Contains("### Coverage\n\nReviewed 1 of 1 file.\n\nReviewed without: linked issues (GitHub answered 502); project memory (timed out after 10 s).\n", result.Body, StringComparison.Ordinal);
+        Assert.Equal(2, result.Coverage.ContextGaps.Count);
+        Assert.Contains("Reviewed without: linked issues", result.BodyWithoutInline, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_gap_no_line()
+    {
+        Assert.DoesNotContain("Reviewed without", Finish().Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reason_that_quotes_an_outside_message_cannot_mention_link_or_format()
+    {
+        var body = Finish(new ContextGap("linked issues", "GitHub said: @octocat see [here](https://evil.example) <img src=x> `code` _em_ DATABASE_URL\nsecond line")).Body;
+
+        var line = body.Split('\n').Single(l => l.StartsWith("Reviewed without:", StringComparison.Ordinal));
+        Assert.DoesNotContain("@", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("](", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("`", line, StringComparison.Ordinal);
+        Assert.Contains("em DATABASE_URL second line", line, StringComparison.Ordinal);
+    }
+}

@@ -105,6 +105,10 @@ public sealed class ConfigurationErrorTests
         { "LLM_RETRY_MAX_SECONDS=-1", "LLM_RETRY_MAX_SECONDS '-1' must be a number of seconds from 0.01 to 3600 (default 60)." },
         { "LLM_MAX_CALLS=many", "LLM_MAX_CALLS 'many' must be a whole number from 1 to 100 (default 4)." },
         { "LLM_PRICES=gpt-4.1=2/8;broken", "LLM_PRICES entry 'broken' must be model=input/output in USD per million tokens, entries separated by ';', e.g. gpt-4.1=2/8;claude-sonnet-4-5=3/15." },
+
+        // Memory
+        { "MEMORY_EXTRACTION=sometimes", "MEMORY_EXTRACTION 'sometimes' must be true or false (default true)." },
+        { "MEMORY_EXTRACTION_TIMEOUT_SECONDS=0", "MEMORY_EXTRACTION_TIMEOUT_SECONDS '0' must be a number of seconds from 1 to 300 (default 20)." },
     };
 
     [Theory]

@@ -13,6 +13,7 @@ public sealed class DashboardPageTests
     [InlineData("/repositories")]
     [InlineData("/reviews")]
     [InlineData("/activity")]
+    [InlineData("/memory")]
     [InlineData("/settings")]
     public async Task Pages_redirect_an_anonymous_visitor_to_sign_in(string path)
     {

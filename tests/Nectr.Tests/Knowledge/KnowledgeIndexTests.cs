@@ -144,9 +144,10 @@ public sealed class KnowledgeIndexTests
         github.AddPullRequest(Owner, Repo, 42, ShaA, [FileA]);
 
         Assert.Equal(HttpStatusCode.Accepted, await DeliverAsync(client, "pull_request.opened.json", 42, ShaA));
-        await github.WaitForReviewAsync(Owner, Repo, 42, TimeSpan.FromSeconds(30));
+        var review = await github.WaitForReviewAsync(Owner, Repo, 42, TimeSpan.FromSeconds(30));
         await app.WaitUntilAsync(db => db.Deliveries.AnyAsync(d => d.Outcome == DeliveryOutcome.Reviewed, Ct), what: "the reviewed delivery");
 
+        Assert.Contains("Reviewed without: file history (the database failed).", review.Body, StringComparison.Ordinal);
         Assert.Equal(JobStatus.Done, await app.QueryAsync(db => db.ReviewJobs.Select(j => j.Status).SingleAsync(Ct)));
         Assert.Equal(HttpStatusCode.OK, await DeliverAsync(client, "pull_request.closed.json", 42, ShaA));
     }

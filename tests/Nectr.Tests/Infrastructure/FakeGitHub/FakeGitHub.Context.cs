@@ -161,7 +161,7 @@ public sealed partial class FakeGitHub
 
     private JsonObject TreeJson(string owner, string repo, string treeish, bool recursive)
     {
-        var paths = _files.TryGetValue($"{owner}/{repo}@{treeish}", out var files) ? files : new ConcurrentDictionary<string, string>();
+        var paths = _files.TryGetValue($"{owner}/{repo}@{treeish}", out var files) ? files : SubtreeFiles(owner, repo, treeish);
         var entries = new SortedDictionary<string, (string Type, long? Size)>(StringComparer.Ordinal);
         foreach (var (path, text) in paths)
         {
@@ -189,6 +189,31 @@ public sealed partial class FakeGitHub
             ["sha"] = Sha40(Encoding.UTF8.GetBytes(e.Key)),
         })]);
         return json;
+    }
+
+    /// <summary>
+    /// A directory's tree asked for by the SHA its parent listed (GitHub lists it with paths relative to the
+    /// directory): the default branch's files under that directory. Empty when no directory has that SHA.
+    /// </summary>
+    private ConcurrentDictionary<string, string> SubtreeFiles(string owner, string repo, string sha)
+    {
+        var subtree = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        if (!_files.TryGetValue($"{owner}/{repo}@{DefaultBranch}", out var all))
+        {
+            return subtree;
+        }
+
+        var directory = all.Keys.SelectMany(p => p.Split('/').SkipLast(1).Select((_, i) => string.Join('/', p.Split('/').Take(i + 1))))
+            .FirstOrDefault(d => Sha40(Encoding.UTF8.GetBytes(d)) == sha);
+        foreach (var (path, text) in all)
+        {
+            if (directory is not null && path.StartsWith(directory + "/", StringComparison.Ordinal))
+            {
+                subtree[path[(directory.Length + 1)..]] = text;
+            }
+        }
+
+        return subtree;
     }
 
     /// <summary>GET /repos/{owner}/{repo} with the service's token: the repository with its default branch.</summary>

@@ -12,7 +12,7 @@ using Nectr.Data;
 namespace Nectr.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNectrDb))]
-    [Migration("20261202004803_RepositorySync")]
+    [Migration("20261202014111_RepositorySync")]
     partial class RepositorySync
     {
         /// <inheritdoc />
@@ -158,6 +158,72 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("CostUsd")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Dropped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Proposed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PullNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Stored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("RepositoryFullName", "CreatedAt");
+
+                    b.ToTable("memory_extractions", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.MemoryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -187,6 +253,13 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.Property<long>("RepositoryGitHubId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("user");
+
                     b.Property<int?>("SourcePullNumber")
                         .HasColumnType("INTEGER");
 
@@ -201,6 +274,8 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("RepositoryFullName", "UpdatedAt");
 
                     b.HasIndex("RepositoryFullName", "Type", "Developer");
 

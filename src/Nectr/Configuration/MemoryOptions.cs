@@ -1,0 +1,29 @@
+namespace Nectr.Configuration;
+
+/// <summary>Project memory: whether reviews teach it, and how long that may take after a review is posted.</summary>
+internal sealed class MemoryOptions
+{
+    internal static readonly BoolSetting ExtractionSetting = new("MEMORY_EXTRACTION", true);
+
+    // One short model call after the review is posted: long enough for a slow provider's small answer, short enough
+    // that the job (and its lease) is not held long by a stalled one. The review is already on GitHub either way.
+    internal static readonly SecondsSetting ExtractionTimeoutSetting = new("MEMORY_EXTRACTION_TIMEOUT_SECONDS", 20, 1, 300);
+
+    [ConfigurationKeyName("MEMORY_EXTRACTION")] public string? ExtractionText { get; set; }
+    [ConfigurationKeyName("MEMORY_EXTRACTION_TIMEOUT_SECONDS")] public string? ExtractionTimeoutText { get; set; }
+
+    /// <summary>After each review, when an LLM is configured, ask it for 0–4 memories worth keeping.</summary>
+    public bool Extraction => ExtractionSetting.Read(ExtractionText);
+
+    /// <summary>The wall time of one extraction, its model call included; past it the extraction is abandoned.</summary>
+    public TimeSpan ExtractionTimeout => ExtractionTimeoutSetting.Read(ExtractionTimeoutText);
+}
+
+internal sealed class MemoryOptionsValidator : OptionsValidator<MemoryOptions>
+{
+    protected override void Check(MemoryOptions options, List<string> errors)
+    {
+        MemoryOptions.ExtractionSetting.Check(options.ExtractionText, errors);
+        MemoryOptions.ExtractionTimeoutSetting.Check(options.ExtractionTimeoutText, errors);
+    }
+}
