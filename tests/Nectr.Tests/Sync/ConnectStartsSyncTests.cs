@@ -33,7 +33,7 @@ public sealed class ConnectStartsSyncTests
         var answer = await RepoTestKit.ConnectAsync(admin, $"{Owner}/{Name}");
 
         Assert.Equal("connected", answer.GetProperty("status").GetString());
-        var job = await kit.App.QueryAsync(db => db.SyncJobs.AsNoTracking().SingleAsync());
+        var job = await kit.App.QueryAsync(db => db.SyncJobs.AsNoTracking().SingleAsync(j => j.Kind == KnowledgeBackfill.KindName));
         Assert.Equal(($"{Owner}/{Name}", KnowledgeBackfill.KindName, SyncJobStatus.Queued), (job.RepositoryFullName, job.Kind, job.Status));
     }
 

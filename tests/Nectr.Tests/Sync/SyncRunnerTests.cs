@@ -166,8 +166,11 @@ public sealed class SyncRunnerTests
         await kit.Sync.EnqueueAllAsync(SyncTestKit.Repo, Ct);
         await kit.Sync.EnqueueAsync(SyncTestKit.Repo, "from-a-newer-version", Ct);
 
-        var kinds = await kit.App.QueryAsync(db => db.SyncJobs.Where(j => j.Status == SyncJobStatus.Queued).Select(j => j.Kind).OrderBy(k => k).ToListAsync());
-        Assert.Equal(["from-a-newer-version", KnowledgeBackfill.KindName, ScriptedSyncTask.KindName], kinds);
+        var kinds = await kit.App.QueryAsync(db => db.SyncJobs.Where(j => j.Status == SyncJobStatus.Queued).Select(j => j.Kind).ToListAsync());
+        Assert.Equal(kinds.Count, kinds.Distinct().Count()); // once each, however often queued
+        Assert.Contains(KnowledgeBackfill.KindName, kinds);
+        Assert.Contains(ScriptedSyncTask.KindName, kinds);
+        Assert.Equal(kit.Sync.Kinds().Append("from-a-newer-version").Order(StringComparer.Ordinal), kinds.Order(StringComparer.Ordinal));
 
         await kit.App.QueryAsync(db => db.SyncJobs.Where(j => j.Kind != "from-a-newer-version").ExecuteDeleteAsync());
         Assert.True(await kit.Runner.RunNextAsync(SyncTestKit.Owner, Ct));
