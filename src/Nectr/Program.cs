@@ -13,6 +13,7 @@ using Nectr.Llm;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
+using Nectr.Sync;
 using Nectr.Webhooks;
 
 if (Nectr.Cli.NectrCommandLine.IsCommand(args))
@@ -36,6 +37,7 @@ try
     builder.AddRepos();
     builder.AddReviewPipeline();
     builder.AddJobs(options.Jobs);
+    builder.AddSync();
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddMemory();
@@ -77,6 +79,7 @@ app.MapHealth();
 app.MapAuth();
 app.MapWebhooks();
 app.MapRepos();
+app.MapKnowledge();
 app.MapReviews();
 app.MapEvents();
 app.MapMemory();

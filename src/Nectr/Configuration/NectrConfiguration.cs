@@ -22,6 +22,7 @@ internal static class NectrConfiguration
         Add<JobOptions, JobOptionsValidator>(services, configuration);
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
         Add<LlmOptions, LlmOptionsValidator>(services, configuration);
+        Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);
         Add<ReviewToolOptions, ReviewToolOptionsValidator>(services, configuration);
         return services;

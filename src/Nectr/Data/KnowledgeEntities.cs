@@ -37,7 +37,7 @@ internal sealed class PullRequestFileRecord
     public required string Path { get; set; }
 }
 
-/// <summary>The knowledge index's tables and their indexes; every query in <c>Knowledge/KnowledgeQueries</c> uses one.</summary>
+/// <summary>The knowledge index's tables and their indexes; every query in <c>Knowledge/KnowledgeQueries</c> and <c>Knowledge/KnowledgeAnalytics</c> uses one.</summary>
 internal static class KnowledgeModel
 {
     public const int MaxPathLength = 1000;
@@ -50,6 +50,8 @@ internal static class KnowledgeModel
         {
             e.ToTable("pull_requests");
             e.HasIndex(p => new { p.RepositoryFullName, p.Number }).IsUnique();
+            // High-risk files start from the repository's pull requests that got a given verdict (Knowledge/KnowledgeAnalytics).
+            e.HasIndex(p => new { p.RepositoryFullName, p.LastVerdict });
             e.Property(p => p.RepositoryFullName).HasMaxLength(200);
             e.Property(p => p.Title).HasMaxLength(MaxTitleLength);
             e.Property(p => p.AuthorLogin).HasMaxLength(MaxLoginLength);

@@ -24,6 +24,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<PullRequestRecord> PullRequests => Set<PullRequestRecord>();
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
     public DbSet<IssueRecord> Issues => Set<IssueRecord>();
+    public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -117,6 +118,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
 
         KnowledgeModel.Configure(modelBuilder);
         IssueModel.Configure(modelBuilder);
+        SyncJobModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
     }

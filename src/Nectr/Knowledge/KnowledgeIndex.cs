@@ -56,23 +56,7 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
     {
         try
         {
-            using var _ = await writeGate.EnterAsync(cancellationToken);
-            await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-            await UpsertAsync(db, facts, cancellationToken);
-            var id = await db.PullRequests
-                .Where(p => p.RepositoryFullName == facts.Repository && p.Number == facts.Number)
-                .Select(p => p.Id)
-                .SingleAsync(cancellationToken);
-            await db.PullRequests.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.LastVerdict, verdict), cancellationToken);
-            await db.PullRequestFiles.Where(f => f.PullRequestId == id).ExecuteDeleteAsync(cancellationToken);
-            db.PullRequestFiles.AddRange(paths
-                // A path longer than the index can hold is left out rather than failing the whole record.
-                .Where(p => p.Length is > 0 and <= KnowledgeModel.MaxPathLength)
-                .Distinct(StringComparer.Ordinal)
-                .Select(p => new PullRequestFileRecord { PullRequestId = id, RepositoryFullName = facts.Repository, Path = p }));
-            await db.SaveChangesAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
+            await WriteAsync(facts, paths, verdict, cancellationToken);
             return true;
         }
         catch (Exception ex)
@@ -81,6 +65,39 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
             Log.ReviewNotIndexed(logger, ex, facts.Repository, facts.Number);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Records a pull request the knowledge backfill read from GitHub: its facts and files (replacing those stored),
+    /// leaving the verdict of any review Nectr made of it as it is. Idempotent; a failure throws, so the backfill step
+    /// runs again.
+    /// </summary>
+    public Task RecordPullRequestAsync(PullRequestFacts facts, IEnumerable<string> paths, CancellationToken cancellationToken) =>
+        WriteAsync(facts, paths, verdict: null, cancellationToken);
+
+    private async Task WriteAsync(PullRequestFacts facts, IEnumerable<string> paths, string? verdict, CancellationToken cancellationToken)
+    {
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await UpsertAsync(db, facts, cancellationToken);
+        var id = await db.PullRequests
+            .Where(p => p.RepositoryFullName == facts.Repository && p.Number == facts.Number)
+            .Select(p => p.Id)
+            .SingleAsync(cancellationToken);
+        if (verdict is not null)
+        {
+            await db.PullRequests.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.LastVerdict, verdict), cancellationToken);
+        }
+
+        await db.PullRequestFiles.Where(f => f.PullRequestId == id).ExecuteDeleteAsync(cancellationToken);
+        db.PullRequestFiles.AddRange(paths
+            // A path longer than the index can hold is left out rather than failing the whole record.
+            .Where(p => p.Length is > 0 and <= KnowledgeModel.MaxPathLength)
+            .Distinct(StringComparer.Ordinal)
+            .Select(p => new PullRequestFileRecord { PullRequestId = id, RepositoryFullName = facts.Repository, Path = p }));
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
     }
 
     private const string SavepointName = "knowledge_index";

@@ -22,6 +22,7 @@ internal sealed partial class RepoConnections(
     DbWriteGate writeGate,
     IDataProtectionProvider protection,
     IOptions<HostingOptions> hosting,
+    Sync.RepositorySync sync,
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
@@ -162,6 +163,7 @@ internal sealed partial class RepoConnections(
             r.LastSignatureFailureAt = null;
         }, cancellationToken);
         Log.Connected(logger, owner, name, hook.Id, userId, current is not null);
+        await StartSyncAsync(repository.FullName);
         return new RepoConnectionResult.Connected(RepoConnection.Of(connected), current is not null);
     }
 
@@ -203,6 +205,22 @@ internal sealed partial class RepoConnections(
         }, cancellationToken);
         Log.Disconnected(logger, owner, name, deleted);
         return new RepoConnectionResult.Disconnected(RepoConnection.Of(disconnected), deleted);
+    }
+
+    /// <summary>
+    /// Queues the repository's background sync (knowledge backfill, …). The connection is made either way: a failure
+    /// here is logged, and a rescan queues the work again.
+    /// </summary>
+    private async Task StartSyncAsync(string fullName)
+    {
+        try
+        {
+            await sync.EnqueueAllAsync(fullName, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.SyncNotQueued(logger, ex, fullName);
+        }
     }
 
     /// <summary>The one record of the repository: by GitHub id, else by name (a record made before the id was known).</summary>
@@ -279,5 +297,8 @@ internal sealed partial class RepoConnections(
 
         [LoggerMessage(3, LogLevel.Warning, "GitHub call for {Owner}/{Repo} failed")]
         public static partial void GitHubFailed(ILogger logger, Exception exception, string owner, string repo);
+
+        [LoggerMessage(4, LogLevel.Warning, "Connected {Repository}, but could not queue its background sync; a rescan queues it again")]
+        public static partial void SyncNotQueued(ILogger logger, Exception exception, string repository);
     }
 }

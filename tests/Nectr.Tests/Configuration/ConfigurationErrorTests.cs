@@ -77,6 +77,11 @@ public sealed class ConfigurationErrorTests
         { "REVIEW_RETRY_BASE_SECONDS=0", "REVIEW_RETRY_BASE_SECONDS '0' must be a number of seconds from 0.05 to 3600 (default 15)." },
         { "REVIEW_RETRY_MAX_SECONDS=1e9", "REVIEW_RETRY_MAX_SECONDS '1e9' must be a number of seconds from 0.05 to 86400 (default 1800)." },
 
+        // Repository sync and the knowledge backfill
+        { "SYNC_CONCURRENCY=-1", "SYNC_CONCURRENCY '-1' must be a whole number from 0 to 16 (default 1)." },
+        { "SYNC_MAX_ATTEMPTS=0", "SYNC_MAX_ATTEMPTS '0' must be a whole number from 1 to 50 (default 5)." },
+        { "KNOWLEDGE_BACKFILL_PRS=all", "KNOWLEDGE_BACKFILL_PRS 'all' must be a whole number from 0 to 5000 (default 200)." },
+
         // Review
         { "REVIEW_DRAFTS=maybe", "REVIEW_DRAFTS 'maybe' must be true or false (default false)." },
         { "REVIEW_MAX_INLINE_COMMENTS=1000", "REVIEW_MAX_INLINE_COMMENTS '1000' must be a whole number from 0 to 500 (default 50)." },

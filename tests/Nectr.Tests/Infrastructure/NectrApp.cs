@@ -52,6 +52,9 @@ public sealed class NectrApp : WebApplicationFactory<Program>
     /// <summary>The app's clock; a <c>FakeTimeProvider</c> lets a test move past backoffs and deadlines instead of waiting.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>Services a test adds to the app's own (a sync task to drive the runner with, say); applied after the app's registrations.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -62,6 +65,11 @@ public sealed class NectrApp : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
         }
 
         if (_logs is not null)

@@ -22,15 +22,19 @@ internal sealed class RepoTestKit : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>No review worker runs, so jobs created by deliveries stay visible as queued.</summary>
-    public static async Task<RepoTestKit> StartAsync(TestDatabase database, string? backendUrl = BackendUrl)
+    /// <summary>No review worker or sync runner runs, so jobs created by deliveries and connections stay visible as queued.</summary>
+    public static async Task<RepoTestKit> StartAsync(TestDatabase database, string? backendUrl = BackendUrl, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var gitHub = await FakeGitHub.StartAsync();
         var app = new NectrApp(database, gitHub.ApiUrl, gitHub.Token, new Dictionary<string, string?>
         {
             ["REVIEW_CONCURRENCY"] = "0",
+            ["SYNC_CONCURRENCY"] = "0", // connecting queues the backfill; these tests look at what stays queued
             ["BACKEND_URL"] = backendUrl,
-        });
+        })
+        {
+            TestServices = services,
+        };
         app.CreateClient().Dispose();
         return new RepoTestKit(gitHub, app);
     }

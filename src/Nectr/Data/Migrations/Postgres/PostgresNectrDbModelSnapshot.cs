@@ -469,6 +469,8 @@ namespace Nectr.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepositoryFullName", "LastVerdict");
+
                     b.HasIndex("RepositoryFullName", "Number")
                         .IsUnique();
 
@@ -719,6 +721,61 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.SyncJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("LeaseExpiresMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAtMs");
+
+                    b.ToTable("sync_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.UserRecord", b =>

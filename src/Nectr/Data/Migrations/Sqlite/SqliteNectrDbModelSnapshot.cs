@@ -448,6 +448,8 @@ namespace Nectr.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RepositoryFullName", "LastVerdict");
+
                     b.HasIndex("RepositoryFullName", "Number")
                         .IsUnique();
 
@@ -692,6 +694,59 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.SyncJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAtMs");
+
+                    b.ToTable("sync_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.UserRecord", b =>

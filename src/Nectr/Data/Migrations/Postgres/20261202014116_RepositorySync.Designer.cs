@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Nectr.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNectrDb))]
-    [Migration("20261202014151_IssueIndex")]
-    partial class IssueIndex
+    [Migration("20261202014116_RepositorySync")]
+    partial class RepositorySync
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -167,62 +167,6 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("ReviewId");
 
                     b.ToTable("findings", (string)null);
-                });
-
-            modelBuilder.Entity("Nectr.Data.IssueRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("AuthorLogin")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<string>("Labels")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("Number")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("RepositoryFullName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<long>("UpdatedAtMs")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RepositoryFullName", "Number")
-                        .IsUnique();
-
-                    b.HasIndex("RepositoryFullName", "UpdatedAtMs");
-
-                    b.HasIndex("RepositoryFullName", "State", "UpdatedAtMs");
-
-                    b.ToTable("issues", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
@@ -471,6 +415,8 @@ namespace Nectr.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "LastVerdict");
 
                     b.HasIndex("RepositoryFullName", "Number")
                         .IsUnique();
@@ -722,6 +668,61 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.SyncJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long?>("LeaseExpiresMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAtMs");
+
+                    b.ToTable("sync_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.UserRecord", b =>

@@ -12,8 +12,8 @@ using Nectr.Data;
 namespace Nectr.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNectrDb))]
-    [Migration("20261202014145_IssueIndex")]
-    partial class IssueIndex
+    [Migration("20261202014111_RepositorySync")]
+    partial class RepositorySync
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -156,60 +156,6 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("ReviewId");
 
                     b.ToTable("findings", (string)null);
-                });
-
-            modelBuilder.Entity("Nectr.Data.IssueRecord", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("AuthorLogin")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Labels")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Number")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RepositoryFullName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAtMs")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RepositoryFullName", "Number")
-                        .IsUnique();
-
-                    b.HasIndex("RepositoryFullName", "UpdatedAtMs");
-
-                    b.HasIndex("RepositoryFullName", "State", "UpdatedAtMs");
-
-                    b.ToTable("issues", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
@@ -450,6 +396,8 @@ namespace Nectr.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "LastVerdict");
 
                     b.HasIndex("RepositoryFullName", "Number")
                         .IsUnique();
@@ -695,6 +643,59 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.SyncJobRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cursor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseExpiresMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAtMs");
+
+                    b.ToTable("sync_jobs", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.UserRecord", b =>
