@@ -161,11 +161,12 @@ internal static class Markdown
         return "\nReviewed without: " + string.Join("; ", gaps) + ".\n";
 
         // Nectr's own words, but a reason can quote an error message from GitHub or a provider: one short line with
-        // nothing Markdown or GitHub would act on (no mention, link, HTML, emphasis or code; an underscore inside a word, as in
-        // DATABASE_URL, is not emphasis on GitHub).
+        // nothing Markdown or GitHub would act on (no mention, link or autolink, HTML, emphasis or code; an underscore inside
+        // a word, as in DATABASE_URL, is not emphasis on GitHub).
         static string Plain(string text)
         {
-            var line = new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c) && "`<>@[]()|*#!\\~".IndexOf(c, StringComparison.Ordinal) < 0).ToArray()).Trim();
+            var line = new string(text.ReplaceLineEndings(" ").Where(c => !char.IsControl(c) && "`<>@[]|*\\~".IndexOf(c, StringComparison.Ordinal) < 0).ToArray())
+                .Replace("://", ":", StringComparison.Ordinal).Trim();
             line = System.Text.RegularExpressions.Regex.Replace(line, "(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", "", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
             return line.Length > 160 ? line[..160] + "…" : line;
         }

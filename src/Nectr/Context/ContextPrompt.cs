@@ -59,6 +59,31 @@ internal static class ContextPrompt
         return blocks;
     }
 
+    /// <summary>How many of the PR's files the history block names: the riskiest first.</summary>
+    private const int MaxRiskyFiles = 10;
+
+    /// <summary>
+    /// The PR's files that are hotspots (changed by several pull requests) or high-risk (changed by pull requests Nectr
+    /// sent back with "request changes"); a file with one quiet change is not news and is left out.
+    /// </summary>
+    public static IEnumerable<ContextBlock> Risks(IReadOnlyList<FileRisk> risks)
+    {
+        var notable = risks.Where(r => r.ChangesRequested > 0 || r.PullRequests >= 3).Take(MaxRiskyFiles).ToList();
+        if (notable.Count == 0)
+        {
+            yield break;
+        }
+
+        var text = new StringBuilder("Changed files with a history, riskiest first:\n");
+        foreach (var risk in notable)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- {risk.Path}: changed by {risk.PullRequests} pull request{(risk.PullRequests == 1 ? "" : "s")}");
+            text.Append(risk.ChangesRequested > 0 ? string.Create(CultureInfo.InvariantCulture, $", {risk.ChangesRequested} of them sent back with \"request changes\"\n") : "\n");
+        }
+
+        yield return new ContextBlock(ContextKind.FileHistory, "", text.ToString());
+    }
+
     private static string Lines(IReadOnlyList<OverlappingPullRequest> pulls, bool past)
     {
         var text = new StringBuilder();

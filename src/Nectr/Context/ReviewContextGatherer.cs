@@ -25,6 +25,7 @@ internal sealed class ReviewContextGatherer(
     LinkedIssueFetcher linked,
     ILogger<ReviewContextGatherer> logger,
     KnowledgeQueries? knowledge = null,
+    KnowledgeAnalytics? analytics = null,
     IssueIndex? issueIndex = null,
     MemoryRetrieval? memory = null)
 {
@@ -39,7 +40,7 @@ internal sealed class ReviewContextGatherer(
         var issues = ContextPart.RunAsync("linked issues", PartDeadline, ct => linked.FetchAsync(subject.Owner, subject.Repo, subject.Number, subject.Title, subject.Body, ct), logger, cancellationToken);
         var history = knowledge is null
             ? Task.FromResult<(HistoryPart?, ContextGap?)>((null, new ContextGap("file history", NoDatabase)))
-            : ContextPart.RunAsync("file history", PartDeadline, ct => HistoryAsync(knowledge, subject, ct), logger, cancellationToken);
+            : ContextPart.RunAsync("file history", PartDeadline, ct => HistoryAsync(knowledge, analytics, subject, ct), logger, cancellationToken);
         var memories = memory is null
             ? Task.FromResult<(MemoryBriefing?, ContextGap?)>((null, new ContextGap("project memory", NoDatabase)))
             : ContextPart.RunAsync("project memory", PartDeadline, ct => memory.ForReviewAsync(subject.FullName, subject.Author, subject.Paths, subject.Title, subject.Body, MemoryTokens, ct), logger, cancellationToken);
@@ -105,12 +106,13 @@ internal sealed class ReviewContextGatherer(
     private List<ContextBlock> Budgeted(List<ContextBlock> blocks) =>
         [.. blocks.GroupBy(b => b.Kind).SelectMany(g => ContextBudget.Fit([.. g], ContextBudget.TokensFor(g.Key, llm.Value.ContextTokens), O200kTokenCounter.Shared))];
 
-    private static async Task<HistoryPart> HistoryAsync(KnowledgeQueries knowledge, ReviewSubject subject, CancellationToken cancellationToken)
+    private static async Task<HistoryPart> HistoryAsync(KnowledgeQueries knowledge, KnowledgeAnalytics? analytics, ReviewSubject subject, CancellationToken cancellationToken)
     {
         var repository = subject.FullName;
         var experts = await knowledge.FileExpertsAsync(repository, subject.Number, subject.Paths, cancellationToken);
         var related = await knowledge.RelatedPullRequestsAsync(repository, subject.Number, subject.Paths, cancellationToken);
         var conflicts = await knowledge.OpenConflictsAsync(repository, subject.Number, subject.Paths, cancellationToken);
+        var risks = analytics is null ? [] : await analytics.RisksForAsync(repository, subject.Paths, cancellationToken);
         ContextGap? gap = null;
         if (experts.Count == 0 && related.Count == 0 && conflicts.Count == 0 && !await knowledge.HasHistoryAsync(repository, subject.Number, cancellationToken))
         {
@@ -118,7 +120,7 @@ internal sealed class ReviewContextGatherer(
         }
 
         return new HistoryPart(
-            ContextPrompt.History(experts, related, conflicts),
+            [.. ContextPrompt.History(experts, related, conflicts), .. ContextPrompt.Risks(risks)],
             [.. related.Select(p => new RelatedPullRequest(p.Number, p.Title, StoredVerdict.Parse(p.Verdict), p.SharedPaths))],
             [.. conflicts.Select(p => new OpenPullRequestConflict(p.Number, p.Title, p.SharedPaths))],
             gap);

@@ -179,6 +179,7 @@ public sealed class ContextGapsTests
         var line = body.Split('\n').Single(l => l.StartsWith("Reviewed without:", StringComparison.Ordinal));
         Assert.DoesNotContain("@", line, StringComparison.Ordinal);
         Assert.DoesNotContain("](", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("://", line, StringComparison.Ordinal);
         Assert.DoesNotContain("<", line, StringComparison.Ordinal);
         Assert.DoesNotContain("`", line, StringComparison.Ordinal);
         Assert.Contains("em DATABASE_URL second line", line, StringComparison.Ordinal);

@@ -73,7 +73,8 @@ internal sealed class ContextScenario : IAsyncDisposable
         await DeliverAsync("pull_request.opened.json", number, sha, author, pr.Title, pr.Body);
         var review = await GitHub.WaitForReviewAsync(Owner, Repo, number, TimeSpan.FromSeconds(60));
         await App.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.PullNumber == number && j.Status == JobStatus.Done, Ct), what: $"the review job of #{number}");
-        return (review, Llm.Requests.Skip(before).Last());
+        // The review's question comes first; the memory extraction asks after the review is posted.
+        return (review, Llm.Requests.Skip(before).First());
     }
 
     /// <summary>Closes (and merges) a pull request, as GitHub's delivery says.</summary>
