@@ -244,7 +244,7 @@ public sealed class CliReviewTests
         Assert.Equal("COMMENT", review.Event);
         Assert.Equal(("app/settings.py", 2), (Assert.Single(review.Comments).Path, review.Comments[0].Line));
         Assert.Contains("Not posted: Nectr already reviewed", second.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Reviewed without: file history (no database: set DATABASE_URL to the server's database)", review.Body, StringComparison.Ordinal);
+        Assert.Contains("Reviewed without: candidate issues, file history and project memory (no database: set DATABASE_URL to the server's database).", review.Body, StringComparison.Ordinal);
         github.AssertNoUnexpectedCalls();
     }
 

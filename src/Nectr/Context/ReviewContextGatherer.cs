@@ -89,7 +89,20 @@ internal sealed class ReviewContextGatherer(
             Add(gaps, briefing.Problem is { } problem ? new ContextGap("project memory", problem) : null);
         }
 
-        return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = gaps }, linkedIssues?.CommitMessages ?? []);
+        return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = OneForNoDatabase(gaps) }, linkedIssues?.CommitMessages ?? []);
+    }
+
+    /// <summary>Without a database its sources are named once: "candidate issues, file history and project memory (no database: …)".</summary>
+    private static List<ContextGap> OneForNoDatabase(List<ContextGap> gaps)
+    {
+        var missing = gaps.Where(g => g.Reason == NoDatabase).Select(g => g.Source).ToList();
+        if (missing.Count < 2)
+        {
+            return gaps;
+        }
+
+        var sources = string.Join(", ", missing[..^1]) + " and " + missing[^1];
+        return [.. gaps.Where(g => g.Reason != NoDatabase), new ContextGap(sources, NoDatabase)];
     }
 
     private int MemoryTokens => ContextBudget.TokensFor(ContextKind.Memory, llm.Value.ContextTokens);

@@ -24,6 +24,8 @@ internal static class DataExtensions
                 throw new InvalidOperationException($"Unknown database provider {db.Provider}.");
         }
 
+        // Every writer takes the gate (SQLite has one writer at a time); it belongs with the database, not a feature.
+        builder.Services.AddSingleton<DbWriteGate>();
         return builder;
     }
 

@@ -10,7 +10,6 @@ internal static class WebhooksExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
         builder.Services.AddSingleton<SignatureFailureLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SignatureFailureLog>());
-        builder.Services.AddSingleton<Data.DbWriteGate>();
         return builder;
     }
 }
