@@ -12,7 +12,7 @@ namespace Nectr.Benchmarks.Knowledge;
 internal static class KnowledgeIndexSeed
 {
     public const string Repository = "bench/service";
-    private const int PathPool = 20_000;
+    public const int PathPool = 20_000;
     private const int Authors = 150;
     private const int Bots = 10;
 
@@ -23,14 +23,24 @@ internal static class KnowledgeIndexSeed
         var paths = new HashSet<string>(StringComparer.Ordinal);
         while (paths.Count < filesPerPr)
         {
-            // u³ skews towards low indexes: a few files are touched by thousands of PRs, most by a handful.
-            var u = random.NextDouble();
-            var index = (int)(PathPool * u * u * u);
-            paths.Add($"src/module{index % 400:D3}/file{index:D5}.cs");
+            paths.Add(SkewedPath(random));
         }
 
         return [.. paths];
     }
+
+    /// <summary>One path of the pool: u³ skews towards low indexes, so a few files are touched by thousands of PRs, most by a handful.</summary>
+    public static string SkewedPath(Random random)
+    {
+        var u = random.NextDouble();
+        return PathAt((int)(PathPool * u * u * u));
+    }
+
+    /// <summary>Path <paramref name="index"/> of the pool of <see cref="PathPool"/> (0-based).</summary>
+    public static string PathAt(int index) => $"src/module{index % 400:D3}/file{index:D5}.cs";
+
+    /// <summary>The login of the author of pull request <paramref name="number"/>.</summary>
+    public static string AuthorOf(int number) => number % Authors is var author && author < Bots ? $"bot{author}[bot]" : $"dev{author:D3}";
 
     public static async Task SeedAsync(NectrDb db, int prs, int filesPerPr, CancellationToken cancellationToken)
     {
@@ -50,7 +60,7 @@ internal static class KnowledgeIndexSeed
                     RepositoryFullName = Repository,
                     Number = n,
                     Title = $"Change {n}",
-                    AuthorLogin = author < Bots ? $"bot{author}[bot]" : $"dev{author:D3}",
+                    AuthorLogin = AuthorOf(n),
                     AuthorIsBot = author < Bots,
                     State = open ? PullRequestStates.Open : merged ? PullRequestStates.Merged : PullRequestStates.Closed,
                     MergedAt = merged ? start.AddHours(n).UtcDateTime : null,
