@@ -179,18 +179,31 @@ internal sealed class KnowledgeAnalytics(IDbContextFactory<NectrDb> dbs)
             return new CoChangeGraph(hot, []);
         }
 
+        // The hot files' rows are read once (one index range per path) and paired per pull request in memory: a
+        // self-join in SQL took seconds on SQLite, whose planner walked a path range for every row of the other side.
         var paths = hot.Select(h => h.Path).ToList();
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var mine = db.PullRequestFiles.Where(f => f.RepositoryFullName == repositoryFullName && paths.Contains(f.Path));
-        var pairs = await mine
-            .Join(mine, a => a.PullRequestId, b => b.PullRequestId, (a, b) => new { Source = a.Path, Target = b.Path })
-            .Where(x => string.Compare(x.Source, x.Target) < 0)
-            .GroupBy(x => new { x.Source, x.Target })
-            .Select(g => new { g.Key.Source, g.Key.Target, Weight = g.Count() })
-            .OrderByDescending(x => x.Weight).ThenBy(x => x.Source).ThenBy(x => x.Target)
-            .Take(Math.Clamp(links, 0, 5 * MaxTop))
+        var rows = await db.PullRequestFiles
+            .Where(f => f.RepositoryFullName == repositoryFullName && paths.Contains(f.Path))
+            .Select(f => new { f.PullRequestId, f.Path })
             .ToListAsync(cancellationToken);
-        return new CoChangeGraph(hot, [.. pairs.Select(p => new CoChange(p.Source, p.Target, p.Weight))]);
+        var weights = new Dictionary<(string Source, string Target), int>();
+        foreach (var pullRequest in rows.GroupBy(r => r.PullRequestId))
+        {
+            var files = pullRequest.Select(r => r.Path).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            for (var i = 0; i < files.Length; i++)
+            {
+                for (var j = i + 1; j < files.Length; j++)
+                {
+                    weights[(files[i], files[j])] = weights.GetValueOrDefault((files[i], files[j])) + 1;
+                }
+            }
+        }
+
+        var pairs = weights
+            .OrderByDescending(w => w.Value).ThenBy(w => w.Key.Source, StringComparer.Ordinal).ThenBy(w => w.Key.Target, StringComparer.Ordinal)
+            .Take(Math.Clamp(links, 0, 5 * MaxTop));
+        return new CoChangeGraph(hot, [.. pairs.Select(p => new CoChange(p.Key.Source, p.Key.Target, p.Value))]);
     }
 
     private static async Task<Dictionary<string, int>> CountsAsync(NectrDb db, string repositoryFullName, IReadOnlyList<string> paths, CancellationToken cancellationToken)
