@@ -164,6 +164,8 @@ public sealed class DashboardFlowTests
         var navigated = page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
         await target.ClickAsync();
         await navigated;
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The new document's main element, not a load state: a load event that fired between the commit and this wait
+        // was missed once under load (a 30 s timeout on a page that had long arrived).
+        await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 }

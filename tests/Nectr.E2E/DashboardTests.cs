@@ -165,7 +165,9 @@ public sealed class DashboardTests
         var navigated = page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
         await target.ClickAsync();
         await navigated;
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // The new document's main element, not a load state: a load event that fired between the commit and this wait
+        // was missed once under load (a 30 s timeout on a page that had long arrived).
+        await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>One server on a fresh seeded database, one browser context, and where screenshots go.</summary>
