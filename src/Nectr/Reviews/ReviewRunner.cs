@@ -16,7 +16,8 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 
 /// <summary>
 /// One review of one head commit: read the PR and its files from GitHub, run the engine, post exactly one
-/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (POST).
+/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
+/// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST).
 /// </summary>
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
