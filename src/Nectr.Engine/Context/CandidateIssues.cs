@@ -24,9 +24,6 @@ public static class CandidateIssues
     /// </summary>
     public const double MinScore = 1.0;
 
-    private const double K1 = 1.2;
-    private const double B = 0.75;
-
     /// <summary>Words read per issue and for the query: enough for any real text, bounded for a hostile one.</summary>
     internal const int MaxTokens = 20_000;
 
@@ -49,14 +46,6 @@ public static class CandidateIssues
     public static IReadOnlyList<IssueCandidate> Rank(string? title, string? description, IReadOnlyList<OpenIssue> openIssues, IReadOnlySet<int> excluded) =>
         Rank([title, description], openIssues, excluded);
 
-    /// <summary>
-    /// Issues matching free text (the model's issue search): the same BM25 over <paramref name="issues"/>, open or
-    /// closed, with no <see cref="MinScore"/> floor (a search asks for the best matches, however weak), the best
-    /// <paramref name="limit"/> first.
-    /// </summary>
-    public static IReadOnlyList<IssueCandidate> Search(string? query, IReadOnlyList<OpenIssue> issues, int limit) =>
-        Rank([query], issues, new HashSet<int>(), Math.Max(0, limit), double.Epsilon);
-
     internal static IReadOnlyList<IssueCandidate> Rank(IEnumerable<string?> query, IReadOnlyList<OpenIssue> openIssues, IReadOnlySet<int> excluded,
         int max = MaxCandidates, double minScore = MinScore)
     {
@@ -74,65 +63,23 @@ public static class CandidateIssues
             return [];
         }
 
-        var documents = issues.Select(Document).ToList();
-        var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var document in documents)
-        {
-            foreach (var term in document.Counts.Keys.Where(queryTerms.Contains))
-            {
-                frequency[term] = frequency.GetValueOrDefault(term) + 1;
-            }
-        }
-
-        var averageLength = Math.Max(1.0, documents.Average(d => (double)d.Length));
+        var scores = TextSearch.Bm25(queryTerms, [.. issues.Select(Words)]);
         var scored = new List<IssueCandidate>();
         for (var i = 0; i < issues.Count; i++)
         {
-            if (excluded.Contains(issues[i].Number))
+            if (!excluded.Contains(issues[i].Number) && scores[i] >= minScore)
             {
-                continue;
-            }
-
-            var score = Score(documents[i], frequency, documents.Count, averageLength);
-            if (score >= minScore)
-            {
-                scored.Add(new IssueCandidate(issues[i].Number, issues[i].Title, score));
+                scored.Add(new IssueCandidate(issues[i].Number, issues[i].Title, scores[i]));
             }
         }
 
         return scored.OrderByDescending(c => c.Score).ThenBy(c => c.Number).Take(max).ToList();
     }
 
-    private static double Score(IssueDocument document, Dictionary<string, int> frequency, int count, double averageLength)
-    {
-        var norm = K1 * (1 - B + (B * document.Length / averageLength));
-        var score = 0.0;
-        // In the document's own word order, so the sum (and its rounding) is the same on every run.
-        foreach (var (term, tf) in document.Counts)
-        {
-            if (frequency.TryGetValue(term, out var df))
-            {
-                // BM25's idf with +1 inside the log (as Lucene): never negative for words most issues share.
-                var idf = Math.Log(1 + ((count - df + 0.5) / (df + 0.5)));
-                score += idf * (tf * (K1 + 1) / (tf + norm));
-            }
-        }
-
-        return score;
-    }
-
-    private static IssueDocument Document(OpenIssue issue)
+    private static List<string> Words(OpenIssue issue)
     {
         var tokens = SearchTokens.Of(issue.Title, MaxTokens);
         SearchTokens.AddTo(issue.Body, tokens, MaxTokens);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var token in tokens)
-        {
-            counts[token] = counts.GetValueOrDefault(token) + 1;
-        }
-
-        return new IssueDocument(counts, tokens.Count);
+        return tokens;
     }
-
-    private sealed record IssueDocument(Dictionary<string, int> Counts, int Length);
 }

@@ -25,11 +25,30 @@ public static class TextSearch
     public static IReadOnlyList<int> Rank(string query, IReadOnlyList<string> documents, int max)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var terms = SearchTokens.Of(query, MaxQueryTokens).ToHashSet(StringComparer.Ordinal);
-        var corpus = documents.Take(MaxDocuments).Select(Counts).ToList();
-        if (terms.Count == 0 || corpus.Count == 0 || max <= 0)
+        if (max <= 0)
         {
             return [];
+        }
+
+        var terms = SearchTokens.Of(query, MaxQueryTokens).ToHashSet(StringComparer.Ordinal);
+        var scores = Bm25(terms, [.. documents.Take(MaxDocuments).Select(d => SearchTokens.Of(d, MaxDocumentTokens))]);
+        return [.. scores.Select((score, index) => (Score: score, Index: index)).Where(s => s.Score > 0)
+            .OrderByDescending(s => s.Score).ThenBy(s => s.Index).Take(max).Select(s => s.Index)];
+    }
+
+    /// <summary>
+    /// The BM25 score of each document (its words, already bounded) for <paramref name="terms"/>: the one scorer of
+    /// the model's searches and of candidate issues. The idf has +1 inside the log (as Lucene), so a word most
+    /// documents share never scores negative; each sum runs in the document's own word order, so it is the same on
+    /// every run.
+    /// </summary>
+    internal static double[] Bm25(IReadOnlySet<string> terms, IReadOnlyList<IReadOnlyList<string>> documents)
+    {
+        var corpus = documents.Select(Counts).ToList();
+        var scores = new double[corpus.Count];
+        if (terms.Count == 0 || corpus.Count == 0)
+        {
+            return scores;
         }
 
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -39,32 +58,24 @@ public static class TextSearch
         }
 
         var averageLength = Math.Max(1.0, corpus.Average(d => (double)d.Length));
-        var scored = new List<(int Index, double Score)>();
         for (var i = 0; i < corpus.Count; i++)
         {
             var (counts, length) = corpus[i];
             var norm = K1 * (1 - B + (B * length / averageLength));
-            var score = 0.0;
             foreach (var (term, tf) in counts)
             {
                 if (frequency.TryGetValue(term, out var df))
                 {
-                    score += Math.Log(1 + ((corpus.Count - df + 0.5) / (df + 0.5))) * (tf * (K1 + 1) / (tf + norm));
+                    scores[i] += Math.Log(1 + ((corpus.Count - df + 0.5) / (df + 0.5))) * (tf * (K1 + 1) / (tf + norm));
                 }
-            }
-
-            if (score > 0)
-            {
-                scored.Add((i, score));
             }
         }
 
-        return [.. scored.OrderByDescending(s => s.Score).ThenBy(s => s.Index).Take(max).Select(s => s.Index)];
+        return scores;
     }
 
-    private static (Dictionary<string, int> Counts, int Length) Counts(string document)
+    private static (Dictionary<string, int> Counts, int Length) Counts(IReadOnlyList<string> tokens)
     {
-        var tokens = SearchTokens.Of(document, MaxDocumentTokens);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var token in tokens)
         {

@@ -68,10 +68,8 @@ internal sealed class IssueIndex(IDbContextFactory<NectrDb> dbs)
             .OrderByDescending(i => i.UpdatedAtMs)
             .Take(MaxSearchedIssues)
             .ToListAsync(cancellationToken);
-        var byNumber = rows.ToDictionary(r => r.Number);
-        return CandidateIssues.Search(query, rows.Select(r => new OpenIssue(r.Number, r.Title, r.Body)).ToList(), limit)
-            .Select(hit => Details(byNumber[hit.Number]))
-            .ToList();
+        // A search asks for the best matches however weak: the tools' BM25, with no candidate floor.
+        return [.. TextSearch.Rank(query, [.. rows.Select(r => r.Title + "\n" + r.Body)], limit).Select(i => Details(rows[i]))];
     }
 
     private static IssueDetails Details(IssueRecord row) =>

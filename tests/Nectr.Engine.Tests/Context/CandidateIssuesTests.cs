@@ -67,12 +67,12 @@ public sealed class CandidateIssuesTests
     {
         // "refresh" once in two of five issues scores under MinScore: too weak for a candidate, still a search result.
         Assert.Empty(CandidateIssues.Rank("refresh", null, Corpus, new HashSet<int>()));
-        Assert.Equal([4, 1], CandidateIssues.Search("refresh", Corpus, 10).Select(c => c.Number));
+        Assert.Equal([4, 1], Search("refresh", 10));
 
-        Assert.Equal([4, 1], CandidateIssues.Search("token race", Corpus, 10).Select(c => c.Number));
-        Assert.Equal([4], CandidateIssues.Search("token race", Corpus, 1).Select(c => c.Number));
-        Assert.Empty(CandidateIssues.Search("token", Corpus, 0));
-        Assert.Empty(CandidateIssues.Search("", Corpus, 10));
+        Assert.Equal([4, 1], Search("token race", 10));
+        Assert.Equal([4], Search("token race", 1));
+        Assert.Empty(Search("token", 0));
+        Assert.Empty(Search("", 10));
     }
 
     [Fact]
@@ -134,4 +134,8 @@ public sealed class CandidateIssuesTests
 
         Assert.Equal(3, ranked[0].Number);
     }
+
+    /// <summary>The model's issue search as the host runs it: the tools' BM25 over each issue's title and body.</summary>
+    private static IEnumerable<int> Search(string query, int limit) =>
+        TextSearch.Rank(query, [.. Corpus.Select(i => i.Title + "\n" + i.Body)], limit).Select(i => Corpus[i].Number);
 }
