@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test suite the way CI does, on a fresh machine or this one:
 #   1. installs/starts what the tests need (PostgreSQL, Debian's chromium for the Playwright dashboard tests, and
-#      Debian's nginx for the reverse-proxy test, which runs its own instance; Node modules for fixtures are not
-#      needed: fixtures are committed),
+#      Debian's nginx for the reverse-proxy test, which runs its own instance, and the Node programs the MCP tests
+#      drive, from tests/node/package-lock.json; webhook and OpenAPI fixtures are committed),
 #   2. builds the solution once,
 #   3. runs each test project (integration tests run against SQLite and PostgreSQL),
 #   4. ends with the line "N passed, N failed".
+# A test that hangs is named after 120 s (--long-running) and the project is stopped after 25 minutes (--timeout),
+# (coreutils `timeout` stops it at 30 if even that fails), so a hang is a failure with a name, never a CI run that
+# times out in silence.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -33,6 +36,13 @@ if ! NECTR_NGINX=$(scripts/ensure-nginx.sh | tail -n 1); then
   exit 1
 fi
 export NECTR_NGINX
+
+if ! NECTR_NODE_TOOLS=$(scripts/ensure-node-tools.sh | tail -n 1); then
+  echo "The Node test tools (MCP reference server, TypeScript SDK, conformance suite) could not be installed; see the messages above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export NECTR_NODE_TOOLS
 # Screenshots of every dashboard page, kept after the run (the per-run results folder is removed on exit).
 export NECTR_SCREENSHOTS="$PWD/artifacts/screenshots"
 
@@ -46,8 +56,8 @@ passed=0 failed=0 skipped=0 status=0
 for project in tests/Nectr.Engine.Tests tests/Nectr.Tests tests/Nectr.E2E; do
   name=$(basename "$project")
   echo "== $name"
-  dotnet test --project "$project" -c Release --no-build --results-directory "$results/$name" \
-    --report-xunit-trx --report-xunit-trx-filename "$name.trx" 2>&1 | tee "$results/$name.log"
+  timeout -k 60 30m dotnet test --project "$project" -c Release --no-build --results-directory "$results/$name" \
+    --report-xunit-trx --report-xunit-trx-filename "$name.trx" --long-running 120 --timeout 25m 2>&1 | tee "$results/$name.log"
   code=${PIPESTATUS[0]}
   trx="$results/$name/$name.trx"
   if [ -f "$trx" ]; then
