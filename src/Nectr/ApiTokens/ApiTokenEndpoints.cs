@@ -27,6 +27,10 @@ internal static class ApiTokenEndpoints
         // Antiforgery is checked in the handlers (as in MemoryEndpoints) so the refusal is this API's ProblemDetails.
         group.MapPost("", CreateAsync);
         group.MapDelete("/{id:long}", RevokeAsync);
+
+        // The dashboard's Revoke button (the page, Dashboard/Pages/ApiTokens.razor, creates tokens itself: it shows the new one).
+        app.MapGroup("/tokens").RequireNectrUser(Antiforgery.Rejected).DisableAntiforgery() // validated in the handler
+            .MapPost("/{id:long}/revoke", RevokeFormAsync);
         return app;
     }
 
@@ -69,6 +73,20 @@ internal static class ApiTokenEndpoints
         return await store.RevokeAsync(user.Id, id, cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Token not found", detail: $"You have no API token {id}.");
+    }
+
+    private static async Task<IResult> RevokeFormAsync(
+        HttpContext context, NectrUser user, IAntiforgery antiforgery, ApiTokenStore store, long id, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Antiforgery.Rejected();
+        }
+
+        var notice = await store.RevokeAsync(user.Id, id, cancellationToken) ? "revoked" : "not_found";
+        // 303 See Other: the browser follows with a GET, so reloading the page does not post again.
+        context.Response.Headers.Location = "/tokens?notice=" + notice;
+        return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 }
 
