@@ -1,3 +1,4 @@
+using Nectr.Analytics;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Dashboard;
@@ -39,6 +40,7 @@ try
     builder.AddJobs(options.Jobs);
     builder.AddSync();
     builder.AddReviewHistory();
+    builder.AddAnalytics();
     builder.AddEvents();
     builder.AddMemory();
     builder.AddDashboard();
@@ -81,6 +83,7 @@ app.MapWebhooks();
 app.MapRepos();
 app.MapKnowledge();
 app.MapReviews();
+app.MapAnalytics();
 app.MapEvents();
 app.MapMemory();
 app.MapDashboard();
