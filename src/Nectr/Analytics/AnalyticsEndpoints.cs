@@ -90,7 +90,7 @@ internal static class AnalyticsEndpoints
 
         if (author is not null && !Nectr.GitHub.GitHubNames.IsOwner(author))
         {
-            errors["author"] = ["Use a GitHub login (letters, digits and single hyphens)."];
+            errors["author"] = ["Use a GitHub login (letters, digits, hyphens)."];
         }
 
         if (errors.Count > 0)
