@@ -5,7 +5,7 @@ namespace Nectr.Analytics;
 
 /// <summary>
 /// <c>GET /api/v1/analytics/{summary,timeline,insights,contributors,graph}</c>: the caller's analytics through
-/// <see cref="AnalyticsQueries"/> (the dashboard and the MCP tools call the same). A repository the caller cannot see is
+/// <see cref="AnalyticsQueries"/> (the MCP tools call the same). A repository the caller cannot see is
 /// 404 exactly like one that does not exist; a query value out of range is 400 with the accepted values.
 /// </summary>
 internal static class AnalyticsEndpoints
