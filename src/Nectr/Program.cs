@@ -1,3 +1,4 @@
+using Nectr.Analytics;
 using Nectr.ApiTokens;
 using Nectr.Auth;
 using Nectr.Configuration;
@@ -41,6 +42,7 @@ try
     builder.AddJobs(options.Jobs);
     builder.AddSync();
     builder.AddReviewHistory();
+    builder.AddAnalytics();
     builder.AddEvents();
     builder.AddMemory();
     builder.AddApiTokens();
@@ -87,6 +89,7 @@ app.MapWebhooks();
 app.MapRepos();
 app.MapKnowledge();
 app.MapReviews();
+app.MapAnalytics();
 app.MapEvents();
 app.MapMemory();
 app.MapApiTokens();

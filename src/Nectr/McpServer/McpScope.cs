@@ -1,18 +1,17 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol;
+using Nectr.Analytics;
 using Nectr.Auth;
-using Nectr.Data;
 using Nectr.GitHub;
 
 namespace Nectr.McpServer;
 
 /// <summary>
-/// Who is calling and which repository they named, checked against <see cref="RepositoryScope.VisibleTo"/>: a tool or
+/// Who is calling and which repository they named, checked by the analytics' one lookup over <see cref="RepositoryScope.VisibleTo"/>: a tool or
 /// resource never reads a repository its token's user cannot see, and says so in the same words as for one that does
 /// not exist.
 /// </summary>
-internal sealed class McpScope(IDbContextFactory<NectrDb> dbs)
+internal sealed class McpScope(AnalyticsQueries analytics)
 {
     /// <summary>The token's user; the MCP routes' policy admits no request without one.</summary>
     public static long UserId(ClaimsPrincipal? user) =>
@@ -30,13 +29,7 @@ internal sealed class McpScope(IDbContextFactory<NectrDb> dbs)
             throw new McpException($"'{Shorten(repo)}' is not a repository name: use owner/name, e.g. octo-org/api.");
         }
 
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var lower = name.ToLowerInvariant();
-        // One user's list is small and indexed by user; lower() on both sides is what both providers translate.
-#pragma warning disable CA1862
-        var visible = await db.VisibleTo(userId).Where(n => n == name || n.ToLower() == lower).ToListAsync(cancellationToken);
-#pragma warning restore CA1862
-        return visible.FirstOrDefault(n => n == name) ?? visible.FirstOrDefault()
+        return await analytics.VisibleRepositoryAsync(userId, name, cancellationToken)
             ?? throw new McpException($"{name} is not among the repositories you can see in Nectr.");
     }
 

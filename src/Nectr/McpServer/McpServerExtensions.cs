@@ -30,7 +30,7 @@ internal static class McpServerExtensions
     public static IHostApplicationBuilder AddMcpServer(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<McpScope>();
+        services.AddScoped<McpScope>(); // over the scoped AnalyticsQueries
         services.AddSingleton<McpOriginGuard>();
         services.AddSingleton<LegacySseTransport>();
         services.AddMcpServer(server =>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Security.Claims;
 using ModelContextProtocol.Server;
+using Nectr.Analytics;
 using Nectr.Data;
 using Nectr.Knowledge;
 using Nectr.Reviews;
@@ -116,6 +117,42 @@ internal sealed class NectrMcpTools
         var experts = await knowledge.FileExpertsAsync(name, 0, [file], cancellationToken);
         var indexed = experts.Count > 0 || await knowledge.HasHistoryAsync(name, 0, cancellationToken);
         return new FileExperts(name, file, indexed, experts.Select(e => new FileExpertView(e.Login, e.PullRequests)).ToList());
+    }
+
+    [McpServerTool(Name = "get_contributor_stats", Title = "Contributor statistics", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Per pull-request author of a repository over the last days: pull requests, Nectr's verdicts on them, findings by severity, top directories and what Nectr's memory says about them. The same numbers as the Team page and /api/v1/analytics/contributors.")]
+    public static async Task<ContributorStatsView> GetContributorStatsAsync(
+        ClaimsPrincipal user,
+        AnalyticsQueries analytics,
+        McpScope scope,
+        [Description("Repository as owner/name.")] string repo,
+        [Description("The period in days, 1 to 366.")] int days = 30,
+        CancellationToken cancellationToken = default)
+    {
+        var userId = McpScope.UserId(user);
+        if (days is < 1 or > AnalyticsQueries.MaxDays)
+        {
+            throw McpScope.Invalid($"days must be from 1 to {AnalyticsQueries.MaxDays}.");
+        }
+
+        var name = await scope.RepositoryAsync(userId, repo, cancellationToken);
+        return await analytics.ContributorStatsAsync(userId, name, days, cancellationToken)
+            ?? throw McpScope.Invalid($"{name} is not among the repositories you can see in Nectr.");
+    }
+
+    [McpServerTool(Name = "get_repo_health", Title = "Repository health", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("A repository's health over the last 30 days, 0 to 100, and its four parts: verdict mix (40), parked review jobs (20), median review latency (20) and hotspots last reviewed with requested changes (20). A part with nothing to measure earns half its weight.")]
+    public static async Task<RepoHealthView> GetRepoHealthAsync(
+        ClaimsPrincipal user,
+        AnalyticsQueries analytics,
+        McpScope scope,
+        [Description("Repository as owner/name.")] string repo,
+        CancellationToken cancellationToken = default)
+    {
+        var userId = McpScope.UserId(user);
+        var name = await scope.RepositoryAsync(userId, repo, cancellationToken);
+        return await analytics.RepoHealthAsync(userId, name, cancellationToken)
+            ?? throw McpScope.Invalid($"{name} is not among the repositories you can see in Nectr.");
     }
 }
 
