@@ -24,6 +24,8 @@ internal static class McpServerExtensions
     internal static readonly JsonSerializerOptions Json = new(McpJsonUtilities.DefaultOptions)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // The output schemas list every property as required (nullable ones as "type or null"): nulls are written, not left out.
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
         TypeInfoResolver = JsonTypeInfoResolver.Combine(McpJsonUtilities.DefaultOptions.TypeInfoResolver, new DefaultJsonTypeInfoResolver()),
     };
 

@@ -130,9 +130,16 @@ public sealed class McpServerTests
         using var before = await http.SendAsync(Request(HttpMethod.Post, "/mcp", site.MonaToken), Ct);
         await site.App.Services.GetRequiredService<ApiTokenStore>().RevokeAsync(site.Seed.User.Id, site.MonaTokenId, Ct);
         using var revoked = await http.SendAsync(Request(HttpMethod.Post, "/mcp", site.MonaToken), Ct);
-        var (cookieClient, _) = await site.App.SignedInClientAsync(DashboardSeed.Login, DashboardSeed.GitHubId);
-        using var _c = cookieClient;
-        using var cookie = await cookieClient.SendAsync(Request(HttpMethod.Post, "/mcp", null), Ct);
+        var (session, _) = await site.App.SignedInClientAsync(DashboardSeed.Login, DashboardSeed.GitHubId);
+        // Over plain HTTP the session cookie travels without its __Host- prefix (Auth/PlainHttpCookies).
+        var sessionCookie = session.DefaultRequestHeaders.GetValues("Cookie").Single().Replace("__Host-", "", StringComparison.Ordinal);
+        session.Dispose();
+        using var signedIn = Request(HttpMethod.Post, "/mcp", null);
+        signedIn.Headers.Add("Cookie", sessionCookie);
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/auth/me");
+        me.Headers.Add("Cookie", sessionCookie);
+        using var cookie = await http.SendAsync(signedIn, Ct);
+        using var cookieElsewhere = await http.SendAsync(me, Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Contains("invalid_token", forged.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
@@ -140,6 +147,7 @@ public sealed class McpServerTests
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, cookie.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, cookieElsewhere.StatusCode); // the same session is good elsewhere: /mcp refuses it
     }
 
     [Fact]
