@@ -10,6 +10,7 @@ using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
+using Nectr.McpClient;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
@@ -41,6 +42,7 @@ try
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddMemory();
+    builder.AddMcpClient();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();
