@@ -10,6 +10,7 @@ using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
+using Nectr.McpClient;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
@@ -83,6 +84,7 @@ app.MapKnowledge();
 app.MapReviews();
 app.MapEvents();
 app.MapMemory();
+app.MapMcpServerSettings();
 app.MapDashboard();
 
 await app.RunAsync();
