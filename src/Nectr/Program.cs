@@ -42,6 +42,7 @@ try
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddMemory();
+    builder.AddMcpClient();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();

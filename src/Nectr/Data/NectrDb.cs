@@ -25,6 +25,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
     public DbSet<IssueRecord> Issues => Set<IssueRecord>();
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
+    public DbSet<McpToolPinRecord> McpToolPins => Set<McpToolPinRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -119,6 +120,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         KnowledgeModel.Configure(modelBuilder);
         IssueModel.Configure(modelBuilder);
         SyncJobModel.Configure(modelBuilder);
+        McpToolPinModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
     }
