@@ -38,13 +38,7 @@ internal static class McpServerEndpoints
         _ => null,
     };
 
-    public static string RoleName(McpRole? role) => role switch
-    {
-        McpRole.Tracker => "tracker",
-        McpRole.Errors => "errors",
-        McpRole.Discussion => "discussion",
-        _ => "none",
-    };
+    public static string RoleName(McpRole? role) => role is { } known ? McpRoles.Name(known) : "none";
 
     private static async Task<Ok<IReadOnlyList<McpServerResponse>>> ListAsync(IMcpServerStates states, CancellationToken cancellationToken)
     {

@@ -32,9 +32,14 @@ public sealed class McpReviewEndToEndTests
         Assert.DoesNotContain(FakeLinear.TaskTitle, prompt.SystemText, StringComparison.Ordinal);
         // Each server was asked once, with its own search tool and arguments its schema takes.
         Assert.Equal(FakeLinear.TaskIdentifier, Assert.Single(scenario.Linear.CallsOf("list_issues")).Arguments["query"].GetString());
-        Assert.Contains(FakeSentry.TouchedFile.Split('/')[^1], Assert.Single(scenario.Sentry.CallsOf("search_issues")).Arguments["query"].GetString(), StringComparison.Ordinal);
+        var sentry = Assert.Single(scenario.Sentry.Calls);
+        Assert.Contains(sentry.Tool, FakeSentry.SearchTools);
+        Assert.Contains(FakeSentry.TouchedFile.Split('/')[^1], string.Concat(sentry.Arguments.Values.Select(v => v.ToString())), StringComparison.Ordinal);
         Assert.Single(scenario.Slack.CallsOf("conversations_search_messages"));
-        Assert.DoesNotContain("Reviewed without", review.Body, StringComparison.Ordinal);
+        var coverage = review.Body.Split('\n').SingleOrDefault(l => l.StartsWith("Reviewed without:", StringComparison.Ordinal)) ?? "";
+        Assert.DoesNotContain("Linear", coverage, StringComparison.Ordinal); // the first PR lacks only file history
+        Assert.DoesNotContain("Sentry", coverage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Slack", coverage, StringComparison.Ordinal);
 
         var (client, html) = await scenario.SettingsAsync();
         var api = await client.GetStringAsync("/api/v1/mcp/servers", Ct);
@@ -83,7 +88,7 @@ public sealed class McpReviewEndToEndTests
         Assert.Contains(FakeSlack.MessageText, results[1], StringComparison.Ordinal);
         Assert.Contains(FakeLinear.TaskTitle, results[2], StringComparison.Ordinal);
         // The model's words reached the servers as the search text.
-        Assert.Contains(scenario.Sentry.CallsOf("search_issues"), c => c.Arguments["query"].GetString() == FakeSentry.TouchedFile);
+        Assert.Contains(scenario.Sentry.Calls, c => FakeSentry.SearchTools.Contains(c.Tool) && c.Arguments.Values.Any(v => v.ToString() == FakeSentry.TouchedFile));
         Assert.Contains(scenario.Slack.CallsOf("conversations_search_messages"), c => Text(c.Arguments, "search_query") == "partial refunds split payments");
         Assert.Contains(scenario.Linear.CallsOf("list_issues"), c => Text(c.Arguments, "query") == "refund captured amount");
         scenario.AssertNoTokenLeaked(review.Body);

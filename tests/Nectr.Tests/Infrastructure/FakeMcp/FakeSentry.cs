@@ -15,6 +15,9 @@ public static class FakeSentry
     public const string ErrorId = "PAYMENTS-3F";
     public const string ErrorTitle = "ValueError: refund amount 120.00 exceeds captured charge 100.00";
 
+    /// <summary>The two tools that find errors (either may fill the errors role).</summary>
+    public static readonly string[] SearchTools = ["search_issues", "search_events"];
+
     public static string NewToken() => "sntryu_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     public static Task<FakeMcpServer> StartAsync(string? token = null) =>
