@@ -1,3 +1,4 @@
+using Nectr.Analytics;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Dashboard;
@@ -40,6 +41,7 @@ try
     builder.AddJobs(options.Jobs);
     builder.AddSync();
     builder.AddReviewHistory();
+    builder.AddAnalytics();
     builder.AddEvents();
     builder.AddMemory();
     builder.AddMcpClient();
@@ -83,6 +85,7 @@ app.MapWebhooks();
 app.MapRepos();
 app.MapKnowledge();
 app.MapReviews();
+app.MapAnalytics();
 app.MapEvents();
 app.MapMemory();
 app.MapMcpServerSettings();

@@ -84,7 +84,8 @@ internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, Pu
     public string PullRequestUrl(string repositoryFullName, int number) =>
         new Uri(gitHub.Value.WebUrl, $"{repositoryFullName}/pull/{number.ToString(System.Globalization.CultureInfo.InvariantCulture)}").ToString();
 
-    private static IQueryable<ReviewRecord> VisibleReviews(NectrDb db, long userId) =>
+    /// <summary>The reviews the user may see: the scoping every review query (here and in Analytics/) starts from.</summary>
+    internal static IQueryable<ReviewRecord> VisibleReviews(NectrDb db, long userId) =>
         db.Reviews.AsNoTracking().Where(r => db.VisibleTo(userId).Contains(r.RepositoryFullName));
 
     private static IQueryable<ReviewRecord> Filtered(NectrDb db, long userId, ReviewFilter filter)

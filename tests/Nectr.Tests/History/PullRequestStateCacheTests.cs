@@ -191,6 +191,8 @@ public sealed class PullRequestStateCacheTests
         public Task<GitHubTree> GetTreeAsync(string owner, string repo, string treeish, bool recursive, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<GitHubRepositoryInfo> GetRepositoryInfoAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubContributorActivity>?> GetContributorStatsAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold
