@@ -8,7 +8,7 @@ namespace Nectr.McpClient;
 /// later is recorded as pending with a short summary and the tool is not used (a server could otherwise rewrite a
 /// trusted tool's description into instructions, a "rug pull") until someone accepts it in Settings.
 /// </summary>
-internal sealed class McpPins(IDbContextFactory<NectrDb> dbs, TimeProvider time)
+internal sealed class McpPins(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, TimeProvider time)
 {
     // Two reviews meeting a new tool at once both insert its pin; the loser reads the winner's row and compares.
     private static readonly Polly.ResiliencePipeline FirstPinRace =
@@ -54,7 +54,12 @@ internal sealed class McpPins(IDbContextFactory<NectrDb> dbs, TimeProvider time)
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (db.ChangeTracker.HasChanges())
+        {
+            using var _ = await writeGate.EnterAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return states;
     }
 
@@ -82,6 +87,7 @@ internal sealed class McpPins(IDbContextFactory<NectrDb> dbs, TimeProvider time)
             return false;
         }
 
+        using var _ = await writeGate.EnterAsync(cancellationToken);
         var updated = await db.McpToolPins
             .Where(p => p.Id == pin.Id && p.PendingSha256 == pending)
             .ExecuteUpdateAsync(

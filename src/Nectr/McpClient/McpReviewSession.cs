@@ -46,6 +46,11 @@ internal sealed partial class McpReviewSession(IOptions<McpOptions> options, Mcp
 
         var blocks = results.Where(r => r.Block is not null).Select(r => r.Block!).ToList();
         var gaps = results.Where(r => r.Problem is not null).Select(r => r.Problem!).Distinct(StringComparer.Ordinal).Select(p => Gap(server, p)).ToList();
+        if (session.Changed.Count > 0)
+        {
+            gaps.Add(new ContextGap(server.Name, string.Join(", ", session.Changed) + " changed since first use: not called until accepted in Settings"));
+        }
+
         return new McpReviewContext(blocks, gaps);
     }
 

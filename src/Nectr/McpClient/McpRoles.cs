@@ -72,6 +72,13 @@ internal static partial class McpRoles
         }
 
         var query = QueryNames.FirstOrDefault(n => properties.TryGetValue(n, out var type) && type is "string" or null);
+        if (query is null && server.Roles.ContainsKey(tool))
+        {
+            // A tool the operator chose by name takes the text in its one string argument, whatever it is called.
+            var strings = properties.Where(p => p.Value == "string").Select(p => p.Key).ToList();
+            query = strings.Count == 1 ? strings[0] : null;
+        }
+
         var path = found == McpRole.Errors ? PathNames.FirstOrDefault(n => properties.TryGetValue(n, out var type) && type is "string" or null) : null;
         var limit = LimitNames.FirstOrDefault(n => properties.TryGetValue(n, out var type) && type is "integer" or "number");
         if (query is null && path is null)

@@ -42,6 +42,7 @@ internal sealed partial class McpServers(
             var pinned = await pins.CheckAsync(server.Name, definitions, timeout.Token);
             var views = new List<McpToolView>();
             var usable = new List<McpToolPlan>();
+            var changed = new List<string>();
             foreach (var tool in tools.OrderBy(t => t.Name, StringComparer.Ordinal))
             {
                 var plan = McpRoles.Plan(server, tool.Name, tool.ProtocolTool.InputSchema);
@@ -53,12 +54,13 @@ internal sealed partial class McpServers(
                 }
                 else if (plan is not null)
                 {
+                    changed.Add(tool.Name);
                     Log.ToolChanged(logger, server.Name, tool.Name, pin.ChangeSummary ?? "");
                 }
             }
 
             Record(server, connected: true, null, views);
-            var session = new McpSession(server, client, usable);
+            var session = new McpSession(server, client, usable) { Changed = changed };
             client = null;
             return session;
         }
@@ -187,6 +189,9 @@ internal sealed class McpSession(McpServerSettings server, SdkClient? client, IR
     public SdkClient? Client => client;
 
     public IReadOnlyList<McpToolPlan> Tools => tools;
+
+    /// <summary>Tools with a role that are not used because their definition changed since it was pinned.</summary>
+    public IReadOnlyList<string> Changed { get; init; } = [];
 
     /// <summary>Why there is no session ("timeout", "refused: …"); null when connected.</summary>
     public string? Problem => problem;
