@@ -88,6 +88,7 @@ app.MapReviews();
 app.MapAnalytics();
 app.MapEvents();
 app.MapMemory();
+app.MapMcpServerSettings();
 app.MapDashboard();
 
 await app.RunAsync();
