@@ -90,6 +90,17 @@ internal static partial class McpRoles
         return Required(inputSchema).All(filled.Contains) ? new McpToolPlan(tool, found, query, path, limit) : null;
     }
 
+    /// <summary>
+    /// Which of a role's tools is called first (lower first): a file's errors before a search, and Sentry's
+    /// <c>search_events</c> last, since its natural-language query needs the Sentry server's own AI provider.
+    /// </summary>
+    public static int Preference(string tool) => tool.ToLowerInvariant() switch
+    {
+        "find_errors_in_file" => 0,
+        "search_events" => 2,
+        _ => 1,
+    };
+
     private static McpRole? RoleByName(McpServerKind kind, string tool, Dictionary<string, string?> properties)
     {
         var name = tool.ToLowerInvariant();

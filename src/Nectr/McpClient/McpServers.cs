@@ -60,7 +60,7 @@ internal sealed partial class McpServers(
             }
 
             Record(server, connected: true, null, views);
-            var session = new McpSession(server, client, usable) { Changed = changed };
+            var session = new McpSession(server, client, [.. usable.OrderBy(p => McpRoles.Preference(p.Tool))]) { Changed = changed };
             client = null;
             return session;
         }
