@@ -13,6 +13,7 @@ using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
 using Nectr.McpServer;
+using Nectr.McpClient;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
@@ -47,6 +48,7 @@ try
     builder.AddMemory();
     builder.AddApiTokens();
     builder.AddMcpServer();
+    builder.AddMcpClient();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();
@@ -94,6 +96,7 @@ app.MapEvents();
 app.MapMemory();
 app.MapApiTokens();
 app.MapMcpServer();
+app.MapMcpServerSettings();
 app.MapDashboard();
 
 await app.RunAsync();

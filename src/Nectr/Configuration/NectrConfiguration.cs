@@ -26,6 +26,8 @@ internal static class NectrConfiguration
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);
         Add<ReviewToolOptions, ReviewToolOptionsValidator>(services, configuration);
         Add<McpServerEndpointOptions, McpServerEndpointOptionsValidator>(services, configuration);
+        Add<McpOptions, McpOptionsValidator>(services, configuration);
+        services.PostConfigure<McpOptions>(o => o.Variable = name => configuration[name]); // token_env
         return services;
     }
 

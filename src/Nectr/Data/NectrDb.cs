@@ -26,6 +26,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<IssueRecord> Issues => Set<IssueRecord>();
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+    public DbSet<McpToolPinRecord> McpToolPins => Set<McpToolPinRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -120,6 +121,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         KnowledgeModel.Configure(modelBuilder);
         IssueModel.Configure(modelBuilder);
         SyncJobModel.Configure(modelBuilder);
+        McpToolPinModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
         modelBuilder.ApplyConfiguration(new ApiTokenRecordConfiguration());
