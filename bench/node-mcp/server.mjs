@@ -3,9 +3,10 @@
 // sessionIdGenerator undefined) with one tool, get_recent_reviews(repo?, limit), doing what Nectr's tool does:
 //   1. bearer token: `nectr_<publicId>_<secret>`, row found by its public id, SHA-256 of the whole token compared in
 //      constant time, revoked tokens refused, last-used time written at most once a minute (as Nectr's token store);
-//   2. the most recent `limit` reviews of the repositories the token's user may see (user_repositories), optionally
-//      one repository, newest first, with each review's finding count: the same SQL shape as Nectr's read model;
-//   3. the same JSON as structured content (and as text), with an output schema.
+//   2. an optional repository checked against the user's repositories (case-insensitive, as Nectr's McpScope), then
+//      the count and the page of the most recent `limit` reviews of the repositories the token's user may see
+//      (user_repositories), newest first, with each review's finding count: the SQL Nectr's read model sends;
+//   3. the same JSON as structured content (and as text), with an output schema; a bad argument is a tool error.
 // It reads Nectr's own SQLite database (the same file, the same rows) with Node 22's built-in node:sqlite.
 //   PORT=9200 DATABASE=/path/nectr.db GITHUB_WEB_URL=https://github.com/ node server.mjs
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -27,37 +28,45 @@ if (!databasePath) {
 
 const db = new DatabaseSync(databasePath);
 db.exec("PRAGMA busy_timeout = 5000");
-const tokenByPublicId = db.prepare("SELECT Id, UserId, SecretHash, LastUsedAt, RevokedAt FROM api_tokens WHERE PublicId = ?");
-const touchToken = db.prepare("UPDATE api_tokens SET LastUsedAt = ? WHERE Id = ?");
-const recentSql = (oneRepo) => `
+const tokenByPublicId = db.prepare("SELECT Id, UserId, SecretHash, LastUsedAt, RevokedAt FROM api_tokens WHERE PublicId = ? LIMIT 1");
+const touchToken = db.prepare("UPDATE api_tokens SET LastUsedAt = ? WHERE Id = ? AND (LastUsedAt IS NULL OR LastUsedAt <= ?)");
+const visibleRepository = db.prepare(
+  "SELECT RepositoryFullName FROM user_repositories WHERE UserId = ? AND (RepositoryFullName = ? OR lower(RepositoryFullName) = ?)");
+const visible = "r.RepositoryFullName IN (SELECT u.RepositoryFullName FROM user_repositories AS u WHERE u.UserId = ?)";
+const countAll = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible}`);
+const countOfRepo = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible} AND r.RepositoryFullName = ?`);
+const pageSql = (oneRepo) => `
   SELECT r.Id, r.RepositoryFullName, r.PullNumber, r.HeadSha, r.Verdict, r.VerdictReason,
          (SELECT COUNT(*) FROM findings AS f WHERE r.Id = f.ReviewId) AS Findings,
          r.InlineComments, r.Model, r.CostUsd, r.CreatedAt, r.HtmlUrl
   FROM reviews AS r
-  WHERE r.RepositoryFullName IN (SELECT u.RepositoryFullName FROM user_repositories AS u WHERE u.UserId = ?)
-    ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
+  WHERE ${visible} ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
   ORDER BY r.CreatedAt DESC, r.Id DESC
-  LIMIT ?`;
-const recentAll = db.prepare(recentSql(false));
-const recentOfRepo = db.prepare(recentSql(true));
+  LIMIT ? OFFSET 0`;
+const pageAll = db.prepare(pageSql(false));
+const pageOfRepo = db.prepare(pageSql(true));
 
-const tokenPattern = /^nectr_([A-Za-z0-9]{1,32})_([A-Za-z0-9_-]+)$/;
+// nectr_<16 lowercase hex>_<secret>, at most 200 characters (ApiTokenStore.PublicIdOf).
+const tokenPattern = /^nectr_([0-9a-f]{16})_(.+)$/s;
 const lastUsedResolutionMs = 60_000;
-// SQLite keeps EF Core's DateTime text, "yyyy-MM-dd HH:mm:ss.fffffff", in UTC.
-const efDate = (date) => date.toISOString().replace("T", " ").replace("Z", "0000");
-const asUtcIso = (text) => new Date(text.replace(" ", "T").slice(0, 23) + "Z").toISOString();
+const maxLimit = 50;
+// SQLite holds EF Core's DateTime text, "yyyy-MM-dd HH:mm:ss.FFFFFFF" (UTC; zeros of the fraction dropped).
+const efDate = (ms) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+// System.Text.Json's form of a UTC DateTime: ISO 8601 with the fraction's trailing zeros dropped.
+const isoUtc = (text) => text.replace(" ", "T").replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "") + "Z";
+
+class ToolError extends Error {}
 
 const verifier = {
   async verifyAccessToken(token) {
-    const match = tokenPattern.exec(token);
+    const match = token.length <= 200 ? tokenPattern.exec(token) : null;
     const row = match ? tokenByPublicId.get(match[1]) : undefined;
-    const hash = createHash("sha256").update(token, "utf8").digest();
-    if (!row || row.RevokedAt !== null || row.SecretHash.length !== hash.length || !timingSafeEqual(Buffer.from(row.SecretHash), hash)) {
+    if (!row || !timingSafeEqual(createHash("sha256").update(token, "utf8").digest(), Buffer.from(row.SecretHash)) || row.RevokedAt !== null) {
       throw new InvalidTokenError("Invalid or revoked token");
     }
     const now = Date.now();
-    if (row.LastUsedAt === null || now - Date.parse(asUtcIso(row.LastUsedAt)) >= lastUsedResolutionMs) {
-      touchToken.run(efDate(new Date(now)), row.Id);
+    if (row.LastUsedAt === null || now - Date.parse(isoUtc(row.LastUsedAt)) >= lastUsedResolutionMs) {
+      touchToken.run(efDate(now), row.Id, efDate(now - lastUsedResolutionMs));
     }
     // Personal tokens do not expire; the middleware wants a number.
     return { token: "", clientId: String(row.Id), scopes: [], expiresAt: Number.MAX_SAFE_INTEGER, extra: { userId: row.UserId } };
@@ -70,46 +79,66 @@ const reviewShape = z.object({
   pullNumber: z.number().int(),
   headSha: z.string(),
   verdict: z.string(),
-  verdictReason: z.string().nullable(),
+  verdictReason: z.string().nullable().optional(),
   findings: z.number().int(),
   inlineComments: z.number().int(),
-  model: z.string().nullable(),
-  costUsd: z.number().nullable(),
+  model: z.string().nullable().optional(),
+  costUsd: z.number().nullable().optional(),
   createdAt: z.string(),
   pullRequestUrl: z.string(),
-  reviewUrl: z.string().nullable(),
+  reviewUrl: z.string().nullable().optional(),
 });
+
+function recentReviews(userId, repo, limit) {
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+    throw new ToolError(`limit must be from 1 to ${maxLimit}.`);
+  }
+  let name = null;
+  if (repo !== undefined) {
+    const wanted = repo.trim();
+    const rows = visibleRepository.all(userId, wanted, wanted.toLowerCase()).map((r) => r.RepositoryFullName);
+    name = rows.find((n) => n === wanted) ?? rows[0];
+    if (!name) throw new ToolError(`${wanted} is not among the repositories you can see in Nectr.`);
+  }
+  const total = name ? countOfRepo.get(userId, name).n : countAll.get(userId).n;
+  const rows = name ? pageOfRepo.all(userId, name, limit) : pageAll.all(userId, limit);
+  const reviews = rows.map((r) => ({
+    id: r.Id,
+    repository: r.RepositoryFullName,
+    pullNumber: r.PullNumber,
+    headSha: r.HeadSha,
+    verdict: r.Verdict,
+    ...(r.VerdictReason === null ? {} : { verdictReason: r.VerdictReason }),
+    findings: r.Findings,
+    inlineComments: r.InlineComments,
+    ...(r.Model === null ? {} : { model: r.Model }),
+    ...(r.CostUsd === null ? {} : { costUsd: r.CostUsd }),
+    createdAt: isoUtc(r.CreatedAt),
+    pullRequestUrl: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
+    ...(r.HtmlUrl === null ? {} : { reviewUrl: r.HtmlUrl }),
+  }));
+  return { total, reviews };
+}
 
 const getServer = () => {
   const server = new McpServer({ name: "nectr-bench-node-peer", version: "1.0.0" });
   server.registerTool("get_recent_reviews", {
-    description: "The most recent reviews of the repositories you can see, newest first.",
+    title: "Recent reviews",
+    description: "Nectr's most recent pull-request reviews, newest first: verdict, number of findings, links. Optionally for one repository.",
     inputSchema: {
-      repo: z.string().optional().describe("owner/name; all your repositories when left out"),
-      limit: z.number().int().min(1).max(100).default(20).describe("How many reviews (1-100)"),
+      repo: z.string().optional().describe("Repository as owner/name; omit for all your repositories."),
+      limit: z.number().int().default(10).describe("How many reviews, 1 to 50."),
     },
-    outputSchema: { reviews: z.array(reviewShape) },
-    annotations: { readOnlyHint: true },
+    outputSchema: { total: z.number().int(), reviews: z.array(reviewShape) },
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   }, async ({ repo, limit }, extra) => {
-    const userId = extra.authInfo.extra.userId;
-    const rows = repo ? recentOfRepo.all(userId, repo, limit) : recentAll.all(userId, limit);
-    const reviews = rows.map((r) => ({
-      id: r.Id,
-      repository: r.RepositoryFullName,
-      pullNumber: r.PullNumber,
-      headSha: r.HeadSha,
-      verdict: r.Verdict,
-      verdictReason: r.VerdictReason,
-      findings: r.Findings,
-      inlineComments: r.InlineComments,
-      model: r.Model,
-      costUsd: r.CostUsd,
-      createdAt: asUtcIso(r.CreatedAt),
-      pullRequestUrl: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
-      reviewUrl: r.HtmlUrl,
-    }));
-    const structuredContent = { reviews };
-    return { content: [{ type: "text", text: JSON.stringify(structuredContent) }], structuredContent };
+    try {
+      const structuredContent = recentReviews(extra.authInfo.extra.userId, repo, limit);
+      return { content: [{ type: "text", text: JSON.stringify(structuredContent) }], structuredContent };
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw error;
+      return { content: [{ type: "text", text: error.message }], isError: true };
+    }
   });
   return server;
 };
