@@ -1,3 +1,4 @@
+using Nectr.ApiTokens;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Dashboard;
@@ -10,6 +11,7 @@ using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
+using Nectr.McpServer;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
@@ -41,6 +43,8 @@ try
     builder.AddReviewHistory();
     builder.AddEvents();
     builder.AddMemory();
+    builder.AddApiTokens();
+    builder.AddMcpServer();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();
@@ -72,8 +76,10 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders(); // nosniff, no-store on JSON, HSTS over HTTPS
 app.UseHttpsInProduction(); // production over plain, untrusted HTTP: an answer with the fix, before any cookie is involved
 app.UsePlainHttpCookies(); // development over http://localhost: the __Host- cookies without their prefix
+app.UseMcpOriginGuard(); // DNS rebinding: a foreign browser origin never reaches /mcp
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: /mcp is limited per API token
 app.UseAntiforgery();
 app.MapHealth();
 app.MapAuth();
@@ -83,6 +89,8 @@ app.MapKnowledge();
 app.MapReviews();
 app.MapEvents();
 app.MapMemory();
+app.MapApiTokens();
+app.MapMcpServer();
 app.MapDashboard();
 
 await app.RunAsync();

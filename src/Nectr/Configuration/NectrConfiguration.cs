@@ -25,6 +25,7 @@ internal static class NectrConfiguration
         Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);
         Add<ReviewToolOptions, ReviewToolOptionsValidator>(services, configuration);
+        Add<McpServerEndpointOptions, McpServerEndpointOptionsValidator>(services, configuration);
         return services;
     }
 

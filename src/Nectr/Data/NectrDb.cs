@@ -25,6 +25,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
     public DbSet<IssueRecord> Issues => Set<IssueRecord>();
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -121,6 +122,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         SyncJobModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiTokenRecordConfiguration());
     }
 
     private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)
