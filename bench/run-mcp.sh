@@ -4,6 +4,7 @@
 # the same SQLite database (seeded once through Nectr's migrations, entities and token store), with the same bearer
 # token, the same arguments, at each concurrency, in the same run.
 #   bench/run-mcp.sh [CONCURRENCIES="1 16 64"] [DURATION_SECONDS=10] [REVIEWS=20000] [ARGUMENTS='{"limit":20}']
+# Nectr's per-token rate limit is set to its maximum (100,000 a minute); a 429 would count as an error.
 # Loopback only. Prints one line per server and concurrency and the ratios; results go to docs/PERFORMANCE.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ token=$("${bench[@]}" mcp-seed --sqlite "$work/nectr.db" --reviews "$reviews" | 
 
 nectr_port=$(free_port) node_port=$(free_port)
 (cd "$work" && APP_ENV=development LOG_LEVEL=Warning DATABASE_URL="sqlite:///$work/nectr.db" GITHUB_WEBHOOK_SECRET=bench-mcp-unused \
-  REVIEW_CONCURRENCY=0 ASPNETCORE_URLS="http://127.0.0.1:$nectr_port" \
+  REVIEW_CONCURRENCY=0 MCP_RATE_LIMIT_PER_MINUTE=100000 ASPNETCORE_URLS="http://127.0.0.1:$nectr_port" \
   exec dotnet "${NECTR_DLL:-$OLDPWD/src/Nectr/bin/Release/net10.0/Nectr.dll}") >"$work/nectr.log" 2>&1 &
 pids+=($!)
 (PORT=$node_port DATABASE="$work/nectr.db" NODE_NO_WARNINGS=1 exec "$node22" bench/node-mcp/server.mjs) >"$work/node.log" 2>&1 &

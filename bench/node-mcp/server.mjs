@@ -6,7 +6,8 @@
 //   2. an optional repository checked against the user's repositories (case-insensitive, as Nectr's McpScope), then
 //      the count and the page of the most recent `limit` reviews of the repositories the token's user may see
 //      (user_repositories), newest first, with each review's finding count: the SQL Nectr's read model sends;
-//   3. the same JSON as structured content (and as text), with an output schema; a bad argument is a tool error.
+//   3. the same JSON as structured content (and as text: snake_case, nulls left out), with an output schema; a bad
+//      argument is a tool error.
 // It reads Nectr's own SQLite database (the same file, the same rows) with Node 22's built-in node:sqlite.
 //   PORT=9200 DATABASE=/path/nectr.db GITHUB_WEB_URL=https://github.com/ node server.mjs
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -76,17 +77,17 @@ const verifier = {
 const reviewShape = z.object({
   id: z.number().int(),
   repository: z.string(),
-  pullNumber: z.number().int(),
-  headSha: z.string(),
+  pull_number: z.number().int(),
+  head_sha: z.string(),
   verdict: z.string(),
-  verdictReason: z.string().nullable().optional(),
+  verdict_reason: z.string().nullable().optional(),
   findings: z.number().int(),
-  inlineComments: z.number().int(),
+  inline_comments: z.number().int(),
   model: z.string().nullable().optional(),
-  costUsd: z.number().nullable().optional(),
-  createdAt: z.string(),
-  pullRequestUrl: z.string(),
-  reviewUrl: z.string().nullable().optional(),
+  cost_usd: z.number().nullable().optional(),
+  created_at: z.string(),
+  pull_request_url: z.string(),
+  review_url: z.string().nullable().optional(),
 });
 
 function recentReviews(userId, repo, limit) {
@@ -105,17 +106,17 @@ function recentReviews(userId, repo, limit) {
   const reviews = rows.map((r) => ({
     id: r.Id,
     repository: r.RepositoryFullName,
-    pullNumber: r.PullNumber,
-    headSha: r.HeadSha,
+    pull_number: r.PullNumber,
+    head_sha: r.HeadSha,
     verdict: r.Verdict,
-    ...(r.VerdictReason === null ? {} : { verdictReason: r.VerdictReason }),
+    ...(r.VerdictReason === null ? {} : { verdict_reason: r.VerdictReason }),
     findings: r.Findings,
-    inlineComments: r.InlineComments,
+    inline_comments: r.InlineComments,
     ...(r.Model === null ? {} : { model: r.Model }),
-    ...(r.CostUsd === null ? {} : { costUsd: r.CostUsd }),
-    createdAt: isoUtc(r.CreatedAt),
-    pullRequestUrl: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
-    ...(r.HtmlUrl === null ? {} : { reviewUrl: r.HtmlUrl }),
+    ...(r.CostUsd === null ? {} : { cost_usd: r.CostUsd }),
+    created_at: isoUtc(r.CreatedAt),
+    pull_request_url: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
+    ...(r.HtmlUrl === null ? {} : { review_url: r.HtmlUrl }),
   }));
   return { total, reviews };
 }
