@@ -49,8 +49,9 @@ fi
 
 for c in $concurrencies; do
   driver=("${bench[@]}" mcp --token "$token" --arguments "$arguments" --concurrency "$c" --duration "$duration" --warmup 3)
-  nectr=$("${driver[@]}" --url "$nectr_url" --label "nectr /mcp" | tee /dev/stderr | grep '^RESULT ' | cut -c8-)
-  node=$("${driver[@]}" --url "$node_url" --label "node ts-sdk peer" | tee /dev/stderr | grep '^RESULT ' | cut -c8-)
+  # A run with errors still reports (the driver exits 1 and lists them by kind).
+  nectr=$( { "${driver[@]}" --url "$nectr_url" --label "nectr /mcp" || true; } | tee -a /dev/stderr | grep '^RESULT ' | cut -c8-)
+  node=$( { "${driver[@]}" --url "$node_url" --label "node ts-sdk peer" || true; } | tee -a /dev/stderr | grep '^RESULT ' | cut -c8-)
   python3 - "$nectr" "$node" <<'PY'
 import json, sys
 n, o = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -58,3 +59,4 @@ print(f"c={n['concurrency']}: throughput ratio nectr/node: {n['throughput_rps'] 
 PY
 done
 echo "nectr log (warnings and errors): $(grep -c -E 'warn|fail' "$work/nectr.log" || true) lines; node log: $(grep -c -i error "$work/node.log" || true) error lines"
+grep -i -m 3 -A 2 error "$work/node.log" >&2 || true

@@ -49,12 +49,14 @@ internal static class McpLoad
         var latencies = new List<double>[options.Concurrency];
         var errors = 0;
         var watch = Stopwatch.StartNew();
-        var count = await RunPhaseAsync(http, options, options.Duration, (worker, ms, ok) =>
+        var kinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var count = await RunPhaseAsync(http, options, options.Duration, (worker, ms, error) =>
         {
             (latencies[worker] ??= new List<double>(100_000)).Add(ms);
-            if (!ok)
+            if (error is not null)
             {
                 Interlocked.Increment(ref errors);
+                kinds.AddOrUpdate(error, 1, (_, n) => n + 1);
             }
         });
         var elapsed = watch.Elapsed.TotalSeconds;
@@ -75,6 +77,11 @@ internal static class McpLoad
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.label,-24} c={result.concurrency,-3} {result.requests,8} req  {result.errors,5} err  {result.throughput_rps,9:F1} req/s  p50 {result.p50_ms,7:F2} ms  p90 {result.p90_ms,7:F2} ms  p99 {result.p99_ms,7:F2} ms  max {result.max_ms,8:F2} ms"));
+        foreach (var (kind, n) in kinds.OrderByDescending(k => k.Value))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  errors: {n} × {kind}"));
+        }
+
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return errors == 0 ? 0 : 1;
     }
@@ -106,7 +113,8 @@ internal static class McpLoad
         return data is null ? null : JsonNode.Parse(data["data:".Length..]);
     }
 
-    private static async Task<int> RunPhaseAsync(HttpClient http, McpLoadOptions options, TimeSpan duration, Action<int, double, bool>? record)
+    /// <summary>Runs the workers for <paramref name="duration"/>; <paramref name="record"/> gets each call's time and its error kind (null when it succeeded).</summary>
+    private static async Task<int> RunPhaseAsync(HttpClient http, McpLoadOptions options, TimeSpan duration, Action<int, double, string?>? record)
     {
         if (duration <= TimeSpan.Zero)
         {
@@ -123,20 +131,23 @@ internal static class McpLoad
             {
                 using var request = Build(options, id);
                 var started = Stopwatch.GetTimestamp();
-                bool ok;
+                string? error;
                 try
                 {
                     using var response = await http.SendAsync(request, CancellationToken.None);
                     var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
-                    ok = response.StatusCode == HttpStatusCode.OK && body.AsSpan().IndexOf(StructuredContent) >= 0 && body.AsSpan().IndexOf(IsError) < 0;
+                    error = response.StatusCode != HttpStatusCode.OK ? "HTTP " + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+                        : body.AsSpan().IndexOf(IsError) >= 0 ? "tool error"
+                        : body.AsSpan().IndexOf(StructuredContent) < 0 ? "no structured content: " + Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)))
+                        : null;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    ok = false;
+                    error = e.GetType().Name + ": " + e.Message;
                 }
 
                 Interlocked.Increment(ref completed);
-                record?.Invoke(worker, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok);
+                record?.Invoke(worker, Stopwatch.GetElapsedTime(started).TotalMilliseconds, error);
             }
         })).ToArray();
         await Task.WhenAll(workers);
