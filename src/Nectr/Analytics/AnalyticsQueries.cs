@@ -8,8 +8,8 @@ using Nectr.Reviews;
 namespace Nectr.Analytics;
 
 /// <summary>
-/// The one set of analytics queries: the <c>/api/v1/analytics</c> endpoints and the MCP server's tools call these (and
-/// so should any dashboard page that shows analytics), so they cannot disagree. Everything is counted from stored rows (reviews,
+/// The one set of analytics queries: the <c>/api/v1/analytics</c> endpoints, the MCP server's tools and the dashboard's
+/// Analytics and Team pages call these, so they cannot disagree. Everything is counted from stored rows (reviews,
 /// their findings and verdicts, jobs, the knowledge index, memories), never from review Markdown. Every method takes the
 /// caller's user id and starts from <see cref="RepositoryScope.VisibleTo"/> (through
 /// <see cref="ReviewReadModel.VisibleReviews"/> for reviews): a repository the user cannot see is answered as absent

@@ -60,7 +60,9 @@ internal static class SvgChart
             svg.Append("</g>");
             if (labelEvery > 0 && (columns.Count - 1 - i) % labelEvery == 0)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(x + width / 2)}\" y=\"{ColumnsBaseline + 16}\" text-anchor=\"middle\">{Text(column.AxisLabel)}</text>");
+                // The newest column's label ends at the right edge instead of being centred past it (and clipped).
+                var last = i == columns.Count - 1;
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(last ? x + width : x + width / 2)}\" y=\"{ColumnsBaseline + 16}\" text-anchor=\"{(last ? "end" : "middle")}\">{Text(column.AxisLabel)}</text>");
             }
         }
 

@@ -34,6 +34,8 @@ public sealed class SvgChartTests
         var chart = Parse(SvgChart.StackedColumns("timeline", "t", "d", columns, labelEvery: 7));
 
         Assert.Equal(["10", "0", "d3", "d10"], chart.Elements("text").Select(t => t.Value));
+        Assert.Equal(["end", "end", "middle", "end"], chart.Elements("text").Select(t => (string?)t.Attribute("text-anchor")));
+        Assert.Equal(SvgChart.ColumnsWidth - SvgChart.ColumnsGap / 2.0, D(chart.Elements("text").Last(), "x"), 2);
     }
 
     [Fact]
