@@ -5,6 +5,7 @@ using Nectr.Benchmarks.Parser;
 
 // intake  → HTTP load driver for the webhook endpoint (see bench/run-intake.sh)
 // intake-burst → many large, badly signed posts at once; RSS of the Nectr process (see bench/run-intake-burst.sh)
+// mcp     → MCP tools/call load over Streamable HTTP (see bench/run-mcp.sh); mcp-seed → the database it reads
 // knowledge → seed a synthetic knowledge index, p95 per knowledge query on SQLite (and PostgreSQL, see PERFORMANCE.md)
 // numstat → parse a diff and print git-apply-style numstat lines (correctness cross-check and process timing)
 // parser  → in-process parser throughput and memory on one diff file
@@ -13,6 +14,8 @@ return args.FirstOrDefault() switch
 {
     "intake" => await IntakeLoad.RunAsync(args[1..]),
     "intake-burst" => await IntakeBurst.RunAsync(args[1..]),
+    "mcp" => await McpLoad.RunAsync(args[1..]),
+    "mcp-seed" => await McpSeed.RunAsync(args[1..]),
     "knowledge" => await KnowledgeQueryLoad.RunAsync(args[1..]),
     "numstat" => NumstatCommand.Run(args[1..]),
     "parser" => ParserThroughput.Run(args[1..]),

@@ -1,4 +1,5 @@
 using Nectr.Analytics;
+using Nectr.ApiTokens;
 using Nectr.Auth;
 using Nectr.Configuration;
 using Nectr.Dashboard;
@@ -11,6 +12,8 @@ using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Llm;
+using Nectr.McpServer;
+using Nectr.McpClient;
 using Nectr.Memory;
 using Nectr.Repos;
 using Nectr.Reviews;
@@ -43,6 +46,9 @@ try
     builder.AddAnalytics();
     builder.AddEvents();
     builder.AddMemory();
+    builder.AddApiTokens();
+    builder.AddMcpServer();
+    builder.AddMcpClient();
     builder.AddDashboard();
     builder.AddHealth();
     app = builder.Build();
@@ -74,8 +80,10 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders(); // nosniff, no-store on JSON, HSTS over HTTPS
 app.UseHttpsInProduction(); // production over plain, untrusted HTTP: an answer with the fix, before any cookie is involved
 app.UsePlainHttpCookies(); // development over http://localhost: the __Host- cookies without their prefix
+app.UseMcpOriginGuard(); // DNS rebinding: a foreign browser origin never reaches /mcp
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter(); // after authorization: /mcp is limited per API token
 app.UseAntiforgery();
 app.MapHealth();
 app.MapAuth();
@@ -86,6 +94,9 @@ app.MapReviews();
 app.MapAnalytics();
 app.MapEvents();
 app.MapMemory();
+app.MapApiTokens();
+app.MapMcpServer();
+app.MapMcpServerSettings();
 app.MapDashboard();
 
 await app.RunAsync();

@@ -25,6 +25,9 @@ internal static class NectrConfiguration
         Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);
         Add<ReviewToolOptions, ReviewToolOptionsValidator>(services, configuration);
+        Add<McpServerEndpointOptions, McpServerEndpointOptionsValidator>(services, configuration);
+        Add<McpOptions, McpOptionsValidator>(services, configuration);
+        services.PostConfigure<McpOptions>(o => o.Variable = name => configuration[name]); // token_env
         return services;
     }
 

@@ -7,6 +7,7 @@ using Nectr.Engine.Memory;
 using Nectr.Engine.Prompts;
 using Nectr.Issues;
 using Nectr.Knowledge;
+using Nectr.McpClient;
 using Nectr.Memory;
 
 namespace Nectr.Context;
@@ -27,7 +28,9 @@ internal sealed class ReviewContextGatherer(
     KnowledgeQueries? knowledge = null,
     KnowledgeAnalytics? analytics = null,
     IssueIndex? issueIndex = null,
-    MemoryRetrieval? memory = null)
+    MemoryRetrieval? memory = null,
+    IMcpReviewContext? mcp = null,
+    IOptions<McpOptions>? mcpOptions = null)
 {
     /// <summary>How long one source may take; the review waits for the slowest, so this bounds the whole.</summary>
     internal static readonly TimeSpan PartDeadline = TimeSpan.FromSeconds(10);
@@ -44,7 +47,11 @@ internal sealed class ReviewContextGatherer(
         var memories = memory is null
             ? Task.FromResult<(MemoryBriefing?, ContextGap?)>((null, new ContextGap("project memory", NoDatabase)))
             : ContextPart.RunAsync("project memory", PartDeadline, ct => memory.ForReviewAsync(subject.FullName, subject.Author, subject.Paths, subject.Title, subject.Body, MemoryTokens, ct), logger, cancellationToken);
-        await Task.WhenAll(issues, history, memories);
+        // MCP servers bound each connect and call by the call timeout themselves; the deadline is only a backstop.
+        var tools = mcp is null || mcpOptions is null || mcpOptions.Value.Servers.Count == 0
+            ? Task.FromResult<(McpReviewContext?, ContextGap?)>((null, null))
+            : ContextPart.RunAsync("MCP servers", McpDeadline(mcpOptions.Value), ct => mcp.GatherAsync(subject, ct), logger, cancellationToken);
+        await Task.WhenAll(issues, history, memories, tools);
 
         var blocks = new List<ContextBlock>();
         var gaps = new List<ContextGap>();
@@ -89,6 +96,14 @@ internal sealed class ReviewContextGatherer(
             Add(gaps, briefing.Problem is { } problem ? new ContextGap("project memory", problem) : null);
         }
 
+        var (fromTools, toolsGap) = await tools;
+        Add(gaps, toolsGap);
+        if (fromTools is not null)
+        {
+            blocks.AddRange(fromTools.Blocks);
+            gaps.AddRange(fromTools.Gaps);
+        }
+
         return new GatheredContext(new PromptContext(Budgeted(blocks)), review with { Gaps = OneForNoDatabase(gaps) }, linkedIssues?.CommitMessages ?? []);
     }
 
@@ -104,6 +119,9 @@ internal sealed class ReviewContextGatherer(
         var sources = string.Join(", ", missing[..^1]) + " and " + missing[^1];
         return [.. gaps.Where(g => g.Reason != NoDatabase), new ContextGap(sources, NoDatabase)];
     }
+
+    /// <summary>A connect and then the calls, each under the call timeout, and a moment to close.</summary>
+    internal static TimeSpan McpDeadline(McpOptions options) => (2 * options.CallTimeout) + TimeSpan.FromSeconds(2);
 
     private int MemoryTokens => ContextBudget.TokensFor(ContextKind.Memory, llm.Value.ContextTokens);
 

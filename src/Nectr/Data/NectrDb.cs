@@ -25,6 +25,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<PullRequestFileRecord> PullRequestFiles => Set<PullRequestFileRecord>();
     public DbSet<IssueRecord> Issues => Set<IssueRecord>();
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+    public DbSet<McpToolPinRecord> McpToolPins => Set<McpToolPinRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -88,6 +90,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.ToTable("reviews");
             e.HasIndex(r => r.JobId).IsUnique();
             e.HasIndex(r => new { r.RepositoryFullName, r.PullNumber });
+            // Newest first (the reviews list, get_recent_reviews, analytics periods): read in order and stop at the
+            // page, instead of sorting every visible review; per repository for a repository's list and periods.
+            e.HasIndex(r => new { r.CreatedAt, r.Id });
+            e.HasIndex(r => new { r.RepositoryFullName, r.CreatedAt });
             e.HasMany(r => r.Findings).WithOne().HasForeignKey(f => f.ReviewId).OnDelete(DeleteBehavior.Cascade);
             e.Property(r => r.Verdict).HasMaxLength(20);
             e.Property(r => r.Model).HasMaxLength(200);
@@ -119,8 +125,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         KnowledgeModel.Configure(modelBuilder);
         IssueModel.Configure(modelBuilder);
         SyncJobModel.Configure(modelBuilder);
+        McpToolPinModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiTokenRecordConfiguration());
     }
 
     private static void FileNotes(Microsoft.EntityFrameworkCore.Metadata.Builders.ComplexCollectionBuilder<FileNoteRecord> notes, string column)

@@ -96,6 +96,11 @@ internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, Pu
             query = query.Where(r => r.RepositoryFullName == filter.Repo);
         }
 
+        if (filter.PullNumber is { } number)
+        {
+            query = query.Where(r => r.PullNumber == number);
+        }
+
         if (!string.IsNullOrEmpty(filter.Verdict))
         {
             query = query.Where(r => r.Verdict == filter.Verdict);

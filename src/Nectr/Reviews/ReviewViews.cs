@@ -10,6 +10,8 @@ internal sealed record ReviewFilter
 
     /// <summary>owner/name, exactly.</summary>
     public string? Repo { get; init; }
+    /// <summary>One pull request of <see cref="Repo"/>.</summary>
+    public int? PullNumber { get; init; }
     public string? Verdict { get; init; }
     /// <summary>The PR's live state on GitHub, looked up through <see cref="PullRequestStateCache"/>.</summary>
     public PullRequestLiveState? State { get; init; }

@@ -5,6 +5,7 @@ using Nectr.Configuration;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Knowledge;
+using Nectr.McpClient;
 
 namespace Nectr.Tools;
 
@@ -16,7 +17,8 @@ internal sealed record ToolTarget(string Owner, string Repo, int Number, string 
 
 /// <summary>
 /// The read-only tools of one review, bound to its pull request: <c>read_file</c> at the head SHA, <c>get_file_history</c>
-/// from the knowledge index, <c>get_issue</c> and <c>search_issues</c> (<see cref="IIssueLookup"/>), <c>search_memory</c>.
+/// from the knowledge index, <c>get_issue</c> and <c>search_issues</c> (<see cref="IIssueLookup"/>), <c>search_memory</c>,
+/// and, through the review's MCP client, <c>get_linked_issues</c>, <c>get_related_errors</c> and <c>search_discussions</c>.
 /// Nothing here writes anywhere: a tool call reads, and its result is text for the model, never an action. A call
 /// with an unknown name or bad arguments, or whose source fails, gets an error text as its result; only cancellation
 /// escapes (the caller tells the loop's wall time from the review's own). Every result is at most <see cref="ReviewToolOptions.ResultBytes"/> UTF-8 bytes.
@@ -28,6 +30,7 @@ internal sealed partial class ReviewToolbox(
     IIssueLookup issues,
     FileHistory? history,
     MemorySearch? memory,
+    IMcpReviewContext? mcp,
     ILogger logger)
 {
     /// <summary>GitHub's contents API inlines files up to 1 MB; a larger file cannot be read this way.</summary>
@@ -42,12 +45,18 @@ internal sealed partial class ReviewToolbox(
 
     public ToolTarget Target => target;
 
-    /// <summary>Tools whose source this host has: without a database there is no file history and no memory.</summary>
+    /// <summary>
+    /// Tools whose source this host has: without a database there is no file history and no memory; an MCP tool only
+    /// where a configured server fills its role with an accepted tool.
+    /// </summary>
     private IReadOnlySet<string> Available { get; } = ToolCatalog.Names
         .Where(n => n switch
         {
             ToolCatalog.GetFileHistory => history is not null,
             ToolCatalog.SearchMemory => memory is not null,
+            ToolCatalog.GetLinkedIssues => mcp?.Serves(McpRole.Tracker) == true,
+            ToolCatalog.GetRelatedErrors => mcp?.Serves(McpRole.Errors) == true,
+            ToolCatalog.SearchDiscussions => mcp?.Serves(McpRole.Discussion) == true,
             _ => true,
         })
         .ToHashSet(StringComparer.Ordinal);
@@ -78,6 +87,9 @@ internal sealed partial class ReviewToolbox(
                 ToolCatalog.GetIssue => await IssueAsync(ToolArguments.Of(arguments, "number"), cancellationToken),
                 ToolCatalog.SearchIssues => await SearchIssuesAsync(ToolArguments.Of(arguments, "query"), cancellationToken),
                 ToolCatalog.SearchMemory => await SearchMemoryAsync(ToolArguments.Of(arguments, "query", "developer"), cancellationToken),
+                ToolCatalog.GetLinkedIssues => await AskAsync(McpRole.Tracker, Query(ToolArguments.Of(arguments, "query")), cancellationToken),
+                ToolCatalog.GetRelatedErrors => await AskAsync(McpRole.Errors, RepositoryPath(ToolArguments.Of(arguments, "path").RequiredText("path")), cancellationToken),
+                ToolCatalog.SearchDiscussions => await AskAsync(McpRole.Discussion, Query(ToolArguments.Of(arguments, "query")), cancellationToken),
                 _ => throw new InvalidOperationException($"Tool {name} is declared but has no implementation."),
             };
             Log.Ran(logger, name, target.Owner, target.Repo, target.Number, result.Length);
@@ -204,6 +216,18 @@ internal sealed partial class ReviewToolbox(
             ? "No project memory matches those words."
             : Cap("Project memories that match, best first:\n" + string.Concat(hits.Select(h =>
                 $"- [{h.Type}{(h.Developer is null ? "" : ", about " + h.Developer)}] {OneLine(h.Content)}\n")));
+    }
+
+    /// <summary>
+    /// One call of the MCP tool filling <paramref name="role"/>. The server's text is untrusted like every tool result (the
+    /// loop fences it); the client has already bounded its time and size, and this caps it like the other tools.
+    /// </summary>
+    private async Task<string> AskAsync(McpRole role, string query, CancellationToken cancellationToken)
+    {
+        var answer = await mcp!.AskAsync(role, query, cancellationToken);
+        return answer.Answered
+            ? Cap(answer.Text)
+            : Cap($"error: {answer.Text}; go on without it");
     }
 
     private static string Query(ToolArguments arguments)

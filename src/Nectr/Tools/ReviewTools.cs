@@ -3,13 +3,15 @@ using Nectr.Configuration;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Knowledge;
+using Nectr.McpClient;
 
 namespace Nectr.Tools;
 
 /// <summary>
 /// Makes the toolbox of one review. Scoped, like the GitHub client it reads through (the review's budget and token).
 /// File history and memory need the database: where there is none (the command line without DATABASE_URL) those
-/// two tools are not offered.
+/// two tools are not offered. The MCP tools read through the review's own <see cref="IMcpReviewContext"/> (scoped like
+/// this), so the model's calls and the gatherer's share one per-review call cap.
 /// </summary>
 internal sealed class ReviewTools(
     IOptions<ReviewToolOptions> options,
@@ -17,7 +19,8 @@ internal sealed class ReviewTools(
     IIssueLookup issues,
     ILogger<ReviewToolbox> logger,
     FileHistory? history = null,
-    MemorySearch? memory = null)
+    MemorySearch? memory = null,
+    IMcpReviewContext? mcp = null)
 {
     /// <summary>
     /// The toolbox for <paramref name="request"/>, or null when there is none to give: tools are off
@@ -32,6 +35,6 @@ internal sealed class ReviewTools(
             return null;
         }
 
-        return new ReviewToolbox(new ToolTarget(request.Owner, request.Repo, request.Number, request.HeadSha), options.Value, github, issues, history, memory, logger);
+        return new ReviewToolbox(new ToolTarget(request.Owner, request.Repo, request.Number, request.HeadSha), options.Value, github, issues, history, memory, mcp, logger);
     }
 }

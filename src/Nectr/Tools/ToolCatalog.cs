@@ -7,8 +7,9 @@ namespace Nectr.Tools;
 /// <summary>
 /// The only tools the model is ever offered, as declarations (name, description, JSON Schema of the arguments):
 /// nothing here runs code; <see cref="ReviewToolbox"/> runs a call after checking its name and arguments. Each
-/// question focus gets the tools that serve it: the general review all five, a specialist the few it needs, the
-/// synthesis none (it merges answers; it looks at nothing).
+/// question focus gets the tools that serve it: the general review all of them, a specialist the few it needs (security
+/// the production errors of a file), the synthesis none (it merges answers; it looks at nothing). The last three read
+/// the configured MCP servers and are offered only where one serves their role.
 /// </summary>
 internal static class ToolCatalog
 {
@@ -17,6 +18,9 @@ internal static class ToolCatalog
     public const string GetIssue = "get_issue";
     public const string SearchIssues = "search_issues";
     public const string SearchMemory = "search_memory";
+    public const string GetLinkedIssues = "get_linked_issues";
+    public const string GetRelatedErrors = "get_related_errors";
+    public const string SearchDiscussions = "search_discussions";
 
     private static readonly Dictionary<string, AITool> Declarations = new(StringComparer.Ordinal)
     {
@@ -35,12 +39,21 @@ internal static class ToolCatalog
         [SearchMemory] = Declare(SearchMemory,
             "Searches the project's memory (rules, code patterns, decisions, notes about developers) by words.",
             """{"type":"object","properties":{"query":{"type":"string","description":"A few words to look for"},"developer":{"type":"string","description":"Only memories about this GitHub login"}},"required":["query"],"additionalProperties":false}"""),
+        [GetLinkedIssues] = Declare(GetLinkedIssues,
+            "Searches the team's task tracker outside GitHub (such as Linear) by words; returns the matching tasks with their state and description.",
+            """{"type":"object","properties":{"query":{"type":"string","description":"A few words to look for, or a task identifier such as PAY-142"}},"required":["query"],"additionalProperties":false}"""),
+        [GetRelatedErrors] = Declare(GetRelatedErrors,
+            "Looks up errors seen in production (such as in Sentry) for a file of the repository: their messages, counts and stack frames.",
+            """{"type":"object","properties":{"path":{"type":"string","description":"Path from the repository root, e.g. src/app/main.py"}},"required":["path"],"additionalProperties":false}"""),
+        [SearchDiscussions] = Declare(SearchDiscussions,
+            "Searches the team's chat (such as Slack) by words; returns the matching messages with who wrote them, where and when.",
+            """{"type":"object","properties":{"query":{"type":"string","description":"A few words to look for"}},"required":["query"],"additionalProperties":false}"""),
     };
 
     private static readonly Dictionary<QuestionFocus, string[]> ByFocus = new()
     {
-        [QuestionFocus.General] = [ReadFile, GetFileHistory, GetIssue, SearchIssues, SearchMemory],
-        [QuestionFocus.Security] = [ReadFile, GetFileHistory],
+        [QuestionFocus.General] = [ReadFile, GetFileHistory, GetIssue, SearchIssues, SearchMemory, GetLinkedIssues, GetRelatedErrors, SearchDiscussions],
+        [QuestionFocus.Security] = [ReadFile, GetFileHistory, GetRelatedErrors],
         [QuestionFocus.Performance] = [ReadFile],
         [QuestionFocus.Style] = [ReadFile, SearchMemory],
         [QuestionFocus.Synthesis] = [],

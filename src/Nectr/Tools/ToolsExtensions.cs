@@ -5,6 +5,7 @@ using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.GitHub;
 using Nectr.Knowledge;
+using Nectr.McpClient;
 
 namespace Nectr.Tools;
 
@@ -12,7 +13,7 @@ internal static class ToolsExtensions
 {
     /// <summary>
     /// The model's read-only tools: one <see cref="ReviewTools"/> per review scope, issues from GitHub, and, where the
-    /// host has a database, file history and memory search. Needs <c>AddGitHub</c>.
+    /// host has a database, file history and memory search; where the MCP client is registered, its three tools. Needs <c>AddGitHub</c>.
     /// </summary>
     public static IHostApplicationBuilder AddReviewTools(this IHostApplicationBuilder builder)
     {
@@ -27,7 +28,8 @@ internal static class ToolsExtensions
                 sp.GetRequiredService<IIssueLookup>(),
                 sp.GetRequiredService<ILogger<ReviewToolbox>>(),
                 dbs is null ? null : new FileHistory(dbs),
-                dbs is null ? null : new MemorySearch(dbs));
+                dbs is null ? null : new MemorySearch(dbs),
+                sp.GetService<IMcpReviewContext>());
         });
         return builder;
     }

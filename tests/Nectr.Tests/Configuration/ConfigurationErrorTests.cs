@@ -94,6 +94,16 @@ public sealed class ConfigurationErrorTests
         { "REVIEW_TOOL_TOKENS=lots", "REVIEW_TOOL_TOKENS 'lots' must be a whole number from 1000 to 1000000 (default 24000)." },
         { "REVIEW_TOOL_SECONDS=0", "REVIEW_TOOL_SECONDS '0' must be a number of seconds from 1 to 3600 (default 120)." },
 
+        // MCP servers (messages naming MCP_SERVERS_FILE are in McpConfigurationTests)
+        { "LINEAR_MCP_URL=mcp.linear.app", "LINEAR_MCP_URL 'mcp.linear.app' must be an absolute http(s) URL." },
+        { "SENTRY_AUTH_TOKEN=sntrys_x", "SENTRY_AUTH_TOKEN is set but SENTRY_MCP_URL is not: set SENTRY_MCP_URL to Sentry's MCP server (its token is sent to that server only)." },
+        { "SLACK_MCP_URL=http://slack-mcp.example.com/mcp;SLACK_BOT_TOKEN=xoxb-1", "SLACK_MCP_URL must be an https URL: SLACK_BOT_TOKEN would be sent in clear text (http is allowed only with MCP_ALLOW_PRIVATE=true, for a server on this machine or network)." },
+        { "MCP_ALLOW_PRIVATE=maybe", "MCP_ALLOW_PRIVATE 'maybe' must be true or false (default false)." },
+        { "MCP_CALL_TIMEOUT_SECONDS=0", "MCP_CALL_TIMEOUT_SECONDS '0' must be a number of seconds from 1 to 120 (default 10)." },
+        { "MCP_RESULT_BYTES=10", "MCP_RESULT_BYTES '10' must be a whole number from 1024 to 262144 (default 16384)." },
+        { "MCP_CALLS_PER_REVIEW=99", "MCP_CALLS_PER_REVIEW '99' must be a whole number from 0 to 50 (default 6)." },
+        { "MCP_SERVERS_FILE=/nonexistent/mcp.json", "MCP_SERVERS_FILE '/nonexistent/mcp.json' cannot be read (DirectoryNotFoundException): point it at a readable JSON file." },
+
         // LLM
         { "LLM_PROVIDER=gemini", "LLM_PROVIDER 'gemini' is not a provider; use anthropic, openai (any OpenAI-compatible server) or none." },
         { "LLM_PROVIDER=anthropic", "LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY: create a key at https://console.anthropic.com/settings/keys, or set LLM_PROVIDER=none to review with the built-in checks only." },
@@ -115,6 +125,7 @@ public sealed class ConfigurationErrorTests
         // Memory
         { "MEMORY_EXTRACTION=sometimes", "MEMORY_EXTRACTION 'sometimes' must be true or false (default true)." },
         { "MEMORY_EXTRACTION_TIMEOUT_SECONDS=0", "MEMORY_EXTRACTION_TIMEOUT_SECONDS '0' must be a number of seconds from 1 to 300 (default 20)." },
+        { "MCP_RATE_LIMIT_PER_MINUTE=0", "MCP_RATE_LIMIT_PER_MINUTE '0' must be a whole number from 1 to 100000 (default 120)." },
     };
 
     [Theory]

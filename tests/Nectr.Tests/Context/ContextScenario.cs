@@ -39,7 +39,11 @@ internal sealed class ContextScenario : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<ContextScenario> StartAsync(string provider, params (string Key, string Value)[] settings)
+    public static Task<ContextScenario> StartAsync(string provider, params (string Key, string Value)[] settings) =>
+        StartAsync(provider, null, settings);
+
+    /// <summary>The scenario with the app's logs also sent to <paramref name="logs"/>.</summary>
+    public static async Task<ContextScenario> StartAsync(string provider, Microsoft.Extensions.Logging.ILoggerProvider? logs, params (string Key, string Value)[] settings)
     {
         var scenario = new ContextScenario(await FakeGitHub.StartAsync(), await TestDatabase.CreateAsync(provider), await FakeAnthropic.StartAsync());
         scenario.Llm.Responder = _ =>
@@ -57,7 +61,7 @@ internal sealed class ContextScenario : IAsyncDisposable
             all[key] = value;
         }
 
-        scenario.App = new NectrApp(scenario.Database, scenario.GitHub.ApiUrl, scenario.GitHub.Token, all);
+        scenario.App = new NectrApp(scenario.Database, scenario.GitHub.ApiUrl, scenario.GitHub.Token, all, logs);
         return scenario;
     }
 

@@ -42,6 +42,51 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.ApiTokenRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("api_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.DeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -220,6 +265,66 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("RepositoryFullName", "State", "UpdatedAtMs");
 
                     b.ToTable("issues", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.McpToolPinRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("AcceptedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Parts")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PendingParts")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("PendingSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PendingSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PendingSummary")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Tool")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Server", "Tool")
+                        .IsUnique();
+
+                    b.ToTable("mcp_tool_pins", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
@@ -718,6 +823,10 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("JobId")
                         .IsUnique();
 
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("RepositoryFullName", "CreatedAt");
+
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
@@ -856,6 +965,15 @@ namespace Nectr.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("user_repositories", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.ApiTokenRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.UserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Nectr.Data.DeliveryRecord", b =>

@@ -35,6 +35,49 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.ApiTokenRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PublicId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("api_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.DeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -207,6 +250,64 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("RepositoryFullName", "State", "UpdatedAtMs");
 
                     b.ToTable("issues", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.McpToolPinRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcceptedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Parts")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingParts")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PendingSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingSummary")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tool")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Server", "Tool")
+                        .IsUnique();
+
+                    b.ToTable("mcp_tool_pins", (string)null);
                 });
 
             modelBuilder.Entity("Nectr.Data.MemoryExtractionRecord", b =>
@@ -691,6 +792,10 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("JobId")
                         .IsUnique();
 
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("RepositoryFullName", "CreatedAt");
+
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
@@ -823,6 +928,15 @@ namespace Nectr.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("user_repositories", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.ApiTokenRecord", b =>
+                {
+                    b.HasOne("Nectr.Data.UserRecord", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Nectr.Data.DeliveryRecord", b =>
