@@ -6,7 +6,7 @@
 //   2. an optional repository checked against the user's repositories (case-insensitive, as Nectr's McpScope), then
 //      the count and the page of the most recent `limit` reviews of the repositories the token's user may see
 //      (user_repositories), newest first, with each review's finding count: the SQL Nectr's read model sends;
-//   3. the same JSON as structured content (and as text: snake_case, nulls left out), with an output schema; a bad
+//   3. the same JSON as structured content (and as text: snake_case, nulls written as Nectr writes them), with an output schema; a bad
 //      argument is a tool error.
 // It reads Nectr's own SQLite database (the same file, the same rows) with Node 22's built-in node:sqlite.
 //   PORT=9200 DATABASE=/path/nectr.db GITHUB_WEB_URL=https://github.com/ node server.mjs
@@ -80,14 +80,15 @@ const reviewShape = z.object({
   pull_number: z.number().int(),
   head_sha: z.string(),
   verdict: z.string(),
-  verdict_reason: z.string().nullable().optional(),
+  verdict_reason: z.string().nullable(),
   findings: z.number().int(),
   inline_comments: z.number().int(),
-  model: z.string().nullable().optional(),
-  cost_usd: z.number().nullable().optional(),
+  model: z.string().nullable(),
+  cost_usd: z.number().nullable(),
   created_at: z.string(),
   pull_request_url: z.string(),
-  review_url: z.string().nullable().optional(),
+  review_url: z.string().nullable(),
+  state: z.string().nullable(),
 });
 
 function recentReviews(userId, repo, limit) {
@@ -109,14 +110,15 @@ function recentReviews(userId, repo, limit) {
     pull_number: r.PullNumber,
     head_sha: r.HeadSha,
     verdict: r.Verdict,
-    ...(r.VerdictReason === null ? {} : { verdict_reason: r.VerdictReason }),
+    verdict_reason: r.VerdictReason,
     findings: r.Findings,
     inline_comments: r.InlineComments,
-    ...(r.Model === null ? {} : { model: r.Model }),
-    ...(r.CostUsd === null ? {} : { cost_usd: r.CostUsd }),
+    model: r.Model,
+    cost_usd: r.CostUsd,
     created_at: isoUtc(r.CreatedAt),
     pull_request_url: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
-    ...(r.HtmlUrl === null ? {} : { review_url: r.HtmlUrl }),
+    review_url: r.HtmlUrl,
+    state: null, // Nectr looks the live state up only when a list is filtered by it; this call does not
   }));
   return { total, reviews };
 }
