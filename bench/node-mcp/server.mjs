@@ -36,16 +36,23 @@ const visibleRepository = db.prepare(
 const visible = "r.RepositoryFullName IN (SELECT u.RepositoryFullName FROM user_repositories AS u WHERE u.UserId = ?)";
 const countAll = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible}`);
 const countOfRepo = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible} AND r.RepositoryFullName = ?`);
-const pageSql = (oneRepo) => `
+// The page's ids from the (repository, created) index, then those rows: the two statements Nectr's read model sends.
+const idsSql = (oneRepo) => `
+  SELECT r.Id FROM reviews AS r
+  WHERE ${visible} ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
+  ORDER BY r.CreatedAt DESC, r.Id DESC
+  LIMIT ? OFFSET 0`;
+const idsAll = db.prepare(idsSql(false));
+const idsOfRepo = db.prepare(idsSql(true));
+const rowsByIds = db.prepare(`
   SELECT r.Id, r.RepositoryFullName, r.PullNumber, r.HeadSha, r.Verdict, r.VerdictReason,
          (SELECT COUNT(*) FROM findings AS f WHERE r.Id = f.ReviewId) AS Findings,
          r.InlineComments, r.Model, r.CostUsd, r.CreatedAt, r.HtmlUrl
   FROM reviews AS r
-  WHERE ${visible} ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
-  ORDER BY r.CreatedAt DESC, r.Id DESC
-  LIMIT ? OFFSET 0`;
-const pageAll = db.prepare(pageSql(false));
-const pageOfRepo = db.prepare(pageSql(true));
+  WHERE r.Id IN (SELECT value FROM json_each(?))
+  ORDER BY r.CreatedAt DESC, r.Id DESC`);
+const pageAll = { all: (userId, limit) => rowsByIds.all(JSON.stringify(idsAll.all(userId, limit).map((r) => r.Id))) };
+const pageOfRepo = { all: (userId, name, limit) => rowsByIds.all(JSON.stringify(idsOfRepo.all(userId, name, limit).map((r) => r.Id))) };
 
 // nectr_<16 lowercase hex>_<secret>, at most 200 characters (ApiTokenStore.PublicIdOf).
 const tokenPattern = /^nectr_([0-9a-f]{16})_(.+)$/s;
