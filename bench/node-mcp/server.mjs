@@ -6,7 +6,7 @@
 //   2. an optional repository checked against the user's repositories (case-insensitive, as Nectr's McpScope), then
 //      the count and the page of the most recent `limit` reviews of the repositories the token's user may see
 //      (user_repositories), newest first, with each review's finding count: the SQL Nectr's read model sends;
-//   3. the same JSON as structured content (and as text: snake_case, nulls left out), with an output schema; a bad
+//   3. the same JSON as structured content (and as text: snake_case, nulls written as Nectr writes them), with an output schema; a bad
 //      argument is a tool error.
 // It reads Nectr's own SQLite database (the same file, the same rows) with Node 22's built-in node:sqlite.
 //   PORT=9200 DATABASE=/path/nectr.db GITHUB_WEB_URL=https://github.com/ node server.mjs
@@ -36,16 +36,23 @@ const visibleRepository = db.prepare(
 const visible = "r.RepositoryFullName IN (SELECT u.RepositoryFullName FROM user_repositories AS u WHERE u.UserId = ?)";
 const countAll = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible}`);
 const countOfRepo = db.prepare(`SELECT COUNT(*) AS n FROM reviews AS r WHERE ${visible} AND r.RepositoryFullName = ?`);
-const pageSql = (oneRepo) => `
+// The page's ids from the (repository, created) index, then those rows: the two statements Nectr's read model sends.
+const idsSql = (oneRepo) => `
+  SELECT r.Id FROM reviews AS r
+  WHERE ${visible} ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
+  ORDER BY r.CreatedAt DESC, r.Id DESC
+  LIMIT ? OFFSET 0`;
+const idsAll = db.prepare(idsSql(false));
+const idsOfRepo = db.prepare(idsSql(true));
+const rowsByIds = db.prepare(`
   SELECT r.Id, r.RepositoryFullName, r.PullNumber, r.HeadSha, r.Verdict, r.VerdictReason,
          (SELECT COUNT(*) FROM findings AS f WHERE r.Id = f.ReviewId) AS Findings,
          r.InlineComments, r.Model, r.CostUsd, r.CreatedAt, r.HtmlUrl
   FROM reviews AS r
-  WHERE ${visible} ${oneRepo ? "AND r.RepositoryFullName = ?" : ""}
-  ORDER BY r.CreatedAt DESC, r.Id DESC
-  LIMIT ? OFFSET 0`;
-const pageAll = db.prepare(pageSql(false));
-const pageOfRepo = db.prepare(pageSql(true));
+  WHERE r.Id IN (SELECT value FROM json_each(?))
+  ORDER BY r.CreatedAt DESC, r.Id DESC`);
+const pageAll = { all: (userId, limit) => rowsByIds.all(JSON.stringify(idsAll.all(userId, limit).map((r) => r.Id))) };
+const pageOfRepo = { all: (userId, name, limit) => rowsByIds.all(JSON.stringify(idsOfRepo.all(userId, name, limit).map((r) => r.Id))) };
 
 // nectr_<16 lowercase hex>_<secret>, at most 200 characters (ApiTokenStore.PublicIdOf).
 const tokenPattern = /^nectr_([0-9a-f]{16})_(.+)$/s;
@@ -80,14 +87,15 @@ const reviewShape = z.object({
   pull_number: z.number().int(),
   head_sha: z.string(),
   verdict: z.string(),
-  verdict_reason: z.string().nullable().optional(),
+  verdict_reason: z.string().nullable(),
   findings: z.number().int(),
   inline_comments: z.number().int(),
-  model: z.string().nullable().optional(),
-  cost_usd: z.number().nullable().optional(),
+  model: z.string().nullable(),
+  cost_usd: z.number().nullable(),
   created_at: z.string(),
   pull_request_url: z.string(),
-  review_url: z.string().nullable().optional(),
+  review_url: z.string().nullable(),
+  state: z.string().nullable(),
 });
 
 function recentReviews(userId, repo, limit) {
@@ -109,14 +117,15 @@ function recentReviews(userId, repo, limit) {
     pull_number: r.PullNumber,
     head_sha: r.HeadSha,
     verdict: r.Verdict,
-    ...(r.VerdictReason === null ? {} : { verdict_reason: r.VerdictReason }),
+    verdict_reason: r.VerdictReason,
     findings: r.Findings,
     inline_comments: r.InlineComments,
-    ...(r.Model === null ? {} : { model: r.Model }),
-    ...(r.CostUsd === null ? {} : { cost_usd: r.CostUsd }),
+    model: r.Model,
+    cost_usd: r.CostUsd,
     created_at: isoUtc(r.CreatedAt),
     pull_request_url: new URL(`${r.RepositoryFullName}/pull/${r.PullNumber}`, webUrl).toString(),
-    ...(r.HtmlUrl === null ? {} : { review_url: r.HtmlUrl }),
+    review_url: r.HtmlUrl,
+    state: null, // Nectr looks the live state up only when a list is filtered by it; this call does not
   }));
   return { total, reviews };
 }

@@ -8,8 +8,8 @@ using Nectr.Reviews;
 namespace Nectr.Analytics;
 
 /// <summary>
-/// The one set of analytics queries: the <c>/api/v1/analytics</c> endpoints and the MCP server's tools call these (and
-/// so should any dashboard page that shows analytics), so they cannot disagree. Everything is counted from stored rows (reviews,
+/// The one set of analytics queries: the <c>/api/v1/analytics</c> endpoints, the MCP server's tools and the dashboard's
+/// Analytics and Team pages call these, so they cannot disagree. Everything is counted from stored rows (reviews,
 /// their findings and verdicts, jobs, the knowledge index, memories), never from review Markdown. Every method takes the
 /// caller's user id and starts from <see cref="RepositoryScope.VisibleTo"/> (through
 /// <see cref="ReviewReadModel.VisibleReviews"/> for reviews): a repository the user cannot see is answered as absent
@@ -111,10 +111,8 @@ internal sealed partial class AnalyticsQueries(IDbContextFactory<NectrDb> dbs, K
         }
         else
         {
-            var indexed = await db.PullRequests.Where(p => db.VisibleTo(userId).Contains(p.RepositoryFullName))
-                .GroupBy(p => p.RepositoryFullName).Select(g => new { Repo = g.Key, Count = g.Count() })
-                .OrderByDescending(x => x.Count).ThenBy(x => x.Repo).ToListAsync(cancellationToken);
-            repositories = [.. indexed.Take(MaxRepositoriesPerInsight).Select(x => x.Repo)];
+            var indexed = await IndexedRepositoriesAsync(userId, cancellationToken);
+            repositories = [.. indexed.Take(MaxRepositoriesPerInsight)];
             leftOut = Math.Max(0, indexed.Count - MaxRepositoriesPerInsight);
         }
 
@@ -131,6 +129,19 @@ internal sealed partial class AnalyticsQueries(IDbContextFactory<NectrDb> dbs, K
             [.. risks.OrderByDescending(r => r.ChangesRequested).ThenByDescending(r => r.PullRequests).ThenBy(r => r.Repo, StringComparer.Ordinal)
                 .ThenBy(r => r.Path, StringComparer.Ordinal).Take(Top)],
             leftOut);
+    }
+
+    /// <summary>
+    /// The visible repositories the knowledge index holds pull requests of, the most pull requests first (insights
+    /// without a repository, and the Team page, look at the first <see cref="MaxRepositoriesPerInsight"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> IndexedRepositoriesAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var indexed = await db.PullRequests.Where(p => db.VisibleTo(userId).Contains(p.RepositoryFullName))
+            .GroupBy(p => p.RepositoryFullName).Select(g => new { Repo = g.Key, Count = g.Count() })
+            .OrderByDescending(x => x.Count).ThenBy(x => x.Repo).ToListAsync(cancellationToken);
+        return [.. indexed.Select(x => x.Repo)];
     }
 
     /// <summary>The visible reviews of the filter's period, repository and PR author.</summary>

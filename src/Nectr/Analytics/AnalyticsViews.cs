@@ -112,3 +112,12 @@ internal sealed record RepoGraphView(
     IReadOnlyList<FileOwnership> Ownership,
     IReadOnlyList<DeveloperExpertise> Expertise,
     GitHubContributorsView GitHubContributors);
+
+/// <summary>A PR author and the reviews of their pull requests per week, oldest week first.</summary>
+internal sealed record PersonWeeks(string Login, IReadOnlyList<int> Reviews);
+
+/// <summary>
+/// Weekly review activity per PR author of one repository: <see cref="AnalyticsQueries.ActivityWeeks"/> weeks of seven
+/// UTC days from <see cref="FirstDay"/>, the most active first.
+/// </summary>
+internal sealed record WeeklyActivityView(string Repo, DateOnly FirstDay, IReadOnlyList<PersonWeeks> People);

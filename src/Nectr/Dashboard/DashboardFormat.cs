@@ -9,6 +9,15 @@ internal static class DashboardFormat
 
     public static string Cost(decimal? usd) => usd is { } value ? value.ToString("$0.0000", CultureInfo.InvariantCulture) : "—";
 
+    /// <summary>A duration in the unit that reads best: seconds under two minutes, minutes under two hours, else hours; "—" when unknown.</summary>
+    public static string Duration(double? seconds) => seconds switch
+    {
+        null => "—",
+        < 120 => $"{seconds.Value.ToString("0", CultureInfo.InvariantCulture)} s",
+        < 7200 => $"{(seconds.Value / 60).ToString("0.#", CultureInfo.InvariantCulture)} min",
+        _ => $"{(seconds.Value / 3600).ToString("0.#", CultureInfo.InvariantCulture)} h",
+    };
+
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Verdict(string verdict) => verdict switch

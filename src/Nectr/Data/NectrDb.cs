@@ -90,6 +90,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.ToTable("reviews");
             e.HasIndex(r => r.JobId).IsUnique();
             e.HasIndex(r => new { r.RepositoryFullName, r.PullNumber });
+            // Newest first (the reviews list, get_recent_reviews, analytics periods): read in order and stop at the
+            // page, instead of sorting every visible review; per repository for a repository's list and periods.
+            e.HasIndex(r => new { r.CreatedAt, r.Id });
+            e.HasIndex(r => new { r.RepositoryFullName, r.CreatedAt });
             e.HasMany(r => r.Findings).WithOne().HasForeignKey(f => f.ReviewId).OnDelete(DeleteBehavior.Cascade);
             e.Property(r => r.Verdict).HasMaxLength(20);
             e.Property(r => r.Model).HasMaxLength(200);

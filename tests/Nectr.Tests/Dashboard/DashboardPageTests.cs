@@ -14,6 +14,8 @@ public sealed class DashboardPageTests
     [InlineData("/reviews")]
     [InlineData("/activity")]
     [InlineData("/memory")]
+    [InlineData("/analytics")]
+    [InlineData("/team")]
     [InlineData("/settings")]
     public async Task Pages_redirect_an_anonymous_visitor_to_sign_in(string path)
     {

@@ -823,6 +823,10 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("JobId")
                         .IsUnique();
 
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("RepositoryFullName", "CreatedAt");
+
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);

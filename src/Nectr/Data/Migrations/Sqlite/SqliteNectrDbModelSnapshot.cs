@@ -792,6 +792,10 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("JobId")
                         .IsUnique();
 
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("RepositoryFullName", "CreatedAt");
+
                     b.HasIndex("RepositoryFullName", "PullNumber");
 
                     b.ToTable("reviews", (string)null);
