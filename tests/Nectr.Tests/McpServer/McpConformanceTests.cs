@@ -3,10 +3,11 @@ using System.Text.Json;
 namespace Nectr.Tests.McpServer;
 
 /// <summary>
-/// The official MCP conformance suite (<c>@modelcontextprotocol/conformance</c>, its server scenarios) against Nectr's
-/// <c>/mcp</c> on Node 22, with Mona's API token added by tests/node/bearer-token.mjs (the suite has no credentials
+/// Official MCP tooling against Nectr's server on Node 22. The conformance suite (<c>@modelcontextprotocol/conformance</c>,
+/// its server scenarios) runs against <c>/mcp</c> with Mona's API token added by tests/node/bearer-token.mjs (the suite has no credentials
 /// option). Every scenario that applies to Nectr's server passes; the rest test the reference "everything" server's
-/// fixtures or features Nectr does not offer, and are listed here with the reason (README, "Conformance").
+/// fixtures or features Nectr does not offer, and are listed here with the reason (README, "Conformance"). And the
+/// README's MCP Inspector command lines, run as written.
 /// </summary>
 public sealed class McpConformanceTests
 {
@@ -81,6 +82,36 @@ public sealed class McpConformanceTests
         {
             results.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_READMEs_MCP_Inspector_CLI_commands_list_and_call_Nectrs_tools_over_both_transports()
+    {
+        await using var site = await McpSite.StartAsync("sqlite");
+        var auth = "Authorization: Bearer " + site.MonaToken;
+
+        var tools = await InspectAsync(new Uri(site.Address, "/mcp"), "http", auth, "--method", "tools/list");
+        var call = await InspectAsync(new Uri(site.Address, "/mcp"), "http", auth, "--method", "tools/call", "--tool-name", "get_recent_reviews", "--tool-arg", "limit=5");
+        var templates = await InspectAsync(new Uri(site.Address, "/mcp/sse"), "sse", auth, "--method", "resources/templates/list");
+
+        Assert.Equal(6, tools.GetProperty("tools").GetArrayLength());
+        Assert.False(call.TryGetProperty("isError", out var isError) && isError.GetBoolean(), call.ToString());
+        Assert.Equal([42, 41], call.GetProperty("structuredContent").GetProperty("reviews").EnumerateArray().Select(r => r.GetProperty("pull_number").GetInt32()));
+        Assert.Equal(2, templates.GetProperty("resourceTemplates").GetArrayLength());
+    }
+
+    /// <summary>
+    /// The README's command: inspector-cli 1.0.3 from tests/node/node_modules (it finds its own package.json through
+    /// "../package.json" from the working directory, so it runs from a folder whose parent has one).
+    /// </summary>
+    private static async Task<JsonElement> InspectAsync(Uri url, string transport, string header, params string[] method)
+    {
+        var cli = Path.Combine(NodeTools.Folder(), "node_modules", ".bin", "mcp-inspector-cli");
+        var outcome = await NodeTools.RunAsync("/bin/sh",
+            ["-c", "cd node_modules && exec \"$0\" \"$@\"", NodeTools.Node(), cli, "--cli", url.ToString(), "--transport", transport, "--header", header, .. method],
+            new Dictionary<string, string>(), TimeSpan.FromSeconds(60), Ct);
+        Assert.True(outcome.ExitCode == 0, $"mcp-inspector-cli exited {outcome.ExitCode}: {outcome.Stderr}");
+        return JsonDocument.Parse(outcome.Stdout).RootElement.Clone();
     }
 
     /// <summary>Runs the suite's server command on Node 22, with the token added by bearer-token.mjs when there is one.</summary>
