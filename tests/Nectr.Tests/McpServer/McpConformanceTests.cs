@@ -58,6 +58,7 @@ public sealed class McpConformanceTests
     [Fact]
     public async Task Every_conformance_server_scenario_that_applies_to_Nectr_passes()
     {
+        // The suite opens a client per scenario (initialize, notification, call, close): well over the default 120 a minute.
         await using var site = await McpSite.StartAsync("sqlite", new Dictionary<string, string?> { ["MCP_RATE_LIMIT_PER_MINUTE"] = "10000" });
         var results = Directory.CreateTempSubdirectory("nectr-conformance-");
         try
