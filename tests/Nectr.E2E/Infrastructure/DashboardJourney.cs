@@ -10,7 +10,7 @@ namespace Nectr.E2E.Infrastructure;
 /// </summary>
 internal sealed class DashboardJourney
 {
-    public static readonly string[] Pages = ["/", "/repositories", "/reviews", "/activity", "/settings"];
+    public static readonly string[] Pages = ["/", "/repositories", "/reviews", "/activity", "/analytics", "/team", "/memory", "/tokens", "/settings"];
 
     private readonly IPage _page;
     private readonly Uri _baseUrl;
@@ -78,7 +78,9 @@ internal sealed class DashboardJourney
         var navigated = _page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit });
         await target.ClickAsync();
         await navigated;
-        await _page.WaitForLoadStateAsync(LoadState.Load);
+        // The new document's main element, not a load state: a load event that fired between the commit and this wait
+        // was missed under load (a 30 s timeout on a page that had arrived, behind nginx, twice across runs).
+        await _page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>No response from Nectr (or anything else the browser talked to) was a server error.</summary>
