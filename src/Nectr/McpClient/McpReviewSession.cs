@@ -38,7 +38,7 @@ internal sealed partial class McpReviewSession(IOptions<McpOptions> options, Mcp
             return new McpReviewContext([], [Gap(server, problem)]);
         }
 
-        // One tool per role: the first the server lists for it.
+        // One tool per role: the preferred one (McpRoles.Preference).
         var plans = session.Tools.GroupBy(t => t.Role).Select(g => g.First()).ToList();
         var results = await Task.WhenAll(plans.Select(plan => plan.Role == McpRole.Errors
             ? CallAsync(session, plan, plan.PathArgument is null ? ErrorQuery(subject) : null, McpRoles.ErrorPath(subject), cancellationToken)
@@ -130,7 +130,7 @@ internal sealed partial class McpReviewSession(IOptions<McpOptions> options, Mcp
 
             var text = Redact(Text(result));
             var title = $"{server}: {Noun(plan.Role)} for \"{path ?? query}\" ({plan.Tool})";
-            return new CallResult(server, new ContextBlock(ContextKind.Mcp, Redact(title), text.Length == 0 ? "(no results)" : Cut(text)), null);
+            return new CallResult(server, new ContextBlock(ContextKind.Mcp, Redact(title), text.Length == 0 ? "(no results)" : Utf8Cap.Cap(text, options.Value.ResultBytes)), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -167,25 +167,6 @@ internal sealed partial class McpReviewSession(IOptions<McpOptions> options, Mcp
         }
 
         return text;
-    }
-
-    /// <summary>At most MCP_RESULT_BYTES UTF-8 bytes, cut on a character boundary, saying so.</summary>
-    private string Cut(string text)
-    {
-        var cap = options.Value.ResultBytes;
-        if (Encoding.UTF8.GetByteCount(text) <= cap)
-        {
-            return text;
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var end = cap;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80)
-        {
-            end--;
-        }
-
-        return Encoding.UTF8.GetString(bytes, 0, end) + $"\n[cut at {cap} bytes]";
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Nectr.Configuration;
+using Nectr.Engine.Prompts;
 using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Knowledge;
@@ -251,31 +252,7 @@ internal sealed partial class ReviewToolbox(
     }
 
     /// <summary>The result cut to <see cref="ReviewToolOptions.ResultBytes"/> UTF-8 bytes, on a character boundary, saying so.</summary>
-    private string Cap(string text)
-    {
-        var max = options.ResultBytes;
-        if (Encoding.UTF8.GetByteCount(text) <= max)
-        {
-            return text;
-        }
-
-        var note = string.Create(CultureInfo.InvariantCulture, $"\n(cut at {max} bytes)");
-        var room = max - Encoding.UTF8.GetByteCount(note);
-        var length = 0;
-        var bytes = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (bytes + rune.Utf8SequenceLength > room)
-            {
-                break;
-            }
-
-            bytes += rune.Utf8SequenceLength;
-            length += rune.Utf16SequenceLength;
-        }
-
-        return text[..length] + note;
-    }
+    private string Cap(string text) => Utf8Cap.Cap(text, options.ResultBytes);
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
