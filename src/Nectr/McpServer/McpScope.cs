@@ -35,5 +35,5 @@ internal sealed class McpScope(AnalyticsQueries analytics)
 
     public static McpException Invalid(string message) => new(message);
 
-    private static string Shorten(string? text) => text is null ? "" : text.Length <= 100 ? text : text[..100] + "…";
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 100 ? McpToolErrors.Printable(text) : McpToolErrors.Printable(text[..100]) + "…";
 }

@@ -43,6 +43,7 @@ internal static class McpServerExtensions
             })
             .WithHttpTransport(http => http.Stateless = true)
             .WithTools<NectrMcpTools>(Json)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(McpToolErrors.Filter))
             .WithResources<NectrMcpResources>();
 
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -213,6 +214,33 @@ public sealed class McpServerTests
         Assert.StartsWith("nectr_" + row.PublicId + "_", site.MonaToken, StringComparison.Ordinal);
         Assert.NotNull(usedFirst.LastUsedAt);
         Assert.Equal(usedFirst.LastUsedAt, row.LastUsedAt);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"get_recent_reviews","arguments":{"limit":"twenty"}}""", "An argument has the wrong type: see the tool's input schema (tools/list).")]
+    [InlineData("""{"name":"get_pr_verdict","arguments":{"repo":"octo\u0000org/api","number":1}}""", "'octoorg/api' is not a repository name: use owner/name, e.g. octo-org/api.")]
+    [InlineData("""{"name":"get_pr_verdict","arguments":{"repo":"someone/else","number":1}}""", "someone/else is not among the repositories you can see in Nectr.")]
+    public async Task A_callers_bad_argument_is_a_tool_error_saying_what_to_fix_and_one_log_line_without_a_stack_trace(string call, string expected)
+    {
+        var logs = new Nectr.Tests.Webhooks.LogCollector();
+        await using var site = await McpSite.StartAsync("sqlite", new Dictionary<string, string?> { ["LOG_LEVEL"] = "Information" }, logs);
+        using var http = site.Client();
+        using var request = Request(HttpMethod.Post, "/mcp", site.MonaToken);
+        request.Content = new StringContent($$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{{call}}}""", Encoding.UTF8, "application/json");
+        logs.Mark();
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        var data = body.Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        var result = JsonDocument.Parse(data).RootElement.GetProperty("result");
+        Assert.True(result.GetProperty("isError").GetBoolean());
+        Assert.Equal(expected, result.GetProperty("content")[0].GetProperty("text").GetString());
+        var line = Assert.Single(logs.SinceMark, e => e.Category.StartsWith("Nectr.McpServer", StringComparison.Ordinal) || (e.Category.StartsWith("ModelContextProtocol", StringComparison.Ordinal) && e.Level >= LogLevel.Warning));
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Null(line.Error);
+        Assert.DoesNotContain('\0', line.Message);
     }
 
     /// <summary>A JSON-RPC initialize as a Streamable HTTP client sends it (GET for the SSE stream).</summary>

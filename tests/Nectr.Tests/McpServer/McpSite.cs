@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -30,7 +31,7 @@ internal sealed class McpSite : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<McpSite> StartAsync(string provider, IDictionary<string, string?>? settings = null)
+    public static async Task<McpSite> StartAsync(string provider, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var site = new McpSite { _database = await TestDatabase.CreateAsync(provider) };
         var all = new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0", ["urls"] = "http://127.0.0.1:0" };
@@ -39,7 +40,7 @@ internal sealed class McpSite : IAsyncDisposable
             all[key] = value;
         }
 
-        site.App = new NectrApp(site._database, settings: all);
+        site.App = new NectrApp(site._database, settings: all, logs: logs);
         site.App.UseKestrel();
         site.App.StartServer();
         site.Address = new Uri(site.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
