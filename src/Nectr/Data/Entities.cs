@@ -23,6 +23,10 @@ internal sealed class RepositoryRecord
     /// <summary>Deliveries for this repository whose signature did not verify: a secret mismatch to show with its fix.</summary>
     public int SignatureFailures { get; set; }
     public DateTime? LastSignatureFailureAt { get; set; }
+    /// <summary>The GitHub App installation that covers this repository; null when it is connected through a webhook.</summary>
+    public long? InstallationId { get; set; }
+    /// <summary>Review settings set on the dashboard, in <c>.nectr.yml</c>'s shape as JSON; the file on the default branch wins.</summary>
+    public string? SettingsOverridesJson { get; set; }
 }
 
 /// <summary>A person who signed in with GitHub. Their token is stored encrypted, never in the cookie.</summary>
@@ -79,13 +83,31 @@ internal sealed class DeliveryRecord
 
 internal enum JobStatus { Queued = 0, Running = 1, Done = 2, Skipped = 3, Parked = 4 }
 
-/// <summary>A review of one head commit of one pull request. Unique by (repository, PR, head SHA).</summary>
+/// <summary>What a job does: review a head, or carry out a PR comment command (<c>@nectr …</c>).</summary>
+internal enum JobKind { Review = 0, Command = 1 }
+
+/// <summary>
+/// A review of one head commit of one pull request, or a command on one pull request. Unique by (repository, PR,
+/// head SHA, rerun): a push's review has rerun 0; a review asked for again on the same head (a command, a check
+/// run's re-run button) gets the next number. A command job's <see cref="HeadSha"/> is <c>command:&lt;delivery id&gt;</c>.
+/// </summary>
 internal sealed class ReviewJob
 {
     public long Id { get; set; }
     public required string RepositoryFullName { get; set; }
     public int PullNumber { get; set; }
     public required string HeadSha { get; set; }
+    public JobKind Kind { get; set; }
+    /// <summary>0 for the review a push asked for; 1, 2 … for reviews of the same head asked for again.</summary>
+    public int Rerun { get; set; }
+    /// <summary>Review everything, not only what changed since the last reviewed head (<c>@nectr full review</c>).</summary>
+    public bool Full { get; set; }
+    /// <summary>Who asked for this job when a person did (a command's author, a check run re-run's sender).</summary>
+    public string? RequestedBy { get; set; }
+    /// <summary>A command job's parsed command, as JSON.</summary>
+    public string? CommandJson { get; set; }
+    /// <summary>The <c>Nectr</c> check run this review reports to (GitHub App only).</summary>
+    public long? CheckRunId { get; set; }
     public JobStatus Status { get; set; }
     public int Attempts { get; set; }
     /// <summary>Unix milliseconds; queue times are integers so one claim query works on SQLite and PostgreSQL alike.</summary>

@@ -27,6 +27,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
     public DbSet<SyncJobRecord> SyncJobs => Set<SyncJobRecord>();
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
     public DbSet<McpToolPinRecord> McpToolPins => Set<McpToolPinRecord>();
+    public DbSet<PullRequestStateRecord> PullRequestStates => Set<PullRequestStateRecord>();
+    public DbSet<PullRequestFindingRecord> PullRequestFindings => Set<PullRequestFindingRecord>();
+    public DbSet<GitHubAppInstallationRecord> GitHubAppInstallations => Set<GitHubAppInstallationRecord>();
+    public DbSet<GitHubAppRecord> GitHubApps => Set<GitHubAppRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -35,6 +39,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.ToTable("repositories");
             e.HasIndex(r => r.FullName).IsUnique();
             e.HasIndex(r => r.GitHubId).IsUnique();
+            e.HasIndex(r => r.InstallationId);
             e.Property(r => r.FullName).HasMaxLength(200);
         });
 
@@ -72,7 +77,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         modelBuilder.Entity<ReviewJob>(e =>
         {
             e.ToTable("review_jobs");
-            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber, j.HeadSha }).IsUnique();
+            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber, j.HeadSha, j.Rerun }).IsUnique();
             // At most one running review per PR, enforced by the database itself so no race between
             // processes can break it: a second claim for the same PR fails and is retried.
             e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber })
@@ -83,6 +88,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
             e.Property(j => j.RepositoryFullName).HasMaxLength(200);
             e.Property(j => j.HeadSha).HasMaxLength(64);
             e.Property(j => j.LeaseOwner).HasMaxLength(100);
+            e.Property(j => j.RequestedBy).HasMaxLength(100);
         });
 
         modelBuilder.Entity<ReviewRecord>(e =>
@@ -126,6 +132,7 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
         IssueModel.Configure(modelBuilder);
         SyncJobModel.Configure(modelBuilder);
         McpToolPinModel.Configure(modelBuilder);
+        LivingPullRequestModel.Configure(modelBuilder);
         modelBuilder.ApplyConfiguration(new MemoryRecordConfiguration());
         modelBuilder.ApplyConfiguration(new MemoryExtractionRecordConfiguration());
         modelBuilder.ApplyConfiguration(new ApiTokenRecordConfiguration());

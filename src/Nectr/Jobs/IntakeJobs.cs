@@ -7,6 +7,17 @@ namespace Nectr.Jobs;
 internal readonly record struct JobKey(string Repository, int Number, string HeadSha);
 
 /// <summary>
+/// How a review was asked for. A push asks once per head (<see cref="Push"/>). A person can ask again for a head
+/// already reviewed (<see cref="Again"/>: a command, a check run's re-run button): that is a new job with the next
+/// rerun number unless one for the head is still queued or running. <see cref="Full"/> reviews every file rather than
+/// only what changed since the last reviewed head.
+/// </summary>
+internal sealed record JobRequest(bool Again, bool Full, string? RequestedBy)
+{
+    public static JobRequest Push { get; } = new(false, false, null);
+}
+
+/// <summary>
 /// The jobs of the pull requests one intake transaction touches, and the only code that links a delivery to a job
 /// or supersedes a queued job. Its rows are locked for the whole transaction, so what intake decides from them stays
 /// true until it commits:
@@ -69,9 +80,16 @@ internal sealed class IntakeJobs
     /// finished one (settled at once: nothing will run for it again), or a new queued job, which supersedes the queued
     /// jobs of older heads of the same pull request.
     /// </summary>
-    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, CancellationToken cancellationToken)
+    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, CancellationToken cancellationToken) =>
+        await LinkAsync(delivery, head, JobRequest.Push, cancellationToken);
+
+    /// <inheritdoc cref="LinkAsync(DeliveryRecord, JobKey, CancellationToken)"/>
+    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, JobRequest request, CancellationToken cancellationToken)
     {
-        var existing = _jobs.FirstOrDefault(j => j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.HeadSha == head.HeadSha);
+        var forHead = _jobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.HeadSha == head.HeadSha).ToList();
+        var existing = request.Again
+            ? forHead.FirstOrDefault(j => j.Status is JobStatus.Queued or JobStatus.Running)
+            : forHead.FirstOrDefault();
         if (existing is not null)
         {
             Attach(delivery, existing);
@@ -89,7 +107,8 @@ internal sealed class IntakeJobs
         }
 
         var reason = $"superseded by newer head {Short(head.HeadSha)}";
-        foreach (var old in _jobs.Where(j => j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.Status == JobStatus.Queued).ToList())
+        foreach (var old in _jobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == head.Repository && j.PullNumber == head.Number
+            && j.Status == JobStatus.Queued && j.HeadSha != head.HeadSha).ToList())
         {
             await SupersedeAsync(old, reason, cancellationToken);
         }
@@ -99,6 +118,10 @@ internal sealed class IntakeJobs
             RepositoryFullName = head.Repository,
             PullNumber = head.Number,
             HeadSha = head.HeadSha,
+            Kind = JobKind.Review,
+            Rerun = forHead.Count == 0 ? 0 : forHead.Max(j => j.Rerun) + 1,
+            Full = request.Full,
+            RequestedBy = request.RequestedBy,
             Status = JobStatus.Queued,
             RunAfterMs = _now.ToUnixTimeMilliseconds(),
             CreatedAt = _now.UtcDateTime,

@@ -211,6 +211,98 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.GitHubAppInstallationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("AccountType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("InstallationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RepositorySelection")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstallationId")
+                        .IsUnique();
+
+                    b.ToTable("github_app_installations", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.GitHubAppRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AppId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ClientSecretProtected")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("HtmlUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PrivateKeyProtected")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId")
+                        .IsUnique();
+
+                    b.ToTable("github_apps", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.IssueRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -523,6 +615,107 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("pull_request_files", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.PullRequestFindingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EndLine")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FirstSeenSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Inline")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LastSeenSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ResolvedSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("ReviewCommentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Suggestion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ThreadNodeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("ThreadResolved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number", "Fingerprint")
+                        .IsUnique();
+
+                    b.ToTable("pull_request_findings", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.PullRequestRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -582,6 +775,56 @@ namespace Nectr.Data.Migrations.Postgres
                     b.ToTable("pull_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.PullRequestStateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("BlockingReviewId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastReviewedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastReviewedSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PausedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("SummaryCommentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pull_request_states", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.RepositoryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -616,11 +859,17 @@ namespace Nectr.Data.Migrations.Postgres
                     b.Property<long?>("HookId")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("InstallationId")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTime?>("LastSignatureFailureAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Private")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("SettingsOverridesJson")
+                        .HasColumnType("text");
 
                     b.Property<int>("SignatureFailures")
                         .HasColumnType("integer");
@@ -636,6 +885,8 @@ namespace Nectr.Data.Migrations.Postgres
                     b.HasIndex("GitHubId")
                         .IsUnique();
 
+                    b.HasIndex("InstallationId");
+
                     b.ToTable("repositories", (string)null);
                 });
 
@@ -650,16 +901,28 @@ namespace Nectr.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("CheckRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CommandJson")
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("Full")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("HeadSha")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text");
@@ -685,6 +948,13 @@ namespace Nectr.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Rerun")
+                        .HasColumnType("integer");
+
                     b.Property<long>("RunAfterMs")
                         .HasColumnType("bigint");
 
@@ -703,7 +973,7 @@ namespace Nectr.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "RunAfterMs");
 
-                    b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha")
+                    b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha", "Rerun")
                         .IsUnique();
 
                     b.ToTable("review_jobs", (string)null);

@@ -198,6 +198,94 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("findings", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.GitHubAppInstallationRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountLogin")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountType")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstallationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositorySelection")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstallationId")
+                        .IsUnique();
+
+                    b.ToTable("github_app_installations", (string)null);
+                });
+
+            modelBuilder.Entity("Nectr.Data.GitHubAppRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AppId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientSecretProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HtmlUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrivateKeyProtected")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId")
+                        .IsUnique();
+
+                    b.ToTable("github_apps", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.IssueRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -500,6 +588,105 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("pull_request_files", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.PullRequestFindingRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EndLine")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstSeenSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Inline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastSeenSha")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResolvedSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReviewCommentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Suggestion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThreadNodeId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ThreadResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number", "Fingerprint")
+                        .IsUnique();
+
+                    b.ToTable("pull_request_findings", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.PullRequestRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -557,6 +744,54 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.ToTable("pull_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Nectr.Data.PullRequestStateRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BlockingReviewId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastReviewedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastReviewedSha")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("PausedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RepositoryFullName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SummaryCommentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RepositoryFullName", "Number")
+                        .IsUnique();
+
+                    b.ToTable("pull_request_states", (string)null);
+                });
+
             modelBuilder.Entity("Nectr.Data.RepositoryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -589,11 +824,17 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.Property<long?>("HookId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("InstallationId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastSignatureFailureAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Private")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SettingsOverridesJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("SignatureFailures")
                         .HasColumnType("INTEGER");
@@ -609,6 +850,8 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.HasIndex("GitHubId")
                         .IsUnique();
 
+                    b.HasIndex("InstallationId");
+
                     b.ToTable("repositories", (string)null);
                 });
 
@@ -621,16 +864,28 @@ namespace Nectr.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CheckRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommandJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Full")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HeadSha")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
@@ -656,6 +911,13 @@ namespace Nectr.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rerun")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RunAfterMs")
                         .HasColumnType("INTEGER");
 
@@ -674,7 +936,7 @@ namespace Nectr.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "RunAfterMs");
 
-                    b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha")
+                    b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha", "Rerun")
                         .IsUnique();
 
                     b.ToTable("review_jobs", (string)null);
