@@ -14,7 +14,7 @@ namespace Nectr.GitHubApp;
 /// delivers for it. Disconnecting keeps the record and its history; a repository that also has Nectr's own webhook
 /// (connected on the Repositories page) stays connected through that hook.
 /// </summary>
-internal sealed partial class Installations(ILogger<Installations> logger)
+internal sealed partial class Installations(Sync.RepositorySync sync, ILogger<Installations> logger)
 {
     public const string InstallationEvent = "installation";
     public const string RepositoriesEvent = "installation_repositories";
@@ -49,9 +49,11 @@ internal sealed partial class Installations(ILogger<Installations> logger)
     /// <summary>
     /// Applies an installation delivery in <paramref name="db"/>'s open transaction (saving as it goes, so later
     /// deliveries of the same batch see it) and returns the delivery's skip reason, which says what changed; null
-    /// for any other event. Idempotent: applying the same delivery twice leaves the same rows.
+    /// for any other event. Idempotent: applying the same delivery twice leaves the same rows. Repositories it newly
+    /// connects are added to <paramref name="connected"/>, for <see cref="StartSync"/> once the transaction commits.
     /// </summary>
-    public async Task<string?> ApplyInTransactionAsync(NectrDb db, string eventName, WebhookPayload payload, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string?> ApplyInTransactionAsync(
+        NectrDb db, string eventName, WebhookPayload payload, DateTimeOffset now, ICollection<string> connected, CancellationToken cancellationToken)
     {
         if (!Handles(eventName) || payload.Installation is not { } installation)
         {
@@ -68,7 +70,7 @@ internal sealed partial class Installations(ILogger<Installations> logger)
             case (InstallationEvent, "created"):
                 record.DeletedAt = null;
                 record.SuspendedAt = null;
-                reason = $"installation {id} on {account} created: " + Connected(await ConnectAsync(db, id, payload.Repositories ?? [], at, cancellationToken));
+                reason = $"installation {id} on {account} created: " + Connected(await ConnectAsync(db, id, payload.Repositories ?? [], at, connected, cancellationToken));
                 break;
             case (InstallationEvent, "deleted"):
                 record.DeletedAt = at;
@@ -83,7 +85,7 @@ internal sealed partial class Installations(ILogger<Installations> logger)
                 reason = $"installation {id} on {account} unsuspended";
                 break;
             case (RepositoriesEvent, "added"):
-                reason = $"installation {id} on {account}: " + Connected(await ConnectAsync(db, id, payload.RepositoriesAdded ?? [], at, cancellationToken));
+                reason = $"installation {id} on {account}: " + Connected(await ConnectAsync(db, id, payload.RepositoriesAdded ?? [], at, connected, cancellationToken));
                 break;
             case (RepositoriesEvent, "removed"):
                 var removed = (payload.RepositoriesRemoved ?? []).Select(r => r.Id).ToHashSet();
@@ -97,6 +99,34 @@ internal sealed partial class Installations(ILogger<Installations> logger)
         await db.SaveChangesAsync(cancellationToken);
         Log.Applied(logger, eventName, payload.Action ?? "", id, reason);
         return reason;
+    }
+
+    /// <summary>
+    /// Queues the background sync (knowledge and issue backfill, project scan) of newly connected repositories, as
+    /// connecting on the Repositories page does. Called after intake's commit and not awaited: it waits for the write
+    /// gate intake holds, and the delivery is answered either way. A failure is logged; a rescan queues the work again.
+    /// </summary>
+    public void StartSync(IReadOnlyCollection<string> connected)
+    {
+        if (connected.Count == 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            foreach (var fullName in connected.Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    await sync.EnqueueAllAsync(fullName, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    Log.SyncNotQueued(logger, ex, fullName);
+                }
+            }
+        });
     }
 
     private static async Task<GitHubAppInstallationRecord> UpsertInstallationAsync(NectrDb db, WebhookInstallation installation, DateTime at, CancellationToken cancellationToken)
@@ -119,7 +149,7 @@ internal sealed partial class Installations(ILogger<Installations> logger)
     }
 
     /// <summary>Connects each repository to the installation; returns how many were not connected before.</summary>
-    private static async Task<(int Newly, int Total)> ConnectAsync(NectrDb db, long installationId, IReadOnlyList<WebhookRepositoryEntry> repositories, DateTime at, CancellationToken cancellationToken)
+    private static async Task<(int Newly, int Total)> ConnectAsync(NectrDb db, long installationId, IReadOnlyList<WebhookRepositoryEntry> repositories, DateTime at, ICollection<string> connected, CancellationToken cancellationToken)
     {
         var newly = 0;
         // In id order, as every writer of these rows does, so two processes cannot deadlock on them.
@@ -138,6 +168,7 @@ internal sealed partial class Installations(ILogger<Installations> logger)
             {
                 newly++;
                 record.ConnectedAt = at;
+                connected.Add(fullName);
             }
 
             record.GitHubId = repository.Id;
@@ -198,5 +229,8 @@ internal sealed partial class Installations(ILogger<Installations> logger)
     {
         [LoggerMessage(1, LogLevel.Information, "GitHub App {Event} {Action} for installation {InstallationId}: {Outcome}")]
         public static partial void Applied(ILogger logger, string @event, string action, long installationId, string outcome);
+
+        [LoggerMessage(2, LogLevel.Warning, "Connected {Repository} through the GitHub App, but could not queue its background sync; a rescan queues it again")]
+        public static partial void SyncNotQueued(ILogger logger, Exception exception, string repository);
     }
 }

@@ -47,6 +47,7 @@ internal static class IntakeBatch
         var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null).Select(i => i.Head).ToList(), now, cancellationToken);
 
         var stored = new List<(IntakeItem Item, DeliveryRecord? Delivery)>(batch.Count);
+        var connected = new List<string>();
         foreach (var item in batch)
         {
             if (!known.Add(item.DeliveryId))
@@ -57,7 +58,7 @@ internal static class IntakeBatch
 
             // An App's installation deliveries connect and disconnect repositories here, in order; the reason says what changed.
             var skip = item.SkipReason is null ? null
-                : await installations.ApplyInTransactionAsync(db, item.Event, item.Payload, now, cancellationToken) ?? item.SkipReason;
+                : await installations.ApplyInTransactionAsync(db, item.Event, item.Payload, now, connected, cancellationToken) ?? item.SkipReason;
             var delivery = NewDelivery(item, now);
             db.Deliveries.Add(delivery);
             if (skip is not null)
@@ -80,6 +81,7 @@ internal static class IntakeBatch
             stored.Where(s => s.Delivery is not null).Select(s => IssueFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<IssueFacts>(),
             cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        installations.StartSync(connected);
 
         return stored.Select(s => (s.Item, s.Delivery is null
             ? new IntakeResult(true, DeliveryOutcome.Pending, null, "already received")

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Nectr.Data;
 using Nectr.Tests.Infrastructure;
 using Nectr.Tests.Repos;
@@ -36,6 +37,11 @@ public sealed class InstallationEventsTests
         Assert.NotNull(hello.ConnectedAt);
         Assert.Null(hello.HookId);
         Assert.Null(hello.WebhookSecretProtected); // the App's webhook covers it: no secret of its own
+        // Like connecting on the Repositories page, it queues the repository's background sync (backfills, project scan).
+        var kinds = app.Services.GetRequiredService<Nectr.Sync.RepositorySync>().Kinds();
+        Assert.NotEmpty(kinds);
+        await app.WaitUntilAsync(async db => await db.SyncJobs.CountAsync(j => j.RepositoryFullName == "Codertocat/Hello-World", Ct) == kinds.Count,
+            TimeSpan.FromSeconds(20), "the installed repository's background sync to be queued");
         var installation = await app.QueryAsync(db => db.GitHubAppInstallations.SingleAsync(Ct));
         Assert.Equal(("Codertocat", "User", "selected"), (installation.AccountLogin, installation.AccountType, installation.RepositorySelection));
 
@@ -92,6 +98,27 @@ public sealed class InstallationEventsTests
         Assert.True(hello.Connected);
         Assert.Equal(77, hello.HookId);
         Assert.Null(hello.InstallationId);
+    }
+
+    [Fact]
+    public async Task Suspending_and_unsuspending_an_installation_is_recorded_and_leaves_its_repositories_connected()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0", ["SYNC_CONCURRENCY"] = "0" });
+        await DeliverAsync(app, "installation", Installation("installation.created.json"));
+
+        var suspended = await DeliverAsync(app, "installation", Installation("installation.suspend.json"));
+        var whileSuspended = await app.QueryAsync(db => db.GitHubAppInstallations.AsNoTracking().SingleAsync(Ct));
+        var unsuspended = await DeliverAsync(app, "installation", Installation("installation.unsuspend.json"));
+        var permissions = await DeliverAsync(app, "installation", Installation("installation.new_permissions_accepted.json"));
+
+        Assert.Equal($"installation {InstallationId} on Codertocat suspended: GitHub sends no events for its repositories until it is unsuspended", suspended.Reason);
+        Assert.NotNull(whileSuspended.SuspendedAt);
+        Assert.Equal("all", whileSuspended.RepositorySelection);
+        Assert.Equal($"installation {InstallationId} on Codertocat unsuspended", unsuspended.Reason);
+        Assert.Null((await app.QueryAsync(db => db.GitHubAppInstallations.AsNoTracking().SingleAsync(Ct))).SuspendedAt);
+        Assert.StartsWith("installation action 'new_permissions_accepted'", permissions.Reason, StringComparison.Ordinal);
+        Assert.True((await RepositoryAsync(app, "Codertocat/Hello-World")).Connected);
     }
 
     [Fact]
