@@ -186,8 +186,9 @@ public static class StickySummary
 
     private static string Commands(string handle)
     {
-        var name = new string(handle.TrimStart('@').Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
-        name = name.Length is > 0 and <= 39 ? name : DefaultHandle;
+        // The handle is a setting, not GitHub text, but it lands in a comment: anything but a plain login falls back.
+        var name = handle.TrimStart('@');
+        name = name.Length is > 0 and <= 39 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? name : DefaultHandle;
         return $"<sub>Nectr edits this one comment after every review. Commands, in a comment on this pull request: `@{name} review`, `@{name} full review`, `@{name} pause`, `@{name} resume`, `@{name} explain <finding>`; `@{name} help` lists them.</sub>";
     }
 
