@@ -1,6 +1,7 @@
 using Nectr.Analytics;
 using Nectr.ApiTokens;
 using Nectr.Auth;
+using Nectr.Commands;
 using Nectr.Configuration;
 using Nectr.Dashboard;
 using Nectr.Deployment;
@@ -41,6 +42,7 @@ try
     builder.AddRepos();
     builder.AddReviewPipeline();
     builder.AddJobs(options.Jobs);
+    builder.AddCommands();
     builder.AddSync();
     builder.AddReviewHistory();
     builder.AddAnalytics();
