@@ -366,6 +366,26 @@ public sealed class CommandTests : IAsyncDisposable
         Assert.DoesNotContain(_github.Requests, r => r.Path != "/user");
     }
 
+    [Fact]
+    public async Task A_reply_whose_answer_was_lost_is_found_by_its_marker_on_the_retry_and_not_posted_twice()
+    {
+        await StartAsync();
+        _github.SetPermission(Owner, Repo, "alice", "write");
+        _github.AddPullRequest(Owner, Repo, 11, ShaA, [Readme]);
+        _github.FailNextCommentsAfterCreating(1);
+
+        var (commentId, help) = await CommentAsync(11, "@nectr help", "alice");
+
+        var delivery = await SettledAsync(help);
+        Assert.Equal("@nectr help by alice: answered with the list of commands (the reply an earlier attempt posted)", delivery.OutcomeReason);
+        Assert.Equal(2, delivery.Job!.Attempts);
+        Assert.Single(NectrComments(11));
+        Assert.Single(_github.Requests, r => r.Method == "POST" && r.Path.EndsWith("/issues/11/comments", StringComparison.Ordinal));
+        Assert.Single(_github.Requests, r => r.Method == "GET" && r.Path.EndsWith("/issues/11/comments", StringComparison.Ordinal));
+        Assert.Equal(["eyes", "rocket"], ReactionsOn(commentId));
+        _github.AssertNoUnexpectedCalls();
+    }
+
     private Task<int> SeedFindingAsync(int number, string fingerprint, string title, string body, long? reviewCommentId) =>
         _app.QueryAsync(async db =>
         {

@@ -22,6 +22,16 @@ public sealed partial class FakeGitHub
     private readonly List<FakeComment> _comments = [];
     private long _nextCommentId = 90_000_000;
     private bool _commandRoutes;
+    private int _failCommentsAfterCreate;
+
+    /// <summary>The next <paramref name="count"/> comment POSTs create the comment and then answer 502, as a proxy timing out would.</summary>
+    public void FailNextCommentsAfterCreating(int count)
+    {
+        lock (_lock)
+        {
+            _failCommentsAfterCreate = count;
+        }
+    }
 
     /// <summary>
     /// Gives <paramref name="login"/> a role on the repository: admin, maintain, write, triage or read. GitHub's
@@ -168,6 +178,19 @@ public sealed partial class FakeGitHub
     private async Task CreateCommentAsync(HttpContext context, RecordedRequest request, string owner, string repo, int number, bool inline, long? replyTo)
     {
         var comment = AddComment(owner, repo, number, (string)JsonNode.Parse(request.Body)!["body"]!, ServiceLogin, inline, replyTo);
+        bool fail;
+        lock (_lock)
+        {
+            fail = _failCommentsAfterCreate > 0;
+            _failCommentsAfterCreate -= fail ? 1 : 0;
+        }
+
+        if (fail)
+        {
+            await WriteStatusAsync(context, request, 502, null);
+            return;
+        }
+
         await WriteStatusAsync(context, request, 201, CommentJson(comment).ToJsonString());
     }
 
