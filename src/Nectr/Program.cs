@@ -12,6 +12,7 @@ using Nectr.Health;
 using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
+using Nectr.Living;
 using Nectr.Llm;
 using Nectr.McpServer;
 using Nectr.McpClient;
@@ -43,6 +44,7 @@ try
     builder.AddReviewPipeline();
     builder.AddJobs(options.Jobs);
     builder.AddCommands();
+    builder.AddStickySummary();
     builder.AddSync();
     builder.AddReviewHistory();
     builder.AddAnalytics();

@@ -154,10 +154,10 @@ internal sealed partial class CommandRunner(
 
     private async Task<bool> AlreadyRepliedAsync(Target target, CancellationToken cancellationToken)
     {
-        var comments = target.Command.CommentKind == CommentKind.Review
-            ? await github.ListReviewCommentsAsync(target.Owner, target.Repo, target.Job.PullNumber, cancellationToken)
-            : await github.ListIssueCommentsAsync(target.Owner, target.Repo, target.Job.PullNumber, cancellationToken);
-        return comments.Any(c => CommandReplies.IsReplyTo(c.Body, target.Command.CommentId));
+        var bodies = target.Command.CommentKind == CommentKind.Review
+            ? (await github.ListReviewCommentsAsync(target.Owner, target.Repo, target.Job.PullNumber, cancellationToken)).Select(c => c.Body)
+            : (await github.ListIssueCommentsAsync(target.Owner, target.Repo, target.Job.PullNumber, cancellationToken)).Select(c => c.Body);
+        return bodies.Any(body => CommandReplies.IsReplyTo(body, target.Command.CommentId));
     }
 
     private Task ReactAsync(Target target, string content, CancellationToken cancellationToken) =>

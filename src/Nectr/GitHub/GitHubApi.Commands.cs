@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Nectr.GitHub;
 
-/// <summary>What PR comment commands need: who may give them, reactions that acknowledge them, and replies.</summary>
+/// <summary>
+/// What PR comment commands need besides the conversation comments of <c>IGitHubApi.Comments.cs</c>: who may give
+/// them, reactions that acknowledge them, and replies in inline threads.
+/// </summary>
 internal partial interface IGitHubApi
 {
     /// <summary>The user's permission on the repository; null when GitHub knows no such user (404).</summary>
@@ -15,40 +18,30 @@ internal partial interface IGitHubApi
     /// <summary>Reacts to an inline review comment; as idempotent as <see cref="AddIssueCommentReactionAsync"/>.</summary>
     Task AddReviewCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken);
 
-    /// <summary>Posts a PR conversation comment. Never retried here: a caller unsure whether it landed looks for it first.</summary>
-    Task<GitHubComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken);
-
     /// <summary>Replies in the thread of the top-level review comment <paramref name="commentId"/>. Never retried here.</summary>
-    Task<GitHubComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken);
-
-    /// <summary>The PR's conversation comments, oldest first (at most 3,000).</summary>
-    Task<IReadOnlyList<GitHubComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken);
+    Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken);
 
     /// <summary>The PR's inline review comments (at most 3,000).</summary>
-    Task<IReadOnlyList<GitHubComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken);
+    Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken);
 }
 
 /// <summary><see cref="Permission"/> is admin, write, read or none; <see cref="RoleName"/> also says maintain or triage.</summary>
 internal sealed record GitHubPermission(string? Permission, string? RoleName);
 
-internal sealed record GitHubComment(long Id, string? Body, GitHubUser? User, long? InReplyToId = null);
+/// <summary>An inline review comment; <see cref="InReplyToId"/> is its thread's first comment when it is a reply.</summary>
+internal sealed record GitHubReviewComment(long Id, string? Body, GitHubUser? User, long? InReplyToId = null);
 
 internal sealed record GitHubReactionRequest(string Content);
 
-internal sealed record GitHubCommentRequest(string Body);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GitHubPermission))]
-[JsonSerializable(typeof(GitHubComment))]
-[JsonSerializable(typeof(List<GitHubComment>))]
+[JsonSerializable(typeof(GitHubReviewComment))]
+[JsonSerializable(typeof(List<GitHubReviewComment>))]
 [JsonSerializable(typeof(GitHubReactionRequest))]
-[JsonSerializable(typeof(GitHubCommentRequest))]
 internal sealed partial class GitHubCommandsJsonContext : JsonSerializerContext;
 
 internal sealed partial class GitHubApi
 {
-    private const int MaxCommentPages = 30;
-
     public async Task<GitHubPermission?> GetCollaboratorPermissionAsync(string owner, string repo, string username, CancellationToken cancellationToken)
     {
         var path = $"repos/{Escape(owner)}/{Escape(repo)}/collaborators/{Escape(username)}/permission";
@@ -71,17 +64,13 @@ internal sealed partial class GitHubApi
         PostAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/comments/{commentId}/reactions",
             JsonContent.Create(new GitHubReactionRequest(content), GitHubCommandsJsonContext.Default.GitHubReactionRequest), cancellationToken);
 
-    public async Task<GitHubComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
-        await PostCommentAsync($"repos/{Escape(owner)}/{Escape(repo)}/issues/{number}/comments", body, cancellationToken);
+    public Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments/{commentId}/replies",
+            JsonContent.Create(new IssueCommentRequest(body), GitHubCommentsJsonContext.Default.IssueCommentRequest),
+            GitHubCommandsJsonContext.Default.GitHubReviewComment, cancellationToken);
 
-    public async Task<GitHubComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
-        await PostCommentAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments/{commentId}/replies", body, cancellationToken);
-
-    public Task<IReadOnlyList<GitHubComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/issues/{number}/comments?per_page=100", GitHubCommandsJsonContext.Default.ListGitHubComment, MaxCommentPages, cancellationToken);
-
-    public Task<IReadOnlyList<GitHubComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments?per_page=100", GitHubCommandsJsonContext.Default.ListGitHubComment, MaxCommentPages, cancellationToken);
+    public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+        GetAllPagesAsync($"repos/{Escape(owner)}/{Escape(repo)}/pulls/{number}/comments?per_page=100", GitHubCommandsJsonContext.Default.ListGitHubReviewComment, MaxCommentPages, cancellationToken);
 
     private async Task PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
     {
@@ -89,15 +78,6 @@ internal sealed partial class GitHubApi
         request.Content = content;
         using var response = await http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, "POST", path, cancellationToken);
-    }
-
-    private async Task<GitHubComment> PostCommentAsync(string path, string body, CancellationToken cancellationToken)
-    {
-        using var request = Request(HttpMethod.Post, new Uri(path, UriKind.Relative));
-        request.Content = JsonContent.Create(new GitHubCommentRequest(body), GitHubCommandsJsonContext.Default.GitHubCommentRequest);
-        using var response = await http.SendAsync(request, cancellationToken);
-        await EnsureSuccessAsync(response, "POST", path, cancellationToken);
-        return await ReadAsync(response, GitHubCommandsJsonContext.Default.GitHubComment, cancellationToken);
     }
 }
 
@@ -112,15 +92,9 @@ internal sealed partial class ScopedGitHubApi
     public Task AddReviewCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) =>
         InScopeAsync(async api => { await api.AddReviewCommentReactionAsync(owner, repo, commentId, content, cancellationToken); return true; });
 
-    public Task<GitHubComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) =>
-        InScopeAsync(api => api.CreateIssueCommentAsync(owner, repo, number, body, cancellationToken));
-
-    public Task<GitHubComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
+    public Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) =>
         InScopeAsync(api => api.ReplyToReviewCommentAsync(owner, repo, number, commentId, body, cancellationToken));
 
-    public Task<IReadOnlyList<GitHubComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
-        InScopeAsync(api => api.ListIssueCommentsAsync(owner, repo, number, cancellationToken));
-
-    public Task<IReadOnlyList<GitHubComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) =>
         InScopeAsync(api => api.ListReviewCommentsAsync(owner, repo, number, cancellationToken));
 }

@@ -97,7 +97,10 @@ public sealed class CommandTests : IAsyncDisposable
 
     private IReadOnlyList<string> ReactionsOn(long commentId) => [.. _github.Reactions.Where(r => r.CommentId == commentId).Select(r => r.Content)];
 
-    private IReadOnlyList<FakeComment> NectrComments(int number) => [.. _github.CommentsOn(Owner, Repo, number).Where(c => c.Author == _github.ServiceLogin)];
+    /// <summary>What Nectr wrote on the PR, in the conversation (<c>ReplyTo</c> null) and in inline threads.</summary>
+    private IReadOnlyList<(string Body, long? ReplyTo)> NectrComments(int number) =>
+        [.. _github.CommentsOn(Owner, Repo, number).Where(c => c.Login == _github.ServiceLogin).Select(c => (c.Body, (long?)null)),
+         .. _github.InlineCommentsOn(Owner, Repo, number).Where(c => c.Login == _github.ServiceLogin && c.ReplyTo is not null).Select(c => (c.Body, c.ReplyTo))];
 
     [Fact]
     public async Task Admin_maintain_and_write_users_are_obeyed_and_read_triage_and_unknown_users_are_ignored_without_a_reaction_or_reply()
@@ -268,7 +271,7 @@ public sealed class CommandTests : IAsyncDisposable
         await StartAsync();
         _github.SetPermission(Owner, Repo, "alice", "write");
         _github.AddPullRequest(Owner, Repo, 7, ShaA, [Readme]);
-        var inline = _github.AddComment(Owner, Repo, 7, "**SQL built from user input**\n\n<!-- nectr:finding 3f9a0c1d22aa4b7e -->", _github.ServiceLogin, inline: true);
+        var inline = _github.AddInlineComment(Owner, Repo, 7, _github.ServiceLogin, "**SQL built from user input**\n\n<!-- nectr:finding 3f9a0c1d22aa4b7e -->");
         await SeedFindingAsync(7, "3f9a0c1d22aa4b7e9c0d1e2f3a4b5c6d", "SQL built from user input", "The query concatenates `name` from the request; @eve could inject SQL.", inline.Id);
         await SeedFindingAsync(7, "77aa0c1d22aa4b7e9c0d1e2f3a4b5c6d", "Unused import", "Remove it.", null);
 
@@ -277,7 +280,6 @@ public sealed class CommandTests : IAsyncDisposable
 
         var reply = Assert.Single(NectrComments(7), c => c.ReplyTo is not null);
         Assert.Equal(inline.Id, reply.ReplyTo);
-        Assert.True(reply.Inline);
         Assert.Contains("**SQL built from user input** (high, security, id `3f9a0c1d`)", reply.Body, StringComparison.Ordinal);
         Assert.Contains("`src/db.js` line 12", reply.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("@eve", reply.Body, StringComparison.Ordinal); // hygiene: no mention leaves Nectr
@@ -372,7 +374,7 @@ public sealed class CommandTests : IAsyncDisposable
         await StartAsync();
         _github.SetPermission(Owner, Repo, "alice", "write");
         _github.AddPullRequest(Owner, Repo, 11, ShaA, [Readme]);
-        _github.FailNextCommentsAfterCreating(1);
+        _github.FailNextCommentPostsAfterCreating(1);
 
         var (commentId, help) = await CommentAsync(11, "@nectr help", "alice");
 

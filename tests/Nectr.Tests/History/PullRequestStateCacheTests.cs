@@ -200,13 +200,19 @@ public sealed class PullRequestStateCacheTests
 
         public Task AddReviewCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<GitHubComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<GitHubComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<GitHubComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<GitHubIssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<IReadOnlyList<GitHubComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<GitHubIssueComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubIssueComment> UpdateIssueCommentAsync(string owner, string repo, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> GetReviewAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> DismissReviewAsync(string owner, string repo, int number, long reviewId, string message, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold

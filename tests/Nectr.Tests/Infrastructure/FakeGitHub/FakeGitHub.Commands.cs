@@ -7,31 +7,19 @@ namespace Nectr.Tests.Infrastructure;
 /// <summary>A reaction Nectr put on a comment: <see cref="On"/> is "issue" (conversation) or "review" (inline).</summary>
 public sealed record PostedReaction(string On, long CommentId, string Content);
 
-/// <summary>
-/// A comment Nectr posted: a conversation comment (<see cref="ReplyTo"/> null) or a reply in an inline thread, or one a
-/// test put there (a person's comment, an inline comment of Nectr's).
-/// </summary>
-public sealed record FakeComment(long Id, string Owner, string Repo, int Number, string Body, string Author, bool Inline, long? ReplyTo);
+/// <summary>An inline review comment: the first of a thread (<see cref="ReplyTo"/> null) or a reply in one.</summary>
+public sealed record FakeInlineComment(long Id, string Owner, string Repo, int Number, string Body, string Login, long? ReplyTo);
 
-// What PR comment commands use: the collaborator permission API, reactions on comments, conversation comments and
-// inline-thread replies. Every login has no access (404, as GitHub answers for an unknown user) until a test grants it.
+// What PR comment commands use besides conversation comments (FakeGitHub.Comments.cs): the collaborator permission
+// API, reactions on comments, and inline review comments with their replies. Every login has no access (404, as GitHub
+// answers for an unknown user) until a test grants it.
 public sealed partial class FakeGitHub
 {
     private readonly Dictionary<string, (string Permission, string Role)> _permissions = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<PostedReaction> _reactions = [];
-    private readonly List<FakeComment> _comments = [];
-    private long _nextCommentId = 90_000_000;
+    private readonly List<FakeInlineComment> _inlineComments = [];
+    private long _nextInlineCommentId = 2_500_000_000;
     private bool _commandRoutes;
-    private int _failCommentsAfterCreate;
-
-    /// <summary>The next <paramref name="count"/> comment POSTs create the comment and then answer 502, as a proxy timing out would.</summary>
-    public void FailNextCommentsAfterCreating(int count)
-    {
-        lock (_lock)
-        {
-            _failCommentsAfterCreate = count;
-        }
-    }
 
     /// <summary>
     /// Gives <paramref name="login"/> a role on the repository: admin, maintain, write, triage or read. GitHub's
@@ -47,14 +35,14 @@ public sealed partial class FakeGitHub
         }
     }
 
-    /// <summary>Puts a comment on the PR as someone else wrote it (an inline comment of Nectr's, say); returns it.</summary>
-    public FakeComment AddComment(string owner, string repo, int number, string body, string author, bool inline, long? replyTo = null)
+    /// <summary>Puts an inline comment on the PR as <paramref name="login"/> wrote it (one of Nectr's findings, say).</summary>
+    public FakeInlineComment AddInlineComment(string owner, string repo, int number, string login, string body, long? replyTo = null)
     {
         lock (_lock)
         {
             EnsureCommandRoutes();
-            var comment = new FakeComment(++_nextCommentId, owner, repo, number, body, author, inline, replyTo);
-            _comments.Add(comment);
+            var comment = new FakeInlineComment(++_nextInlineCommentId, owner, repo, number, body, login, replyTo);
+            _inlineComments.Add(comment);
             return comment;
         }
     }
@@ -70,12 +58,12 @@ public sealed partial class FakeGitHub
         }
     }
 
-    /// <summary>The comments on the PR, oldest first: those Nectr posted and those a test added.</summary>
-    public IReadOnlyList<FakeComment> CommentsOn(string owner, string repo, int number)
+    /// <summary>The PR's inline comments, oldest first.</summary>
+    public IReadOnlyList<FakeInlineComment> InlineCommentsOn(string owner, string repo, int number)
     {
         lock (_lock)
         {
-            return [.. _comments.Where(c => c.Owner.Equals(owner, StringComparison.OrdinalIgnoreCase) && c.Repo.Equals(repo, StringComparison.OrdinalIgnoreCase) && c.Number == number)];
+            return [.. _inlineComments.Where(c => Key(c.Owner, c.Repo, c.Number) == Key(owner, repo, number))];
         }
     }
 
@@ -97,7 +85,6 @@ public sealed partial class FakeGitHub
         {
             ("GET", ["repos", _, _, "collaborators", _, "permission"]) => true,
             ("POST", ["repos", _, _, "issues" or "pulls", "comments", _, "reactions"]) => true,
-            ("GET" or "POST", ["repos", _, _, "issues", _, "comments"]) => true,
             ("GET", ["repos", _, _, "pulls", _, "comments"]) => true,
             ("POST", ["repos", _, _, "pulls", _, "comments", _, "replies"]) => true,
             _ => false,
@@ -150,24 +137,21 @@ public sealed partial class FakeGitHub
                     ["id"] = 1, ["node_id"] = "REA_fake", ["user"] = UserJson(ServiceLogin), ["content"] = content, ["created_at"] = "2026-12-02T08:00:00Z",
                 }.ToJsonString());
                 return;
-            case ("POST", [.., "issues", var n, "comments"]):
-                await CreateCommentAsync(context, request, owner, repo, int.Parse(n, CultureInfo.InvariantCulture), inline: false, replyTo: null);
-                return;
             case ("POST", [.., "pulls", var n, "comments", var id, "replies"]):
+                var number = int.Parse(n, CultureInfo.InvariantCulture);
                 var parent = long.Parse(id, CultureInfo.InvariantCulture);
-                if (!CommentsOn(owner, repo, int.Parse(n, CultureInfo.InvariantCulture)).Any(c => c.Id == parent && c.Inline && c.ReplyTo is null))
+                if (!InlineCommentsOn(owner, repo, number).Any(c => c.Id == parent && c.ReplyTo is null))
                 {
                     // GitHub replies only to a thread's first comment ("Replies to replies are not supported").
                     await Unexpected(context, request, 404, $"POST reply to {parent}, which is not the first comment of an inline thread on {owner}/{repo}#{n}");
                     return;
                 }
 
-                await CreateCommentAsync(context, request, owner, repo, int.Parse(n, CultureInfo.InvariantCulture), inline: true, replyTo: parent);
+                var reply = AddInlineComment(owner, repo, number, ServiceLogin, (string)JsonNode.Parse(request.Body)!["body"]!, parent);
+                await WriteStatusAsync(context, request, 201, InlineCommentJson(reply).ToJsonString());
                 return;
-            case ("GET", [.., "issues" or "pulls", var n, "comments"]):
-                var inline = s[3] == "pulls";
-                await WritePageAsync(context, request,
-                    [.. CommentsOn(owner, repo, int.Parse(n, CultureInfo.InvariantCulture)).Where(c => c.Inline == inline).Select(CommentJson)], 30);
+            case ("GET", [.., "pulls", var n, "comments"]):
+                await WritePageAsync(context, request, [.. InlineCommentsOn(owner, repo, int.Parse(n, CultureInfo.InvariantCulture)).Select(InlineCommentJson)], 30);
                 return;
             default:
                 await Unexpected(context, request, 404, $"{request.Method} {request.PathAndQuery} is not a route of this fake");
@@ -175,33 +159,14 @@ public sealed partial class FakeGitHub
         }
     }
 
-    private async Task CreateCommentAsync(HttpContext context, RecordedRequest request, string owner, string repo, int number, bool inline, long? replyTo)
-    {
-        var comment = AddComment(owner, repo, number, (string)JsonNode.Parse(request.Body)!["body"]!, ServiceLogin, inline, replyTo);
-        bool fail;
-        lock (_lock)
-        {
-            fail = _failCommentsAfterCreate > 0;
-            _failCommentsAfterCreate -= fail ? 1 : 0;
-        }
-
-        if (fail)
-        {
-            await WriteStatusAsync(context, request, 502, null);
-            return;
-        }
-
-        await WriteStatusAsync(context, request, 201, CommentJson(comment).ToJsonString());
-    }
-
-    private static JsonObject CommentJson(FakeComment c)
+    private static JsonObject InlineCommentJson(FakeInlineComment c)
     {
         var json = new JsonObject
         {
             ["id"] = c.Id,
-            ["node_id"] = $"IC_fake{c.Id}",
+            ["node_id"] = $"PRRC_fake{c.Id}",
             ["body"] = c.Body,
-            ["user"] = UserJson(c.Author),
+            ["user"] = UserJson(c.Login),
             ["created_at"] = "2026-12-02T08:00:00Z",
             ["updated_at"] = "2026-12-02T08:00:00Z",
             ["author_association"] = "MEMBER",

@@ -257,6 +257,11 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             }
         }
 
+        if (await CommentsRouteAsync(context, request, segments))
+        {
+            return;
+        }
+
         if (await ContextRouteAsync(context, request, segments))
         {
             return;
