@@ -1,6 +1,7 @@
 using Nectr.Analytics;
 using Nectr.ApiTokens;
 using Nectr.Auth;
+using Nectr.Commands;
 using Nectr.Configuration;
 using Nectr.Dashboard;
 using Nectr.Deployment;
@@ -44,6 +45,7 @@ try
     builder.AddRepos();
     builder.AddReviewPipeline();
     builder.AddJobs(options.Jobs);
+    builder.AddCommands();
     builder.AddStickySummary();
     builder.AddSync();
     builder.AddReviewHistory();

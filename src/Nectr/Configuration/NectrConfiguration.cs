@@ -21,6 +21,7 @@ internal static class NectrConfiguration
         Add<WebhookOptions, WebhookOptionsValidator>(services, configuration);
         Add<JobOptions, JobOptionsValidator>(services, configuration);
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
+        Add<CommandOptions, CommandOptionsValidator>(services, configuration);
         Add<LlmOptions, LlmOptionsValidator>(services, configuration);
         Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);

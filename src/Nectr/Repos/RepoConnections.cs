@@ -28,11 +28,10 @@ internal sealed partial class RepoConnections(
     ILogger<RepoConnections> logger)
 {
     /// <summary>
-    /// The events Nectr acts on or keeps: pull requests (reviews) and issues (the issue index reviews read for
-    /// context). Not issue_comment: nothing handles comments yet, so subscribing would only send every
-    /// comment of the repository here to be stored and skipped.
+    /// The events Nectr acts on or keeps: pull requests (reviews), issues (the issue index reviews read for
+    /// context), and PR conversation and inline comments (the <c>@nectr …</c> commands).
     /// </summary>
-    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues"];
+    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues", "issue_comment", "pull_request_review_comment"];
 
     private readonly IDataProtector _protector = protection.CreateProtector(WebhookSecrets.ProtectorPurpose);
 

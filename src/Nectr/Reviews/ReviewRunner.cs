@@ -28,6 +28,7 @@ internal sealed partial class ReviewRunner(
     JobQueue queue,
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
+    Commands.PullRequestPauses pauses,
     IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
@@ -35,6 +36,11 @@ internal sealed partial class ReviewRunner(
     public async Task<RunOutcome> RunAsync(ReviewJob job, string owner, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        if (await pauses.SkipReasonAsync(job, cancellationToken) is { } paused)
+        {
+            return new RunOutcome(JobStatus.Skipped, paused, null); // `@nectr pause`: before any GitHub call
+        }
+
         var (repoOwner, repoName) = Split(job.RepositoryFullName);
         var pr = await github.GetPullRequestAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         if (SkipReason(job, pr) is { } skip)

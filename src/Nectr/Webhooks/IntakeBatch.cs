@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Nectr.Commands;
 using Nectr.Data;
 using Nectr.GitHubApp;
 using Nectr.Issues;
@@ -8,7 +9,7 @@ using Nectr.Knowledge;
 namespace Nectr.Webhooks;
 
 /// <summary>A verified, parsed delivery waiting to be stored, and the caller waiting for its outcome.</summary>
-internal sealed class IntakeItem(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason)
+internal sealed class IntakeItem(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CommandIntake? command = null)
 {
     private readonly TaskCompletionSource<IntakeResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -17,6 +18,8 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
     public string Body { get; } = body;
     public WebhookPayload Payload { get; } = payload;
     public string? SkipReason { get; } = skipReason;
+    /// <summary>The PR comment command this delivery gives (a command job, not a review), when <see cref="SkipReason"/> is null.</summary>
+    public CommandIntake? Command { get; } = command;
     public Task<IntakeResult> Result => _result.Task;
 
     /// <summary>The head a reviewing delivery asks for; only called when <see cref="SkipReason"/> is null.</summary>
@@ -44,7 +47,7 @@ internal static class IntakeBatch
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
         var known = (await db.Deliveries.Where(d => ids.Contains(d.DeliveryId)).Select(d => d.DeliveryId).ToListAsync(cancellationToken)).ToHashSet();
-        var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null).Select(i => i.Head).ToList(), now, cancellationToken);
+        var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null && i.Command is null).Select(i => i.Head).ToList(), now, cancellationToken);
 
         var stored = new List<(IntakeItem Item, DeliveryRecord? Delivery)>(batch.Count);
         var connected = new List<string>();
@@ -64,6 +67,10 @@ internal static class IntakeBatch
             if (skip is not null)
             {
                 IntakeJobs.Settle(delivery, DeliveryOutcome.Skipped, skip, now);
+            }
+            else if (item.Command is { Request: { } command } comment)
+            {
+                jobs.QueueCommand(delivery, item.Payload.Repository!.FullName!, comment.Number, command);
             }
             else
             {
@@ -94,7 +101,7 @@ internal static class IntakeBatch
         Event = item.Event,
         Action = item.Payload.Action,
         RepositoryFullName = item.Payload.Repository?.FullName,
-        PullNumber = item.Payload.PullRequest?.Number,
+        PullNumber = item.Payload.PullRequest?.Number ?? (item.Command?.Number is > 0 and var number ? number : null),
         HeadSha = item.Payload.PullRequest?.Head?.Sha,
         Payload = item.Body,
         ReceivedAt = now.UtcDateTime,

@@ -194,6 +194,16 @@ public sealed class PullRequestStateCacheTests
 
         public Task<IReadOnlyList<GitHubContributorActivity>?> GetContributorStatsAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<GitHubPermission?> GetCollaboratorPermissionAsync(string owner, string repo, string username, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task AddIssueCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task AddReviewCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<GitHubIssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<GitHubIssueComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
