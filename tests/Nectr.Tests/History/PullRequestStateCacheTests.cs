@@ -193,6 +193,14 @@ public sealed class PullRequestStateCacheTests
         public Task<GitHubRepositoryInfo> GetRepositoryInfoAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<GitHubContributorActivity>?> GetContributorStatsAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubCompare?> CompareAsync(string owner, string repo, string baseSha, string head, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReviewThreadPage> ListReviewThreadsAsync(string owner, string repo, int number, string? after, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> ResolveReviewThreadAsync(string threadId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold
