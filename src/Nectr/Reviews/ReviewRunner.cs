@@ -16,9 +16,12 @@ namespace Nectr.Reviews;
 internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord? Review);
 
 /// <summary>
-/// One review of one head commit: read the PR and its files from GitHub, run the engine, post exactly one
-/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
-/// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST).
+/// One review of one head commit: read the PR and its files from GitHub, narrow them to what changed since the last
+/// reviewed head (<see cref="LivingReview"/>), run the engine, post at most one review with only the findings not
+/// posted before. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
+/// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST) + 1 (the review's comments, for their
+/// ids). A later push adds 1 (compare) and posts only when something is new; resolving threads of resolved findings
+/// costs 1 GraphQL query per 100 threads + 1 mutation per thread (docs/DEVELOPING.md, "Living pull requests").
 /// </summary>
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
