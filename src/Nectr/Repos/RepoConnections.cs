@@ -23,6 +23,7 @@ internal sealed partial class RepoConnections(
     IDataProtectionProvider protection,
     IOptions<HostingOptions> hosting,
     Sync.RepositorySync sync,
+    GitHubApp.InstallationsLinks installations,
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
@@ -120,6 +121,12 @@ internal sealed partial class RepoConnections(
         var hooks = await client.ListHooksAsync(owner, name, cancellationToken);
         var ours = hooks.Where(h => IsNectrHook(h, url)).ToList();
         var record = await FindAsync(repository, cancellationToken);
+        if (record is { Connected: true, InstallationId: not null, HookId: null })
+        {
+            // The App's webhook already delivers for it: a hook of its own would only deliver everything twice.
+            return new RepoConnectionResult.AlreadyConnected(RepoConnection.Of(record));
+        }
+
         var current = (record?.HookId is { } hookId ? hooks.FirstOrDefault(h => h.Id == hookId) : null) ?? ours.FirstOrDefault();
 
         if (record is { Connected: true, WebhookSecretProtected: { } stored } && current is not null && current.Id == record.HookId && CanRead(stored))
@@ -171,6 +178,11 @@ internal sealed partial class RepoConnections(
     {
         var (owner, name) = Split(repository.FullName);
         var record = await FindAsync(repository, cancellationToken);
+        if (record is { Connected: true, InstallationId: { } installationId, HookId: null })
+        {
+            return new RepoConnectionResult.CoveredByApp(RepoConnection.Of(record), await installations.ManageUrlAsync(installationId, cancellationToken));
+        }
+
         var deleted = false;
         if (record?.HookId is { } hookId)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
+using Nectr.GitHubApp;
 using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
@@ -37,7 +38,8 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
 internal static class IntakeBatch
 {
     public static async Task<List<(IntakeItem Item, IntakeResult Result)>> StoreAsync(
-        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, IssueStore issues, DateTimeOffset now, CancellationToken cancellationToken)
+        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, IssueStore issues, Installations installations, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
@@ -45,6 +47,7 @@ internal static class IntakeBatch
         var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null).Select(i => i.Head).ToList(), now, cancellationToken);
 
         var stored = new List<(IntakeItem Item, DeliveryRecord? Delivery)>(batch.Count);
+        var connected = new List<string>();
         foreach (var item in batch)
         {
             if (!known.Add(item.DeliveryId))
@@ -53,9 +56,12 @@ internal static class IntakeBatch
                 continue;
             }
 
+            // An App's installation deliveries connect and disconnect repositories here, in order; the reason says what changed.
+            var skip = item.SkipReason is null ? null
+                : await installations.ApplyInTransactionAsync(db, item.Event, item.Payload, now, connected, cancellationToken) ?? item.SkipReason;
             var delivery = NewDelivery(item, now);
             db.Deliveries.Add(delivery);
-            if (item.SkipReason is { } skip)
+            if (skip is not null)
             {
                 IntakeJobs.Settle(delivery, DeliveryOutcome.Skipped, skip, now);
             }
@@ -75,6 +81,7 @@ internal static class IntakeBatch
             stored.Where(s => s.Delivery is not null).Select(s => IssueFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<IssueFacts>(),
             cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        installations.StartSync(connected);
 
         return stored.Select(s => (s.Item, s.Delivery is null
             ? new IntakeResult(true, DeliveryOutcome.Pending, null, "already received")

@@ -22,6 +22,7 @@ internal sealed partial class WebhookIntake(
     DbWriteGate writeGate,
     KnowledgeIndex knowledge,
     IssueStore issues,
+    GitHubApp.Installations installations,
     TimeProvider time,
     JobSignal signal,
     ILogger<WebhookIntake> logger) : BackgroundService
@@ -126,7 +127,7 @@ internal sealed partial class WebhookIntake(
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await IntakeBatch.StoreAsync(db, batch, knowledge, issues, time.GetUtcNow(), cancellationToken);
+        return await IntakeBatch.StoreAsync(db, batch, knowledge, issues, installations, time.GetUtcNow(), cancellationToken);
     }
 
     private void Complete(List<(IntakeItem Item, IntakeResult Result)> results)

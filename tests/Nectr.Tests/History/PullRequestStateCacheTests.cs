@@ -201,6 +201,16 @@ public sealed class PullRequestStateCacheTests
         public Task<GitHubReviewThreadPage> ListReviewThreadsAsync(string owner, string repo, int number, string? after, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<bool> ResolveReviewThreadAsync(string threadId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubIssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubIssueComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubIssueComment> UpdateIssueCommentAsync(string owner, string repo, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> GetReviewAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> DismissReviewAsync(string owner, string repo, int number, long reviewId, string message, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold

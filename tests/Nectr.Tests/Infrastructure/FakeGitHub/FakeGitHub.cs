@@ -262,7 +262,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
             }
         }
 
-        if (await GraphQLRouteAsync(context, request) || await CompareRouteAsync(context, request, segments))
+        if (await GraphQLRouteAsync(context, request) || await CompareRouteAsync(context, request, segments) || await CommentsRouteAsync(context, request, segments))
         {
             return;
         }
