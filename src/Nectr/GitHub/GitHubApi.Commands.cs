@@ -28,9 +28,6 @@ internal partial interface IGitHubApi
 /// <summary><see cref="Permission"/> is admin, write, read or none; <see cref="RoleName"/> also says maintain or triage.</summary>
 internal sealed record GitHubPermission(string? Permission, string? RoleName);
 
-/// <summary>An inline review comment; <see cref="InReplyToId"/> is its thread's first comment when it is a reply.</summary>
-internal sealed record GitHubReviewComment(long Id, string? Body, GitHubUser? User, long? InReplyToId = null);
-
 internal sealed record GitHubReactionRequest(string Content);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

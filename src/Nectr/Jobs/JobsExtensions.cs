@@ -1,4 +1,5 @@
 using Nectr.Configuration;
+using Nectr.Living;
 using Nectr.Reviews;
 
 namespace Nectr.Jobs;
@@ -10,6 +11,7 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
+        builder.AddLivingPullRequests();
         if (options.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();

@@ -204,6 +204,14 @@ public sealed class PullRequestStateCacheTests
 
         public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<GitHubCompare?> CompareAsync(string owner, string repo, string baseSha, string head, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReviewThreadPage> ListReviewThreadsAsync(string owner, string repo, int number, string? after, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> ResolveReviewThreadAsync(string threadId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<GitHubIssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<GitHubIssueComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();

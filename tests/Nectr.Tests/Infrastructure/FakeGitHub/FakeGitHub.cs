@@ -253,11 +253,16 @@ public sealed partial class FakeGitHub : IAsyncDisposable
                     await CreateReviewAsync(context, request, pr);
                     return;
                 default:
+                    if (await LivingRouteAsync(context, request, pr, tail))
+                    {
+                        return;
+                    }
+
                     break;
             }
         }
 
-        if (await CommentsRouteAsync(context, request, segments))
+        if (await GraphQLRouteAsync(context, request) || await CompareRouteAsync(context, request, segments) || await CommentsRouteAsync(context, request, segments))
         {
             return;
         }
