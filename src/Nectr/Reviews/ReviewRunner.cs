@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
-using Nectr.Configuration;
 using Nectr.Context;
 using Nectr.Data;
 using Nectr.Engine.Review;
@@ -8,6 +6,7 @@ using Nectr.GitHub;
 using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Memory;
+using Nectr.RepoConfig;
 
 namespace Nectr.Reviews;
 
@@ -16,7 +15,7 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 
 /// <summary>
 /// One review of one head commit: read the PR and its files from GitHub, run the engine, post exactly one
-/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
+/// review. GitHub calls for a first review: 1 (PR) + 1 (.nectr.yml on the default branch) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
 /// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST).
 /// </summary>
 internal sealed partial class ReviewRunner(
@@ -28,7 +27,8 @@ internal sealed partial class ReviewRunner(
     JobQueue queue,
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
-    IOptions<ReviewOptions> review,
+    RepoConfigLoader repoConfig,
+    ConfigNotices notices,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
 {
@@ -42,12 +42,19 @@ internal sealed partial class ReviewRunner(
             return new RunOutcome(JobStatus.Skipped, skip, null);
         }
 
+        // Behaviour settings come from the default branch (and the dashboard), never from the PR head.
+        var config = await repoConfig.LoadAsync(repoOwner, repoName, pr, cancellationToken);
+        if (config.SkipReason(job, pr) is { } policy)
+        {
+            return new RunOutcome(JobStatus.Skipped, policy, null);
+        }
+
         var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         var request = new ReviewRequest(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             Math.Max(pr.ChangedFiles, files.Count),
-            ReviewPipeline.SettingsFor(review.Value))
+            config.ReviewSettings())
         {
             Description = pr.Body,
         };
@@ -65,7 +72,7 @@ internal sealed partial class ReviewRunner(
 
         var subject = new ReviewSubject(repoOwner, repoName, job.PullNumber, pr.Title, pr.Body, pr.User?.Login, job.HeadSha, [.. files.Select(f => f.Filename)]);
         var context = await gatherer.GatherAsync(subject, cancellationToken);
-        var result = await pipeline.ReviewAsync(request, context, cancellationToken);
+        var result = await notices.AddOnceAsync(repoOwner, repoName, job.PullNumber, config, await pipeline.ReviewAsync(request, context, cancellationToken), cancellationToken);
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
         {
@@ -96,16 +103,11 @@ internal sealed partial class ReviewRunner(
         return outcome;
     }
 
-    private string? SkipReason(ReviewJob job, GitHubPullRequest pr)
+    private static string? SkipReason(ReviewJob job, GitHubPullRequest pr)
     {
         if (pr.State != "open")
         {
             return $"pull request is {pr.State}";
-        }
-
-        if (pr.Draft && !review.Value.ReviewDrafts)
-        {
-            return "pull request was turned back into a draft";
         }
 
         return pr.Head.Sha != job.HeadSha
