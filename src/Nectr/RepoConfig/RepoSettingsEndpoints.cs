@@ -205,6 +205,29 @@ internal sealed class RepoSettingsService(UserGitHubFactory users, IDbContextFac
         ["forks"] = Entry(config.Forks),
     };
 
+    /// <summary>The overrides as the dashboard's text box shows them: indented JSON, which is also YAML; empty when none.</summary>
+    public static string ToText(RepoSettings overrides)
+    {
+        var json = JsonSerializer.SerializeToNode(overrides, RepoSettingsJsonContext.Default.RepoSettings)!.AsObject();
+        return json.Count == 0 ? "" : json.ToJsonString(Indented);
+    }
+
+    /// <summary>The dashboard form's text (YAML or JSON) as the JSON value PUT takes; an empty text clears the overrides.</summary>
+    public static (JsonNode? Json, string? Problem) ParseForm(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (new JsonObject(), null);
+        }
+
+        var parsed = NectrConfigFile.Parse(text);
+        return parsed.Settings is { } settings
+            ? (JsonSerializer.SerializeToNode(settings, RepoSettingsJsonContext.Default.RepoSettings), null)
+            : (null, parsed.Problem);
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private static EffectiveSetting Entry<T>(ConfigValue<T> value) =>
         new(JsonSerializer.SerializeToNode(value.Value, JsonOptions), value.Source.ToString().ToLowerInvariant());
 

@@ -92,6 +92,47 @@ public sealed class RepoSettingsApiTests
         Assert.Equal(("assertive", "dashboard"), Value(shown.GetProperty("effective"), "profile"));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_dashboard_form_saves_yaml_overrides_for_an_admin_and_shows_a_reader_no_form(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var kit = await RepoTestKit.StartAsync(database);
+        var (admin, repository) = await ConnectedWithRepositoryAsync(kit);
+        using var _ = admin;
+        using var reader = await kit.UserAsync("hubot", 2);
+        kit.GitHub.Grant(RepoTestKit.TokenOf("hubot"), repository, admin: false);
+        kit.GitHub.AddFile(Owner, Name, ".nectr.yml", "language: de\n");
+        var path = $"/repositories/{FullName}/settings";
+
+        var list = await admin.GetStringAsync("/repositories", Ct);
+        var page = await admin.GetStringAsync(path, Ct);
+        using var save = await admin.PostAsync(path, Form(page, "forks: skip\nmax_inline_comments: 3\n"), Ct);
+        var saved = await save.Content.ReadAsStringAsync(Ct);
+        using var bad = await admin.PostAsync(path, Form(saved, "forks: never\n"), Ct);
+        var refused = await bad.Content.ReadAsStringAsync(Ct);
+        var readerPage = await reader.GetStringAsync(path, Ct);
+        using var forged = await admin.PostAsync(path, new FormUrlEncodedContent([new("_handler", "repo-settings"), new("Overrides", "forks: review")]), Ct);
+
+        Assert.Contains($"href=\"{path}\"", list, StringComparison.Ordinal);
+        Assert.Contains("data-key=\"language\"", page, StringComparison.Ordinal);
+        Assert.Contains("Saved:", saved, StringComparison.Ordinal);
+        Assert.Contains("Nothing was saved", refused, StringComparison.Ordinal);
+        Assert.Contains("/forks", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("<textarea", readerPage, StringComparison.Ordinal);
+        Assert.Contains("Only admins of", readerPage, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, forged.StatusCode);
+        var stored = await kit.App.QueryAsync(db => db.Repositories.AsNoTracking().Select(r => r.SettingsOverridesJson).SingleAsync(Ct));
+        Assert.Equal("""{"max_inline_comments":3,"forks":"skip"}""", stored);
+    }
+
+    private static FormUrlEncodedContent Form(string page, string overrides) => new(
+    [
+        new("_handler", "repo-settings"),
+        new("Overrides", overrides),
+        new("__RequestVerificationToken", WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value)),
+    ]);
+
     private static (string?, string?) Value(JsonElement effective, string key) =>
         (effective.GetProperty(key).GetProperty("value").GetString(), effective.GetProperty(key).GetProperty("source").GetString());
 

@@ -90,7 +90,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_one_of_its_commits_and_one_write()
+    public async Task A_first_review_costs_one_read_of_the_pr_one_of_its_settings_one_per_100_files_one_of_its_commits_and_one_write()
     {
         _github.AddPullRequest(Owner, Repo, 7, HeadSha, [ConfigWithKey]);
 
@@ -99,7 +99,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews"],
+            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/contents/.nectr.yml", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews"],
             // Nectr's own login (GET /user) is asked once per process, not per review.
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
     }
@@ -116,7 +116,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/pulls/8/files",
+            ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/contents/.nectr.yml", "GET /repos/octo-org/payments/pulls/8/files",
              "GET /repos/octo-org/payments/pulls/8/commits", "GET /repos/octo-org/payments/issues/12", // the two context reads
              "POST /repos/octo-org/payments/pulls/8/reviews"],
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
