@@ -78,13 +78,15 @@ public static partial class ReviewPrompts
         var empty = new PromptChunk([], 0);
         var focuses = new[] { Focus(null) }.Concat(Enum.GetValues<Specialty>().Select(s => Focus(s)));
         // 999 parts is the widest part note any plan can need; digits cost the same tokens up to three of them.
-        var widest = focuses.Max(focus => Count(Build(input, focus, empty, 998, 999), counter));
+        // Path instructions are chosen per call by its files: count those matching any file of the review, the most a call can carry.
+        var everyFile = input.Request.Files.Select(f => f.Path).ToList();
+        var widest = focuses.Max(focus => Count(Build(input, focus, empty, 998, 999, everyFile), counter));
         return widest + MessageOverheadTokens + JoinAllowanceTokens;
     }
 
     private static int Count(Prompt prompt, ITokenCounter counter) => counter.Count(prompt.System) + counter.Count(prompt.User);
 
-    private static Prompt Build(PromptInput input, string focus, PromptChunk chunk, int index, int count)
+    private static Prompt Build(PromptInput input, string focus, PromptChunk chunk, int index, int count, IReadOnlyList<string>? guidedFiles = null)
     {
         Validate(input);
         ArgumentNullException.ThrowIfNull(chunk);
@@ -104,7 +106,7 @@ public static partial class ReviewPrompts
                 : Untrusted(input, "pr-description", request.Description, PromptLimits.DescriptionChars),
             ["commits"] = request.CommitMessages.Count == 0 ? "(none)" : Untrusted(input, "commit-messages", Commits(request.CommitMessages), PromptLimits.CommitChars),
             ["hints"] = Hints(input),
-            ["context"] = Context(input),
+            ["context"] = PathGuidance(input, guidedFiles ?? chunk.Files.Select(f => f.Path).ToList()) + Context(input),
             // Hunks were redacted by HunkRenderer when the plan was made; scanning megabytes again per call (four calls
             // per chunk with specialists) would cost seconds, and would change the token count the plan relied on.
             ["diff"] = UntrustedText.Block("diff", input.Nonce, chunk.Text),
@@ -115,7 +117,7 @@ public static partial class ReviewPrompts
     private static string System(PromptInput input, string focus) =>
         PromptTemplate.Get("review-system").Render(new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["focus"] = focus,
+            ["focus"] = focus + GuidanceSystem(input.Request.Settings.Guidance),
             ["nonce"] = input.Nonce,
             ["answer_schema"] = AnswerSchema.Json,
         });

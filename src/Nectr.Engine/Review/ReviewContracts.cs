@@ -13,6 +13,38 @@ public sealed record PullRequestFile(string Path, string Status, int Additions, 
 public sealed record ReviewSettings(int MaxInlineComments = 50, Severity InlineThreshold = Severity.Nit, bool BlockingReviews = false)
 {
     public static ReviewSettings Default { get; } = new();
+
+    /// <summary>Findings less severe than this are dropped altogether (<c>severity_threshold</c>).</summary>
+    public Severity SeverityThreshold { get; init; } = Severity.Nit;
+
+    /// <summary>Globs of files not reviewed at all (<c>ignore</c>); each is listed in the coverage with <see cref="IgnoreReason"/>.</summary>
+    public IReadOnlyList<string> Ignore { get; init; } = [];
+
+    /// <summary>The coverage's reason for an ignored file: it names where the rule came from.</summary>
+    public string IgnoreReason { get; init; } = "ignored by .nectr.yml";
+
+    /// <summary>
+    /// The maintainers' guidance for the model: tone, language of the review text, and instructions per path. It comes
+    /// from the default branch or the dashboard, never from the pull request; the prompt still bounds and delimits it.
+    /// </summary>
+    public ReviewGuidance Guidance { get; init; } = ReviewGuidance.None;
+}
+
+/// <summary>How the model is asked to review: <see cref="ReviewProfile.Chill"/> leaves out nits, <see cref="ReviewProfile.Assertive"/> reports them too.</summary>
+public enum ReviewProfile { Standard, Chill, Assertive }
+
+/// <summary>An instruction of the maintainers for the files matching <see cref="Path"/> (a <see cref="RepoConfig.Glob"/>).</summary>
+public sealed record PathInstruction(string Path, string Instructions);
+
+/// <summary>
+/// What the repository's maintainers tell the model. <see cref="Language"/> is a short language tag ("de", "pt-BR") for
+/// the review text, or null for English.
+/// </summary>
+public sealed record ReviewGuidance(ReviewProfile Profile, string? Language, IReadOnlyList<PathInstruction> PathInstructions)
+{
+    public static ReviewGuidance None { get; } = new(ReviewProfile.Standard, null, []);
+
+    public bool IsEmpty => Profile == ReviewProfile.Standard && !RepoConfig.LanguageTag.IsValid(Language) && PathInstructions.Count == 0;
 }
 
 /// <summary>

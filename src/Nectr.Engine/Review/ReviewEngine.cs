@@ -26,6 +26,12 @@ public sealed class ReviewEngine
         var findings = new List<Finding>();
         foreach (var file in request.Files)
         {
+            if (RepoConfig.Glob.AnyMatch(request.Settings.Ignore, file.Path))
+            {
+                skipped.Add(new SkippedFile(file.Path, request.Settings.IgnoreReason));
+                continue;
+            }
+
             if (FileFilter.SkipReason(file) is { } reason)
             {
                 skipped.Add(new SkippedFile(file.Path, reason));
@@ -63,7 +69,8 @@ public sealed class ReviewEngine
         var request = prepared.Request;
         var answer = ai?.Answer;
         var fromModel = answer is null ? [] : FindingPipeline.FromModel(answer.Findings, prepared.Patches, request.Owner, request.Repo);
-        var findings = Anchoring.Dedupe(prepared.BuiltIn.Concat(fromModel));
+        // severity_threshold: what the repository does not want to hear about is dropped, not demoted to the body.
+        var findings = Anchoring.Dedupe(prepared.BuiltIn.Concat(fromModel)).Where(f => f.Severity <= request.Settings.SeverityThreshold).ToList();
         var (inline, unanchored) = Anchoring.Place(findings, prepared.Patches, request.Settings);
         var ordered = inline.Select(i => i.Finding).Concat(unanchored).ToList();
         var (verdict, reason) = VerdictPolicy.Decide(ordered);

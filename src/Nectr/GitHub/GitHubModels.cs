@@ -5,7 +5,7 @@ namespace Nectr.GitHub;
 // The few fields of GitHub's REST shapes that Nectr reads; everything else in a response is ignored.
 internal sealed record GitHubUser(string Login, long Id, string? Type);
 
-internal sealed record GitHubRepoRef(long Id, string FullName);
+internal sealed record GitHubRepoRef(long Id, string FullName, string? DefaultBranch = null);
 
 internal sealed record GitHubBranchRef(string Sha, string Ref, GitHubRepoRef? Repo);
 

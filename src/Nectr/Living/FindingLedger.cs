@@ -187,6 +187,25 @@ internal sealed class FindingLedger(IDbContextFactory<NectrDb> dbs, DbWriteGate 
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The summary comment now on the PR, and the blocking review still to dismiss later (null: none).</summary>
+    public async Task SummarizedAsync(string repository, int number, long summaryCommentId, long? blockingReviewId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        using var _ = await writeGate.EnterAsync(cancellationToken);
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var state = await db.PullRequestStates.SingleOrDefaultAsync(s => s.RepositoryFullName == repository && s.Number == number, cancellationToken);
+        if (state is null)
+        {
+            state = new PullRequestStateRecord { RepositoryFullName = repository, Number = number };
+            db.PullRequestStates.Add(state);
+        }
+
+        state.SummaryCommentId = summaryCommentId;
+        state.BlockingReviewId = blockingReviewId;
+        state.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Every finding of the PR after this run, for the sticky summary: <paramref name="fresh"/> (this run's new and
     /// reopened fingerprints) are New, other open ones StillOpen, the rest Resolved.

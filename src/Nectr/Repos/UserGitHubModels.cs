@@ -11,7 +11,8 @@ internal sealed record GitHubRepository(
     GitHubRepositoryOwner? Owner,
     string? HtmlUrl,
     bool Archived,
-    GitHubRepositoryPermissions? Permissions);
+    GitHubRepositoryPermissions? Permissions,
+    string? DefaultBranch = null);
 
 internal sealed record GitHubRepositoryOwner(string Login, long Id);
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
-using Nectr.Configuration;
 using Nectr.Context;
 using Nectr.Data;
 using Nectr.Engine.Review;
@@ -9,6 +7,7 @@ using Nectr.Jobs;
 using Nectr.Knowledge;
 using Nectr.Living;
 using Nectr.Memory;
+using Nectr.RepoConfig;
 
 namespace Nectr.Reviews;
 
@@ -16,11 +15,12 @@ namespace Nectr.Reviews;
 internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord? Review);
 
 /// <summary>
-/// One review of one head commit: read the PR and its files from GitHub, narrow them to what changed since the last
-/// reviewed head (<see cref="LivingReview"/>), run the engine, post at most one review with only the findings not
-/// posted before. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
+/// One review of one head commit: read the PR, its settings (<c>.nectr.yml</c> on the default branch) and its files from
+/// GitHub, narrow them to what changed since the last reviewed head (<see cref="LivingReview"/>), run the engine, post at
+/// most one review with only the findings not posted before, then edit the PR's one summary comment. GitHub calls for a
+/// first review: 1 (PR) + 1 (.nectr.yml) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
 /// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST) + 1 (the review's comments, for their
-/// ids). A later push adds 1 (compare) and posts only when something is new; resolving threads of resolved findings
+/// ids) + 1 (the summary comment: a POST the first time, a PATCH after). A later push adds 1 (compare) and posts only when something is new; resolving threads of resolved findings
 /// costs 1 GraphQL query per 100 threads + 1 mutation per thread (docs/DEVELOPING.md, "Living pull requests").
 /// </summary>
 internal sealed partial class ReviewRunner(
@@ -34,7 +34,8 @@ internal sealed partial class ReviewRunner(
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
     Commands.PullRequestPauses pauses,
-    IOptions<ReviewOptions> review,
+    RepoConfigLoader repoConfig,
+    PullRequestSummary summary,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
 {
@@ -53,6 +54,13 @@ internal sealed partial class ReviewRunner(
             return new RunOutcome(JobStatus.Skipped, skip, null);
         }
 
+        // Behaviour settings come from the default branch (and the dashboard), never from the PR head.
+        var config = await repoConfig.LoadAsync(repoOwner, repoName, pr, cancellationToken);
+        if (config.SkipReason(job, pr) is { } policy)
+        {
+            return new RunOutcome(JobStatus.Skipped, policy, null);
+        }
+
         var allFiles = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         // What this run reviews: everything, or (incremental) the PR's files changed since the last reviewed head.
         var run = await living.StartAsync(job, repoOwner, repoName, cancellationToken);
@@ -61,7 +69,7 @@ internal sealed partial class ReviewRunner(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
             run.Range.Paths is null ? Math.Max(pr.ChangedFiles, files.Count) : files.Count,
-            ReviewPipeline.SettingsFor(review.Value))
+            config.ReviewSettings())
         {
             Description = pr.Body,
         };
@@ -72,10 +80,12 @@ internal sealed partial class ReviewRunner(
         if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, job.Id, cancellationToken) is { } posted)
         {
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
-            await living.FinishFoundAsync(run, posted, cancellationToken);
+            var foundNotices = await living.FinishFoundAsync(run, posted, cancellationToken);
             var builtIn = pipeline.BuiltInOnly(request);
             var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
-            return await IndexedAsync(Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started), pr, allFiles, cancellationToken);
+            var found = builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage };
+            await summary.PublishAsync(run, request, found, null, posted, foundNotices, config, cancellationToken);
+            return await IndexedAsync(Reviewed(job, found, posted, started), pr, allFiles, cancellationToken);
         }
 
         if (run.Range.IsEmpty)
@@ -91,9 +101,11 @@ internal sealed partial class ReviewRunner(
         var plan = await living.PlanAsync(run, request, result, cancellationToken);
         if (!plan.Post)
         {
-            await living.FinishAsync(run, plan, null, cancellationToken);
+            var quietNotices = await living.FinishAsync(run, plan, null, cancellationToken);
+            // No GitHub review this time: the summary comment is what the run leaves on the PR, and what the record keeps.
+            var summaryBody = await summary.PublishAsync(run, request, plan.Result, plan, null, quietNotices, config, cancellationToken);
             Log.NothingNew(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Findings.Count);
-            return await IndexedAsync(Reviewed(job, plan.Result with { Body = "" }, null, started), pr, allFiles, cancellationToken);
+            return await IndexedAsync(Reviewed(job, plan.Result with { Body = summaryBody }, null, started), pr, allFiles, cancellationToken);
         }
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
@@ -102,9 +114,10 @@ internal sealed partial class ReviewRunner(
         }
 
         var published = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, plan.Result, cancellationToken);
-        await living.FinishAsync(run, plan, published, cancellationToken);
+        var notices = await living.FinishAsync(run, plan, published, cancellationToken);
         // Record what GitHub holds: when it refused the inline comments, every finding went into the body instead.
         var recorded = published.InlinePosted ? plan.Result : plan.Result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
+        await summary.PublishAsync(run, request, recorded, plan, published.Review, notices, config, cancellationToken);
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
         return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, allFiles, cancellationToken);
     }
@@ -126,16 +139,11 @@ internal sealed partial class ReviewRunner(
         return outcome;
     }
 
-    private string? SkipReason(ReviewJob job, GitHubPullRequest pr)
+    private static string? SkipReason(ReviewJob job, GitHubPullRequest pr)
     {
         if (pr.State != "open")
         {
             return $"pull request is {pr.State}";
-        }
-
-        if (pr.Draft && !review.Value.ReviewDrafts)
-        {
-            return "pull request was turned back into a draft";
         }
 
         return pr.Head.Sha != job.HeadSha

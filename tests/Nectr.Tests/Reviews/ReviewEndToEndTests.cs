@@ -90,7 +90,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_one_of_its_commits_one_write_and_one_read_of_its_comments()
+    public async Task A_first_review_costs_one_read_of_the_pr_one_of_its_settings_one_per_100_files_one_of_its_commits_one_write_one_read_of_its_comments_and_the_summary()
     {
         _github.AddPullRequest(Owner, Repo, 7, HeadSha, [ConfigWithKey]);
 
@@ -99,9 +99,11 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews",
+            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/contents/.nectr.yml", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews",
              // the inline comments' ids, for the findings ledger (src/Nectr/Living)
-             $"GET /repos/octo-org/payments/pulls/7/reviews/{review.Id}/comments"],
+             $"GET /repos/octo-org/payments/pulls/7/reviews/{review.Id}/comments",
+             // the summary comment: looked for by its marker, then created (later runs edit it in place)
+             "GET /repos/octo-org/payments/issues/7/comments", "POST /repos/octo-org/payments/issues/7/comments"],
             // Nectr's own login (GET /user) is asked once per process, not per review.
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
     }
@@ -118,9 +120,10 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/pulls/8/files",
+            ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/contents/.nectr.yml", "GET /repos/octo-org/payments/pulls/8/files",
              "GET /repos/octo-org/payments/pulls/8/commits", "GET /repos/octo-org/payments/issues/12", // the two context reads
-             "POST /repos/octo-org/payments/pulls/8/reviews", $"GET /repos/octo-org/payments/pulls/8/reviews/{review.Id}/comments"],
+             "POST /repos/octo-org/payments/pulls/8/reviews", $"GET /repos/octo-org/payments/pulls/8/reviews/{review.Id}/comments",
+             "GET /repos/octo-org/payments/issues/8/comments", "POST /repos/octo-org/payments/issues/8/comments"],
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
         Assert.Contains("### Resolved issues\n\n- #12 — Config leaks the key\n", review.Body, StringComparison.Ordinal);
     }

@@ -242,6 +242,7 @@ public sealed partial class FakeGitHub
         json["html_url"] = $"https://github.com/{repository.FullName}";
         json["url"] = new Uri(ApiUrl, $"repos/{repository.FullName}").ToString();
         json["permissions"] = new JsonObject { ["admin"] = admin, ["push"] = admin, ["pull"] = true };
+        json["default_branch"] = DefaultBranch;
         return json;
     }
 

@@ -39,8 +39,11 @@ public sealed partial class FakeGitHub
         json["additions"] = pr.Files.Sum(f => Counts(f).Additions);
         json["deletions"] = pr.Files.Sum(f => Counts(f).Deletions);
         json["head"]!["sha"] = pr.HeadSha;
-        json["head"]!["repo"]!["full_name"] = $"{pr.Owner}/{pr.Repo}";
+        json["head"]!["repo"]!["full_name"] = pr.HeadRepo ?? $"{pr.Owner}/{pr.Repo}";
+        json["head"]!["ref"] = pr.HeadRef;
         json["base"]!["repo"]!["full_name"] = $"{pr.Owner}/{pr.Repo}";
+        json["base"]!["repo"]!["default_branch"] = DefaultBranch;
+        json["base"]!["ref"] = pr.BaseRef ?? DefaultBranch;
         return json;
     }
 

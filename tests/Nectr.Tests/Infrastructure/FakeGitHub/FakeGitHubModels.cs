@@ -28,6 +28,15 @@ public sealed class FakePullRequest
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset? MergedAt { get; set; }
+
+    /// <summary>The head's repository when it is a fork (owner/name); null: the base repository.</summary>
+    public string? HeadRepo { get; set; }
+
+    /// <summary>The head branch's name.</summary>
+    public string HeadRef { get; set; } = "new-topic";
+
+    /// <summary>The base branch; null: the fake's default branch.</summary>
+    public string? BaseRef { get; set; }
 }
 
 /// <summary>One request the fake received, as it arrived.</summary>
