@@ -125,6 +125,15 @@ public sealed class LivingPullRequestHistoryTests
             var state = await app.QueryAsync(db => db.PullRequestStates.AsNoTracking().SingleAsync(s => s.Number == Number, Ct));
             Assert.Equal(head, state.LastReviewedSha);
 
+            // Exactly one summary comment on the PR after every push, edited in place, naming this head and showing
+            // every finding of the PR with its status: each resolved one struck through as resolved.
+            var summary = Assert.Single(github.CommentsOn(Owner, Repo, Number));
+            Assert.Equal(summary.Id, state.SummaryCommentId);
+            Assert.Equal(step, summary.Edits);
+            Assert.Contains(head[..7], summary.Body, StringComparison.Ordinal);
+            Assert.Contains($"**{push.Open} open** ({push.NewInline} new, {push.Open - push.NewInline} still open) · {push.Resolved} resolved", summary.Body, StringComparison.Ordinal);
+            Assert.Equal(push.Resolved, summary.Body.Split('\n').Count(l => l.Contains("✅ resolved", StringComparison.Ordinal)));
+
             if (push.Force)
             {
                 Assert.Contains($"full review: the branch was rewritten since {Sha(step - 1)[..7]}", posted[0].Body, StringComparison.Ordinal);
@@ -143,12 +152,16 @@ public sealed class LivingPullRequestHistoryTests
         var pulls = $"/repos/{Owner}/{Repo}/pulls/{Number}";
         string Compare(int step) => $"GET /repos/{Owner}/{Repo}/compare/{Sha(step - 1)}...{Sha(step)}";
         string Comments(int review) => $"GET {pulls}/reviews/{github.ReviewsOn(Owner, Repo, Number)[review].Id}/comments";
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(0)], callsPerPush[0]);
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", Compare(1), $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(1), "POST /graphql", "POST /graphql"], callsPerPush[1]);
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", Compare(3), $"GET {pulls}/commits", "POST /graphql", "POST /graphql"], callsPerPush[3]);
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", Compare(4), $"GET {pulls}/commits"], callsPerPush[4]);
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", Compare(5), $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(3)], callsPerPush[5]);
-        Assert.Equal([$"GET {pulls}", $"GET {pulls}/files", Compare(9), $"GET {pulls}/commits", "POST /graphql", "POST /graphql", "POST /graphql"], callsPerPush[9]);
+        var settings = $"GET /repos/{Owner}/{Repo}/contents/.nectr.yml"; // the default branch's .nectr.yml (a 304 once cached)
+        var summaryId = github.CommentsOn(Owner, Repo, Number)[0].Id;
+        var edit = $"PATCH /repos/{Owner}/{Repo}/issues/comments/{summaryId}"; // the summary comment, edited in place
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(0),
+            $"GET /repos/{Owner}/{Repo}/issues/{Number}/comments", $"POST /repos/{Owner}/{Repo}/issues/{Number}/comments"], callsPerPush[0]);
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", Compare(1), $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(1), "POST /graphql", "POST /graphql", edit], callsPerPush[1]);
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", Compare(3), $"GET {pulls}/commits", "POST /graphql", "POST /graphql", edit], callsPerPush[3]);
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", Compare(4), $"GET {pulls}/commits", edit], callsPerPush[4]);
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", Compare(5), $"GET {pulls}/commits", $"POST {pulls}/reviews", Comments(3), edit], callsPerPush[5]);
+        Assert.Equal([$"GET {pulls}", settings, $"GET {pulls}/files", Compare(9), $"GET {pulls}/commits", "POST /graphql", "POST /graphql", "POST /graphql", edit], callsPerPush[9]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Tests.Infrastructure;
@@ -139,11 +140,12 @@ public sealed class RepoConfigReviewTests : IAsyncLifetime
         await SendAsync(app, "pull_request.synchronize.json", 4, NextSha);
         await app.WaitUntilAsync(async db => await db.Reviews.CountAsync(Ct) == 2, what: "the second review to be stored");
 
-        var reviews = _github.ReviewsOn(Owner, Repo, 4);
-        Assert.Equal(2, reviews.Count);
-        Assert.Contains("**Settings:** .nectr.yml on main", first.Body, StringComparison.Ordinal);
-        Assert.Contains("/severity_threshold", first.Body, StringComparison.Ordinal);
-        Assert.Equal(1, reviews.Count(r => r.Body.Contains("**Settings:**", StringComparison.Ordinal)));
+        // Reported once: a notice in the PR's one summary comment, which the second push edited rather than repeated.
+        var summary = Assert.Single(_github.CommentsOn(Owner, Repo, 4));
+        Assert.Equal(1, summary.Edits);
+        Assert.Single(Regex.Matches(summary.Body, "Settings: \\.nectr\\.yml on main"));
+        Assert.Contains("/severity_threshold", summary.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(_github.ReviewsOn(Owner, Repo, 4), r => r.Body.Contains("Settings:", StringComparison.Ordinal));
         // The defaults: the file's ignore rule did not apply.
         Assert.DoesNotContain("ignored by .nectr.yml", first.Body, StringComparison.Ordinal);
         // The second read of the unchanged file was a conditional request GitHub answered 304.

@@ -180,7 +180,8 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         await WaitForJobsAsync(1);
 
         Assert.Single(_github.ReviewsOn(Owner, Repo, 44));
-        Assert.Equal(1, _github.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal(1, _github.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal)));
+        Assert.Single(_github.CommentsOn(Owner, Repo, 44)); // the summary, once, by the attempt that finished
         Assert.Contains(_github.Requests, r => r.Method == "GET" && r.Path.EndsWith("/reviews", StringComparison.Ordinal));
         var job = await _app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(Ct));
         Assert.Equal(JobStatus.Done, job.Status);
