@@ -130,7 +130,7 @@ public sealed class RepoSettingsApiTests
     [
         new("_handler", "repo-settings"),
         new("Overrides", overrides),
-        new("__RequestVerificationToken", WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value)),
+        new("__RequestVerificationToken", WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value)),
     ]);
 
     private static (string?, string?) Value(JsonElement effective, string key) =>
