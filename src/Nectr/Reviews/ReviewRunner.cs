@@ -28,6 +28,7 @@ internal sealed partial class ReviewRunner(
     JobQueue queue,
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
+    Checks.ReviewChecks checks,
     IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
@@ -41,6 +42,8 @@ internal sealed partial class ReviewRunner(
         {
             return new RunOutcome(JobStatus.Skipped, skip, null);
         }
+
+        await checks.StartedAsync(job, owner, cancellationToken);
 
         var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         var request = new ReviewRequest(
@@ -60,7 +63,9 @@ internal sealed partial class ReviewRunner(
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
             var builtIn = pipeline.BuiltInOnly(request);
             var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
-            return await IndexedAsync(Reviewed(job, builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage }, posted, started), pr, files, cancellationToken);
+            var found = builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage, Event = posted.State == "CHANGES_REQUESTED" ? "REQUEST_CHANGES" : "COMMENT" };
+            await checks.CompletedAsync(job, found, posted.HtmlUrl, cancellationToken);
+            return await IndexedAsync(Reviewed(job, found, posted, started), pr, files, cancellationToken);
         }
 
         var subject = new ReviewSubject(repoOwner, repoName, job.PullNumber, pr.Title, pr.Body, pr.User?.Login, job.HeadSha, [.. files.Select(f => f.Filename)]);
@@ -76,6 +81,7 @@ internal sealed partial class ReviewRunner(
         // Record what GitHub holds: when it refused the inline comments, every finding went into the body instead.
         var recorded = published.InlinePosted ? result : result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
+        await checks.CompletedAsync(job, recorded, published.Review.HtmlUrl, cancellationToken);
         return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, files, cancellationToken);
     }
 

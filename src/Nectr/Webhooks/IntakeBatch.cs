@@ -19,7 +19,11 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
     public Task<IntakeResult> Result => _result.Task;
 
     /// <summary>The head a reviewing delivery asks for; only called when <see cref="SkipReason"/> is null.</summary>
-    public JobKey Head => new(Payload.Repository!.FullName!, Payload.PullRequest!.Number, Payload.PullRequest.Head!.Sha!);
+    public JobKey Head => Payload.CheckRun is not null ? Checks.CheckRerun.Head(Payload)
+        : new(Payload.Repository!.FullName!, Payload.PullRequest!.Number, Payload.PullRequest.Head!.Sha!);
+
+    /// <summary>How the review was asked for: a push, or a person again (the check run's Re-run button).</summary>
+    public JobRequest Request => Payload.CheckRun is not null ? Checks.CheckRerun.Request(Payload) : JobRequest.Push;
 
     public void Complete(IntakeResult result) => _result.TrySetResult(result);
 
@@ -61,7 +65,7 @@ internal static class IntakeBatch
             }
             else
             {
-                await jobs.LinkAsync(delivery, item.Head, cancellationToken);
+                await jobs.LinkAsync(delivery, item.Head, item.Request, cancellationToken);
             }
 
             stored.Add((item, delivery));
@@ -87,8 +91,8 @@ internal static class IntakeBatch
         Event = item.Event,
         Action = item.Payload.Action,
         RepositoryFullName = item.Payload.Repository?.FullName,
-        PullNumber = item.Payload.PullRequest?.Number,
-        HeadSha = item.Payload.PullRequest?.Head?.Sha,
+        PullNumber = item.Payload.PullRequest?.Number ?? (item.SkipReason is null ? item.Head.Number : null),
+        HeadSha = item.Payload.PullRequest?.Head?.Sha ?? (item.SkipReason is null ? item.Head.HeadSha : null),
         Payload = item.Body,
         ReceivedAt = now.UtcDateTime,
         Outcome = DeliveryOutcome.Pending,

@@ -8,7 +8,7 @@ internal static class IntakePolicy
     private static readonly HashSet<string> ReviewActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review" };
 
     /// <summary>Why the delivery needs no review, or null when it does.</summary>
-    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewOptions queue)
+    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewOptions queue, long? appId = null)
     {
         switch (eventName)
         {
@@ -31,6 +31,8 @@ internal static class IntakePolicy
                 }
 
                 return null;
+            case "check_run":
+                return Checks.CheckRerun.SkipReason(payload, appId);
             case "issues":
                 return "issues event: recorded in the issue index (issues give reviews their context; they do not start one)";
             default:
