@@ -193,6 +193,14 @@ public sealed class PullRequestStateCacheTests
         public Task<GitHubRepositoryInfo> GetRepositoryInfoAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<GitHubContributorActivity>?> GetContributorStatsAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> CreateCheckRunAsync(string owner, string repo, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long?> FindCheckRunAsync(string owner, string repo, string sha, string name, string externalId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task CreateCommitStatusAsync(string owner, string repo, string sha, CommitStatusWrite status, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold
