@@ -51,6 +51,7 @@ internal sealed class GitHubAppOptions
         if (options.AppIdText is { } idText && options.AppId is null)
         {
             errors.Add($"GITHUB_APP_ID '{idText}' must be the App's numeric id (shown as \"App ID\" on the App's settings page), e.g. GITHUB_APP_ID=123456.");
+            return;
         }
 
         if (options.PrivateKeyText is not null && options.PrivateKeyPath is not null)
