@@ -15,7 +15,7 @@ namespace Nectr.Checks;
 /// <see cref="CheckConclusions"/> and the findings posted outside the diff as annotations (at most
 /// <see cref="AnnotationsPerRequest"/> per request: the completing PATCH carries the first batch and further PATCHes
 /// append the rest, as GitHub's API requires). With a token (PAT or gh) instead: a commit status of context
-/// <see cref="Name"/> in the same states. None of this can fail a review: a GitHub error is logged and the review goes on.
+/// <see cref="Name"/> in the same states, unless <c>REVIEW_COMMIT_STATUS=false</c>. None of this can fail a review: a GitHub error is logged and the review goes on.
 /// </summary>
 internal sealed partial class ReviewChecks(
     IGitHubApi github,
@@ -23,6 +23,7 @@ internal sealed partial class ReviewChecks(
     InstallationTokens installations,
     JobQueue queue,
     IOptions<GitHubOptions> gitHub,
+    IOptions<GitHubAppOptions> appOptions,
     TimeProvider time,
     ILogger<ReviewChecks> logger)
 {
@@ -36,7 +37,7 @@ internal sealed partial class ReviewChecks(
         {
             if (!await AsAppAsync(o, r, cancellationToken))
             {
-                await github.CreateCommitStatusAsync(o, r, job.HeadSha, new CommitStatusWrite("pending", "Reviewing…", Name), cancellationToken);
+                await StatusAsync(o, r, job.HeadSha, new CommitStatusWrite("pending", "Reviewing…", Name), cancellationToken);
                 return;
             }
 
@@ -62,7 +63,7 @@ internal sealed partial class ReviewChecks(
             var outcome = CheckConclusions.Of(result);
             if (!await AsAppAsync(o, r, cancellationToken))
             {
-                await github.CreateCommitStatusAsync(o, r, job.HeadSha, new CommitStatusWrite(outcome.StatusState, Bounded(outcome.Title, 140), Name, reviewUrl), cancellationToken);
+                await StatusAsync(o, r, job.HeadSha, new CommitStatusWrite(outcome.StatusState, Bounded(outcome.Title, 140), Name, reviewUrl), cancellationToken);
                 return;
             }
 
@@ -81,7 +82,7 @@ internal sealed partial class ReviewChecks(
             const string title = "Nectr could not review this commit";
             if (!await AsAppAsync(o, r, cancellationToken))
             {
-                await github.CreateCommitStatusAsync(o, r, job.HeadSha, new CommitStatusWrite("error", Bounded(title + ": " + reason, 140), Name), cancellationToken);
+                await StatusAsync(o, r, job.HeadSha, new CommitStatusWrite("error", Bounded(title + ": " + reason, 140), Name), cancellationToken);
                 return;
             }
 
@@ -126,6 +127,14 @@ internal sealed partial class ReviewChecks(
         }
 
         return job.Attempts > 1 ? job.CheckRunId = await github.FindCheckRunAsync(o, r, job.HeadSha, Name, ExternalId(job), cancellationToken) : null;
+    }
+
+    private async Task StatusAsync(string owner, string repo, string sha, CommitStatusWrite status, CancellationToken cancellationToken)
+    {
+        if (appOptions.Value.CommitStatus)
+        {
+            await github.CreateCommitStatusAsync(owner, repo, sha, status, cancellationToken);
+        }
     }
 
     private async Task<bool> AsAppAsync(string owner, string repo, CancellationToken cancellationToken) =>

@@ -17,6 +17,12 @@ internal sealed class GitHubAppOptions
     [ConfigurationKeyName("GITHUB_APP_PRIVATE_KEY_PATH")] public string? PrivateKeyPath { get; set => field = Setting.Text(value); }
     [ConfigurationKeyName("GITHUB_APP_WEBHOOK_SECRET")] public string? WebhookSecret { get; set => field = Setting.Text(value); }
     [ConfigurationKeyName("GITHUB_APP_SLUG")] public string? Slug { get; set => field = Setting.Text(value); }
+    [ConfigurationKeyName("REVIEW_COMMIT_STATUS")] public string? CommitStatusText { get; set; }
+
+    internal static readonly BoolSetting CommitStatusSetting = new("REVIEW_COMMIT_STATUS", true);
+
+    /// <summary>Without an App (or on a repository it is not installed on), report reviews as a <c>Nectr</c> commit status.</summary>
+    public bool CommitStatus => CommitStatusSetting.Read(CommitStatusText);
 
     /// <summary>The App's id, or null when none is configured in the environment.</summary>
     public long? AppId => long.TryParse(AppIdText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
@@ -47,6 +53,7 @@ internal sealed class GitHubAppOptions
 
     internal static void Check(GitHubAppOptions options, List<string> errors)
     {
+        CommitStatusSetting.Check(options.CommitStatusText, errors);
         var keySet = options.PrivateKeyText is not null || options.PrivateKeyPath is not null;
         if (options.AppIdText is { } idText && options.AppId is null)
         {

@@ -92,7 +92,7 @@ public sealed class AppReviewTests : IAsyncLifetime
     {
         TestGitHubApp.EnableOn(_github, "octo-org/elsewhere");
         _github.AddPullRequest(Owner, Repo, 43, HeadSha, [ConfigWithKey]);
-        await using var app = new NectrApp(_database, _github.ApiUrl, _github.Token, TestGitHubApp.Settings());
+        await using var app = new NectrApp(_database, _github.ApiUrl, _github.Token, TestGitHubApp.Settings(more: ("REVIEW_COMMIT_STATUS", "true")));
         using var client = app.CreateClient();
 
         using var response = await client.SendAsync(TestGitHubApp.Delivery("pull_request", Opened(43, HeadSha)), Ct);
@@ -110,9 +110,8 @@ public sealed class AppReviewTests : IAsyncLifetime
     [Fact]
     public async Task With_a_PAT_and_no_App_the_review_reports_a_pending_then_final_commit_status_linking_the_review()
     {
-        _github.EnableChecks();
         _github.AddPullRequest(Owner, Repo, 44, HeadSha, [ConfigWithKey]);
-        await using var app = new NectrApp(_database, _github.ApiUrl, _github.Token);
+        await using var app = new NectrApp(_database, _github.ApiUrl, _github.Token, new Dictionary<string, string?> { ["REVIEW_COMMIT_STATUS"] = "true" });
         using var client = app.CreateClient();
 
         using var response = await client.SendAsync(SignedDelivery.Create("pull_request", Opened(44, HeadSha), NectrApp.WebhookSecret), Ct);

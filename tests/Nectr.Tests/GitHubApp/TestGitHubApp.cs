@@ -59,7 +59,6 @@ internal static class TestGitHubApp
             github.Install(repository, InstallationId);
         }
 
-        github.EnableChecks();
         return app;
     }
 

@@ -36,7 +36,6 @@ public sealed partial class FakeGitHub
     private readonly List<FakeCheckRun> _checkRuns = [];
     private readonly List<FakeCommitStatus> _statuses = [];
     private long _nextCheckRunId = 4_000_000;
-    private bool _checkRoutes;
 
     public IReadOnlyList<FakeCheckRun> CheckRuns
     {
@@ -60,19 +59,9 @@ public sealed partial class FakeGitHub
         }
     }
 
-    /// <summary>Serves check runs and commit statuses; a check run of another App can be added with <see cref="AddForeignCheckRun"/>.</summary>
-    public void EnableChecks()
+    /// <summary>Serves check runs and commit statuses (from the start); a check run of another App can be added with <see cref="AddForeignCheckRun"/>.</summary>
+    private void EnableChecks()
     {
-        lock (_lock)
-        {
-            if (_checkRoutes)
-            {
-                return;
-            }
-
-            _checkRoutes = true;
-        }
-
         AddRoute(r => Segments(r) is ["repos", _, _, "check-runs"] && r.Method == "POST", (c, r) => Reporting(c, r, CreateCheckRunAsync));
         AddRoute(r => Segments(r) is ["repos", _, _, "check-runs", _] && r.Method == "PATCH", (c, r) => Reporting(c, r, UpdateCheckRunAsync));
         AddRoute(r => Segments(r) is ["repos", _, _, "commits", _, "check-runs"] && r.Method == "GET", (c, r) => Reporting(c, r, ListCheckRunsAsync));

@@ -56,6 +56,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeGitHub(app, token);
+        fake.EnableChecks(); // commit statuses and check runs, as every GitHub serves them
         app.Run(fake.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
