@@ -35,17 +35,9 @@ internal sealed partial class GitHubAppCredentials(
     /// <summary>The App, or null when Nectr is not configured as one (then tokens come from GITHUB_PAT or gh).</summary>
     public async ValueTask<AppCredentials?> GetAsync(CancellationToken cancellationToken)
     {
-        if (_environment is { } fixedApp)
+        if (EnvironmentApp() is { } fixedApp)
         {
             return fixedApp;
-        }
-
-        if (options.Value.AppId is { } appId && options.Value.PrivateKeyPem() is { } pem)
-        {
-            var rsa = RSA.Create();
-            rsa.ImportFromPem(pem);
-            var app = new AppCredentials(appId, rsa, options.Value.WebhookSecret, options.Value.Slug, "environment");
-            return Interlocked.CompareExchange(ref _environment, app, null) ?? app;
         }
 
         if (Volatile.Read(ref _row) is { } cached && time.GetUtcNow() < cached.Until)
@@ -65,6 +57,13 @@ internal sealed partial class GitHubAppCredentials(
             Volatile.Write(ref _row, new RowLookup(value, time.GetUtcNow() + RowRecheck));
             return value;
         }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            // The database is unreachable: keep what was last known (nothing is cached, so the next call asks again);
+            // health reports the database itself.
+            Log.LookupFailed(logger, ex.Message);
+            return _row?.Value;
+        }
         finally
         {
             _lock.Release();
@@ -72,10 +71,35 @@ internal sealed partial class GitHubAppCredentials(
     }
 
     /// <summary>The App as last looked up, without waiting (for status lines): the environment's, or the last row read.</summary>
-    public AppCredentials? Known => _environment ?? Volatile.Read(ref _row)?.Value;
+    public AppCredentials? Known => EnvironmentApp() ?? Volatile.Read(ref _row)?.Value;
 
     /// <summary>Drops the cached <c>github_apps</c> lookup: the onboarding flow calls it after it stores a new App.</summary>
     public void Forget() => Volatile.Write(ref _row, null);
+
+    /// <summary>The App the environment names (validated at start-up), built once.</summary>
+    private AppCredentials? EnvironmentApp()
+    {
+        if (Volatile.Read(ref _environment) is { } known)
+        {
+            return known;
+        }
+
+        if (options.Value.AppId is not { } appId || options.Value.PrivateKeyPem() is not { } pem)
+        {
+            return null;
+        }
+
+        var rsa = RSA.Create();
+        rsa.ImportFromPem(pem);
+        var app = new AppCredentials(appId, rsa, options.Value.WebhookSecret, options.Value.Slug, "environment");
+        if (Interlocked.CompareExchange(ref _environment, app, null) is { } raced)
+        {
+            rsa.Dispose();
+            return raced;
+        }
+
+        return app;
+    }
 
     public void Dispose()
     {
@@ -118,6 +142,9 @@ internal sealed partial class GitHubAppCredentials(
 
     private static partial class Log
     {
+        [LoggerMessage(2, LogLevel.Warning, "Could not look up a GitHub App created on the dashboard: {Reason}")]
+        public static partial void LookupFailed(ILogger logger, string reason);
+
         [LoggerMessage(1, LogLevel.Error, "The GitHub App {AppId} created on the dashboard cannot be used: its private key cannot be decrypted (the Data Protection key ring changed) or is not a PEM key. Create the App again on the dashboard, or set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY")]
         public static partial void Unreadable(ILogger logger, long appId);
     }
