@@ -105,7 +105,8 @@ internal static class Markdown
         }
     }
 
-    private static string Footer(ReviewView view)
+    /// <summary>The usage line: model, calls, tokens and cost (or that only the built-in checks ran). The sticky summary shows it too.</summary>
+    internal static string Footer(ReviewView view)
     {
         const string builtIn = "built-in checks: leaked secrets (gitleaks rules) and merge-conflict markers, on added lines";
         if (view.Model is null)
@@ -124,7 +125,7 @@ internal static class Markdown
     /// The verdict line. Without a model only the built-in checks looked at the change, so a clean result is not
     /// an approval of the change: it says what ran and what did not.
     /// </summary>
-    private static string VerdictLine(ReviewView view) => view.Model is null && view.Verdict == Verdict.Approve
+    internal static string VerdictLine(ReviewView view) => view.Model is null && view.Verdict == Verdict.Approve
         ? "**Verdict: no findings from the built-in checks** — no model reviewed this change (set LLM_PROVIDER and its key for an AI review)"
         : $"**Verdict: {VerdictName(view.Verdict)}** — {view.VerdictReason}";
 
@@ -147,7 +148,7 @@ internal static class Markdown
         return $"**{findings.Count} finding{(findings.Count == 1 ? "" : "s")}** from the built-in checks: {string.Join(", ", counts)}.";
     }
 
-    private static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage) + ContextCoverage(coverage);
+    internal static string CoverageSection(Coverage coverage) => FilesCoverage(coverage) + ModelCoverage(coverage) + ContextCoverage(coverage);
 
     /// <summary>One line naming each source of context the review went without, so a thin review says so.</summary>
     private static string ContextCoverage(Coverage coverage)
@@ -240,7 +241,7 @@ internal static class Markdown
     /// <summary>Paths come from the PR: keep them inert inside inline code.</summary>
     private static string Code(string text) => OutputHygiene.InlineCode(text);
 
-    private static string Icon(Severity severity) => severity switch
+    internal static string Icon(Severity severity) => severity switch
     {
         Severity.Critical => "🔴",
         Severity.High => "🟠",

@@ -112,17 +112,30 @@ public static class OutputHygiene
         return BreakMarker(text.Replace("`", "'", StringComparison.Ordinal).ReplaceLineEndings(" "));
     }
 
-    /// <summary>The worker looks for Nectr's hidden marker before posting; model text must never contain it, even in code.</summary>
+    /// <summary>
+    /// The worker looks for Nectr's hidden markers (its review's, the sticky summary's) before posting or editing;
+    /// model and PR text must never contain one, even in code.
+    /// </summary>
     private static string BreakMarker(string text)
     {
-        var at = text.IndexOf(ReviewMarker.Tag, StringComparison.OrdinalIgnoreCase);
+        foreach (var tag in (ReadOnlySpan<string>)[ReviewMarker.Tag, Living.StickySummary.Tag])
+        {
+            text = BreakTag(text, tag);
+        }
+
+        return text;
+    }
+
+    private static string BreakTag(string text, string tag)
+    {
+        var at = text.IndexOf(tag, StringComparison.OrdinalIgnoreCase);
         if (at < 0)
         {
             return text;
         }
 
         var output = new StringBuilder(text);
-        for (; at >= 0; at = output.ToString().IndexOf(ReviewMarker.Tag, at + 1, StringComparison.OrdinalIgnoreCase))
+        for (; at >= 0; at = output.ToString().IndexOf(tag, at + 1, StringComparison.OrdinalIgnoreCase))
         {
             output.Insert(at + "nectr".Length, ZeroWidthSpace);
         }

@@ -100,6 +100,9 @@ public sealed record ReviewResult(
 
     public LlmUsage Usage { get; init; } = LlmUsage.None;
 
+    /// <summary>The model's summary of the PR, already through <see cref="OutputHygiene"/>; null when no model answered.</summary>
+    public string? Overview { get; init; }
+
     /// <summary>
     /// Whether the finding is posted as an inline comment. Asked of the finding, not matched on (file, line): a
     /// multi-line comment sits on its END line, so a (file, start line) match would miss it.

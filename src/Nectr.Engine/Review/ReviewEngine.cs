@@ -99,6 +99,7 @@ public sealed class ReviewEngine
             Event = VerdictPolicy.GitHubEvent(verdict, request.Settings),
             Model = ai?.Model,
             Usage = ai?.Usage ?? LlmUsage.None,
+            Overview = view.Summary is { Length: > 0 } overview ? overview : null,
         };
     }
 }

@@ -15,4 +15,8 @@ public static class ReviewMarker
 
     public static bool IsIn(string? body, string headSha) =>
         body is not null && body.Contains($"{Prefix}head={headSha} ", StringComparison.Ordinal);
+
+    /// <summary>The marker of this job's review: a head reviewed again (a command, a re-run) has one review per job.</summary>
+    public static bool IsIn(string? body, string headSha, long jobId) =>
+        body is not null && body.Contains(For(headSha, jobId), StringComparison.Ordinal);
 }

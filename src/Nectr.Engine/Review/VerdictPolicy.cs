@@ -36,6 +36,12 @@ public static class VerdictPolicy
         return (Verdict.Approve, findings.Count == 0 ? "no findings" : "only low-severity findings and nits");
     }
 
+    /// <summary>
+    /// Whether a finding of this severity alone makes the verdict request changes (what <see cref="Decide"/> counts
+    /// first). A blocking review stays until no open finding is blocking.
+    /// </summary>
+    public static bool IsBlocking(Severity severity) => severity is Severity.Critical or Severity.High;
+
     /// <summary>The review event to post. Nectr never approves on GitHub: an approval must come from a person.</summary>
     public static string GitHubEvent(Verdict verdict, ReviewSettings settings)
     {

@@ -43,7 +43,7 @@ internal sealed partial class AnalyticsQueries
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var reviews = await ReviewFacts(db, userId, filter).ToListAsync(cancellationToken);
         var since = Since(HealthDays);
-        var jobs = await db.ReviewJobs.Where(j => j.RepositoryFullName == name && j.CreatedAt >= since && (j.Status == JobStatus.Done || j.Status == JobStatus.Parked))
+        var jobs = await db.ReviewJobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == name && j.CreatedAt >= since && (j.Status == JobStatus.Done || j.Status == JobStatus.Parked))
             .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Status, x => x.Count, cancellationToken);
         var hot = await knowledge.HotspotsAsync(name, HealthHotspots, cancellationToken);

@@ -74,6 +74,22 @@ internal sealed partial class ReviewChecks(
         });
     }
 
+    /// <summary>The run found nothing to review (an incremental run with no change): the check says so, <c>skipped</c>.</summary>
+    public async Task SkippedAsync(ReviewJob job, string reason, CancellationToken cancellationToken)
+    {
+        await GuardedAsync(job, "skip", async (o, r) =>
+        {
+            const string title = "Nothing new to review";
+            if (!await AsAppAsync(o, r, cancellationToken))
+            {
+                await StatusAsync(o, r, job.HeadSha, new CommitStatusWrite("success", Bounded(title + ": " + reason, 140), Name), cancellationToken);
+                return;
+            }
+
+            await CompleteRunAsync(job, o, r, "skipped", title, Clean(reason, o, r), null, [], cancellationToken);
+        });
+    }
+
     /// <summary>The job was parked: the check run (or status) says so with the reason, without blocking the merge.</summary>
     public async Task ParkedAsync(ReviewJob job, string reason, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (File.Exists(path))
         {
-            foreach (var (key, value) in Parse(File.ReadAllText(path)))
+            foreach (var (key, value) in Parse(File.ReadAllText(path), path))
             {
                 data[key] = value;
             }
@@ -46,8 +46,10 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
     /// Parses the common .env dialect (as docker compose and python-dotenv read it): comments, blank lines, optional
     /// <c>export</c>; double quotes may span lines (a PEM key) and understand <c>\n</c>, <c>\r</c>, <c>\t</c>,
     /// <c>\"</c> and <c>\\</c>; single quotes are literal and may span lines; unquoted values end at the line or at " #".
+    /// A quote that never closes stops start-up with an <see cref="InvalidConfigurationException"/> naming the file and
+    /// line: read as written it would hand a truncated key (or the rest of the file) to whatever uses the value.
     /// </summary>
-    internal static IEnumerable<(string Key, string Value)> Parse(string text)
+    internal static IEnumerable<(string Key, string Value)> Parse(string text, string fileName = ".env")
     {
         ArgumentNullException.ThrowIfNull(text);
         text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
@@ -86,19 +88,32 @@ internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationPr
             }
 
             // A quoted value may run past this line; whatever follows its closing quote on that line is a comment.
-            if (valueStart < lineEnd && text[valueStart] is '"' or '\'' && Quoted(text, valueStart, out var quoted, out var end))
+            if (valueStart < lineEnd && text[valueStart] is '"' or '\'')
             {
+                if (!Quoted(text, valueStart, out var quoted, out var end))
+                {
+                    throw new InvalidConfigurationException([Unterminated(fileName, text, valueStart, key)]);
+                }
+
                 yield return (key, quoted);
                 position = EndOfLine(text, end) + 1;
                 continue;
             }
 
-            // Unquoted, or a quote that never closes (read as written, as before multi-line values were supported).
             var value = text[valueStart..lineEnd].TrimEnd();
             var comment = value.IndexOf(" #", StringComparison.Ordinal);
             yield return (key, comment >= 0 ? value[..comment].TrimEnd() : value);
             position = next;
         }
+    }
+
+    /// <summary>The message for a quote opened at <paramref name="at"/> that never closes; never quotes the value (it may be a key).</summary>
+    internal static string Unterminated(string fileName, string text, int at, string key)
+    {
+        var line = 1 + text.AsSpan(0, at).Count('\n');
+        var quote = text[at];
+        return $"{fileName} line {line}: the value of {key} opens a {quote} quote that never closes. End the value with a matching {quote} "
+            + "(a multi-line value such as a PEM private key goes inside one pair of double quotes), or remove the opening quote.";
     }
 
     private static int EndOfLine(string text, int from)

@@ -22,6 +22,7 @@ internal static class NectrConfiguration
         Add<GitHubAppOptions, GitHubAppOptionsValidator>(services, configuration);
         Add<JobOptions, JobOptionsValidator>(services, configuration);
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
+        Add<CommandOptions, CommandOptionsValidator>(services, configuration);
         Add<LlmOptions, LlmOptionsValidator>(services, configuration);
         Add<SyncOptions, SyncOptionsValidator>(services, configuration);
         Add<MemoryOptions, MemoryOptionsValidator>(services, configuration);

@@ -52,6 +52,7 @@ internal static class DashboardForms
             RepoConnectionResult.NotFound => "not_found",
             RepoConnectionResult.HooksForbidden => "hooks_forbidden",
             RepoConnectionResult.BackendUrlMissing => "backend_url_missing",
+            RepoConnectionResult.CoveredByApp => "covered_by_app",
             RepoConnectionResult.SignInRequired => "sign_in_required",
             _ => "github_failed",
         };

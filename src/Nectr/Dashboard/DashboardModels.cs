@@ -11,7 +11,11 @@ internal sealed record HomeSummary(IReadOnlyList<(DateOnly Day, int Count)> PerD
     IReadOnlyList<ReviewRow> Recent, int Repositories, int ConnectedRepositories);
 
 internal sealed record RepositoryRow(string FullName, bool Private, bool Admin, bool Connected, DateTime? ConnectedAt,
-    int SignatureFailures, DateTime? LastSignatureFailureAt);
+    int SignatureFailures, DateTime? LastSignatureFailureAt, long? InstallationId = null, bool HasHook = false)
+{
+    /// <summary>Connected through an installation of Nectr's GitHub App rather than a webhook of its own.</summary>
+    public bool ViaApp => Connected && InstallationId is not null && !HasHook;
+}
 
 /// <summary>A file the review did not cover, or did not send to the model in full, and why.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Maintainability", "CA1515", Justification = "A parameter of a (public) Razor component.")]

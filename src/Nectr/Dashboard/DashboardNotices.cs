@@ -13,6 +13,7 @@ internal static class DashboardNotices
         "not_admin" => $"Only admins of {repo} can install or remove Nectr's webhook.",
         "not_found" => $"GitHub does not show you {repo}.",
         "hooks_forbidden" => $"GitHub refused to manage the webhooks of {repo}: sign out and in again to grant Nectr access to them.",
+        "covered_by_app" => $"{repo} is connected through Nectr's GitHub App: remove it from the App's installation on GitHub (the link beside it) to disconnect it.",
         "backend_url_missing" => "Set BACKEND_URL to the public https address GitHub reaches Nectr at, then connect again.",
         "sign_in_required" => "Nectr has no GitHub token for you: sign out and in again.",
         "github_failed" => $"GitHub did not complete the change for {repo}; try again in a moment.",

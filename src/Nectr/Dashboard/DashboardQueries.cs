@@ -42,7 +42,8 @@ internal sealed class DashboardQueries(IDbContextFactory<NectrDb> dbs, ReviewRea
                     join r in db.Repositories on a.RepositoryFullName equals r.FullName into known
                     from r in known.DefaultIfEmpty()
                     select new RepositoryRow(a.RepositoryFullName, a.Private, a.Admin, r != null && r.Connected,
-                        r == null ? null : r.ConnectedAt, r == null ? 0 : r.SignatureFailures, r == null ? null : r.LastSignatureFailureAt);
+                        r == null ? null : r.ConnectedAt, r == null ? 0 : r.SignatureFailures, r == null ? null : r.LastSignatureFailureAt,
+                        r == null ? null : r.InstallationId, r != null && r.HookId != null);
         var rows = await query.ToListAsync(cancellationToken);
         // Filtered in memory: case-insensitive matching differs between SQLite and PostgreSQL, and a user sees hundreds of repositories at most.
         return rows.Where(r => string.IsNullOrWhiteSpace(search) || r.FullName.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase))

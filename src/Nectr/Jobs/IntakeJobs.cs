@@ -86,24 +86,70 @@ internal sealed class IntakeJobs
     /// <inheritdoc cref="LinkAsync(DeliveryRecord, JobKey, CancellationToken)"/>
     public async Task LinkAsync(DeliveryRecord delivery, JobKey head, JobRequest request, CancellationToken cancellationToken)
     {
+        var job = await FindOrQueueAsync(head, request, cancellationToken);
+        Attach(delivery, job);
+        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            Wait(job, delivery);
+        }
+        else
+        {
+            Settle(delivery, DeliveryOutcome.Skipped,
+                $"head {Short(head.HeadSha)} already handled by job {job.Id} ({job.Status.ToString().ToLowerInvariant()})", _now);
+        }
+    }
+
+    /// <summary>
+    /// A review asked for outside intake, with no delivery of its own (a PR comment command): the job that will review
+    /// <paramref name="head"/>, queued now (superseding older heads' queued reviews), or the one already queued or running
+    /// for it when <paramref name="request"/> asks again. The caller saves and commits.
+    /// </summary>
+    public Task<ReviewJob> QueueReviewAsync(JobKey head, JobRequest request, CancellationToken cancellationToken) =>
+        FindOrQueueAsync(head, request, cancellationToken);
+
+    /// <summary>
+    /// A PR comment command becomes a job of its own, which the delivery waits for like a review. It is keyed by its
+    /// delivery (<see cref="CommandHead"/>), so it never meets, supersedes or is superseded by a review job.
+    /// </summary>
+    public void QueueCommand(DeliveryRecord delivery, string repository, int number, Commands.CommandRequest command)
+    {
+        var job = new ReviewJob
+        {
+            RepositoryFullName = repository,
+            PullNumber = number,
+            HeadSha = CommandHead(delivery.DeliveryId),
+            Kind = JobKind.Command,
+            CommandJson = command.ToJson(),
+            RequestedBy = command.Author,
+            Status = JobStatus.Queued,
+            RunAfterMs = _now.ToUnixTimeMilliseconds(),
+            CreatedAt = _now.UtcDateTime,
+            UpdatedAt = _now.UtcDateTime,
+        };
+        _db.ReviewJobs.Add(job);
+        _jobs.Add(job);
+        Attach(delivery, job);
+        Wait(job, delivery);
+    }
+
+    /// <summary><c>command:&lt;delivery id&gt;</c>; an id too long for the column (GitHub sends GUIDs) is hashed instead.</summary>
+    internal static string CommandHead(string deliveryId)
+    {
+        const string prefix = "command:";
+        return prefix.Length + deliveryId.Length <= 64
+            ? prefix + deliveryId
+            : prefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(deliveryId)))[..(64 - prefix.Length)];
+    }
+
+    private async Task<ReviewJob> FindOrQueueAsync(JobKey head, JobRequest request, CancellationToken cancellationToken)
+    {
         var forHead = _jobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.HeadSha == head.HeadSha).ToList();
         var existing = request.Again
             ? forHead.FirstOrDefault(j => j.Status is JobStatus.Queued or JobStatus.Running)
             : forHead.FirstOrDefault();
         if (existing is not null)
         {
-            Attach(delivery, existing);
-            if (existing.Status is JobStatus.Queued or JobStatus.Running)
-            {
-                Wait(existing, delivery);
-            }
-            else
-            {
-                Settle(delivery, DeliveryOutcome.Skipped,
-                    $"head {Short(head.HeadSha)} already handled by job {existing.Id} ({existing.Status.ToString().ToLowerInvariant()})", _now);
-            }
-
-            return;
+            return existing;
         }
 
         var reason = $"superseded by newer head {Short(head.HeadSha)}";
@@ -129,8 +175,7 @@ internal sealed class IntakeJobs
         };
         _db.ReviewJobs.Add(job);
         _jobs.Add(job);
-        Attach(delivery, job);
-        Wait(job, delivery);
+        return job;
     }
 
     /// <summary>Gives a new delivery (added, not yet saved) its terminal outcome before it is stored.</summary>

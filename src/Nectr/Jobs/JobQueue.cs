@@ -21,6 +21,9 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
     /// </summary>
     private static readonly Polly.ResiliencePipeline ClaimConflicts = WriteConflicts.RetryAtOnce(4, WriteConflicts.IsUniqueViolation);
 
+    /// <summary>Another process queued the same head's rerun between our read and our write: read again, and find it.</summary>
+    private static readonly Polly.ResiliencePipeline RequestConflicts = WriteConflicts.RetryAtOnce(2, WriteConflicts.IsRefusedWrite);
+
     private readonly JobOptions _queue = options.Value;
 
     /// <summary>Claims the next runnable job for <paramref name="owner"/>, or returns null when there is none.</summary>
@@ -112,7 +115,7 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
     /// The job row is updated first: on PostgreSQL that waits for an intake transaction holding the row (see
     /// <see cref="IntakeJobs"/>), and the delivery update that follows, on a fresh snapshot, sees what it linked.
     /// </summary>
-    public async Task<bool> CompleteAsync(long jobId, string owner, JobStatus status, string? reason, ReviewRecord? review, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(long jobId, string owner, JobStatus status, string? reason, ReviewRecord? review, CancellationToken cancellationToken)
     {
         var delivery = status switch
         {
@@ -121,7 +124,35 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
             JobStatus.Parked => DeliveryOutcome.Parked,
             _ => throw new ArgumentOutOfRangeException(nameof(status), status, "not a terminal status"),
         };
+        return EndAsync(jobId, owner, status, delivery, reason, review, cancellationToken);
+    }
 
+    /// <summary>
+    /// Ends a command job that did what it was asked: the job is done, and its delivery is settled skipped with what the
+    /// command did as the reason (a comment is not a review; a review it asked for is a job of its own, with its outcome).
+    /// </summary>
+    public Task<bool> CompleteCommandAsync(long jobId, string owner, string reason, CancellationToken cancellationToken) =>
+        EndAsync(jobId, owner, JobStatus.Done, DeliveryOutcome.Skipped, reason, null, cancellationToken);
+
+    /// <summary>
+    /// A review a person asked for outside intake (a PR comment command), queued under intake's locking rules
+    /// (<see cref="IntakeJobs"/>) in a transaction of its own: the job that will review the head, new or already waiting.
+    /// </summary>
+    public async Task<ReviewJob> RequestReviewAsync(JobKey head, JobRequest request, CancellationToken cancellationToken) =>
+        await RequestConflicts.ExecuteAsync(async ct =>
+        {
+            using var _ = await writeGate.EnterAsync(ct);
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var jobs = await IntakeJobs.LockAsync(db, [head], time.GetUtcNow(), ct);
+            var job = await jobs.QueueReviewAsync(head, request, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return job;
+        }, cancellationToken);
+
+    private async Task<bool> EndAsync(long jobId, string owner, JobStatus status, DeliveryOutcome delivery, string? reason, ReviewRecord? review, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Nectr.Configuration;
+using Nectr.Living;
 using Nectr.Reviews;
 
 namespace Nectr.Jobs;
@@ -11,6 +12,7 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
         builder.Services.AddScoped<Checks.ReviewChecks>();
+        builder.AddLivingPullRequests();
         if (options.Concurrency > 0)
         {
             builder.Services.AddHostedService<ReviewWorker>();

@@ -85,8 +85,9 @@ internal sealed partial class ReviewWorker(
             await using var scope = scopes.CreateAsyncScope();
             // One retry budget for everything this run calls (GitHub reads, the LLM), sized for the job's attempt.
             scope.ServiceProvider.GetRequiredService<RetryBudgetScope>().ForJob(job.Attempts);
-            var runner = scope.ServiceProvider.GetRequiredService<ReviewRunner>();
-            return await runner.RunAsync(job, owner, lease.Token);
+            return job.Kind == JobKind.Command
+                ? await scope.ServiceProvider.GetRequiredService<Commands.CommandRunner>().RunAsync(job, owner, lease.Token)
+                : await scope.ServiceProvider.GetRequiredService<ReviewRunner>().RunAsync(job, owner, lease.Token);
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested && !lease.Lost)
         {
@@ -113,7 +114,10 @@ internal sealed partial class ReviewWorker(
     /// <summary>Records the job's terminal outcome, unless the lease was lost first: then the successor records its own.</summary>
     private async Task EndAsync(ReviewJob job, string owner, JobStatus status, string reason, ReviewRecord? review)
     {
-        if (await queue.CompleteAsync(job.Id, owner, status, reason, review, CancellationToken.None))
+        var recorded = job.Kind == JobKind.Command && status == JobStatus.Done
+            ? await queue.CompleteCommandAsync(job.Id, owner, reason, CancellationToken.None)
+            : await queue.CompleteAsync(job.Id, owner, status, reason, review, CancellationToken.None);
+        if (recorded)
         {
             Log.Finished(logger, job.RepositoryFullName, job.PullNumber, job.Id, status, reason);
             if (status == JobStatus.Parked)

@@ -23,15 +23,15 @@ internal sealed partial class RepoConnections(
     IDataProtectionProvider protection,
     IOptions<HostingOptions> hosting,
     Sync.RepositorySync sync,
+    GitHubApp.InstallationsLinks installations,
     TimeProvider time,
     ILogger<RepoConnections> logger)
 {
     /// <summary>
-    /// The events Nectr acts on or keeps: pull requests (reviews) and issues (the issue index reviews read for
-    /// context). Not issue_comment: nothing handles comments yet, so subscribing would only send every
-    /// comment of the repository here to be stored and skipped.
+    /// The events Nectr acts on or keeps: pull requests (reviews), issues (the issue index reviews read for
+    /// context), and PR conversation and inline comments (the <c>@nectr …</c> commands).
     /// </summary>
-    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues"];
+    public static readonly IReadOnlyList<string> Events = ["pull_request", "issues", "issue_comment", "pull_request_review_comment"];
 
     private readonly IDataProtector _protector = protection.CreateProtector(WebhookSecrets.ProtectorPurpose);
 
@@ -120,6 +120,12 @@ internal sealed partial class RepoConnections(
         var hooks = await client.ListHooksAsync(owner, name, cancellationToken);
         var ours = hooks.Where(h => IsNectrHook(h, url)).ToList();
         var record = await FindAsync(repository, cancellationToken);
+        if (record is { Connected: true, InstallationId: not null, HookId: null })
+        {
+            // The App's webhook already delivers for it: a hook of its own would only deliver everything twice.
+            return new RepoConnectionResult.AlreadyConnected(RepoConnection.Of(record));
+        }
+
         var current = (record?.HookId is { } hookId ? hooks.FirstOrDefault(h => h.Id == hookId) : null) ?? ours.FirstOrDefault();
 
         if (record is { Connected: true, WebhookSecretProtected: { } stored } && current is not null && current.Id == record.HookId && CanRead(stored))
@@ -171,6 +177,11 @@ internal sealed partial class RepoConnections(
     {
         var (owner, name) = Split(repository.FullName);
         var record = await FindAsync(repository, cancellationToken);
+        if (record is { Connected: true, InstallationId: { } installationId, HookId: null })
+        {
+            return new RepoConnectionResult.CoveredByApp(RepoConnection.Of(record), await installations.ManageUrlAsync(installationId, cancellationToken));
+        }
+
         var deleted = false;
         if (record?.HookId is { } hookId)
         {

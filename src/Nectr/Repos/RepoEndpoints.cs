@@ -72,6 +72,10 @@ internal static partial class RepoEndpoints
         RepoConnectionResult.BackendUrlMissing => TypedResults.Problem(
             "BACKEND_URL is not set, so Nectr cannot tell GitHub where to deliver. Set BACKEND_URL to the public https:// address GitHub reaches Nectr at (e.g. https://nectr.example.com) and restart Nectr.",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "BACKEND_URL is not configured"),
+        RepoConnectionResult.CoveredByApp app => TypedResults.Problem(
+            $"{app.Connection.FullName} is connected through an installation of Nectr's GitHub App, so Nectr has no webhook to remove. "
+            + $"To disconnect it, remove it from the installation on GitHub: {app.ManageUrl}",
+            statusCode: StatusCodes.Status409Conflict, title: "Connected through the GitHub App"),
         RepoConnectionResult.GitHubFailed f => GitHubFailed(f.Status, f.Message),
         _ => SignInAgain(),
     };

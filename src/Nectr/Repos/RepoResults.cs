@@ -13,11 +13,15 @@ internal sealed record RepoConnection(
     long? ConnectedByUserId,
     DateTimeOffset? DisconnectedAt,
     int SignatureFailures,
-    DateTimeOffset? LastSignatureFailureAt)
+    DateTimeOffset? LastSignatureFailureAt,
+    long? InstallationId = null)
 {
+    /// <summary>How GitHub delivers for a connected repository: <c>webhook</c> (Nectr's own) or <c>github_app</c> (an installation of Nectr's App).</summary>
+    public string? Via => !Connected ? null : HookId is null && InstallationId is not null ? "github_app" : "webhook";
+
     public static RepoConnection Of(RepositoryRecord record) => new(
         record.FullName, record.GitHubId, record.Connected, record.Private, record.HookId, Utc(record.ConnectedAt), record.ConnectedByUserId,
-        Utc(record.DisconnectedAt), record.SignatureFailures, Utc(record.LastSignatureFailureAt));
+        Utc(record.DisconnectedAt), record.SignatureFailures, Utc(record.LastSignatureFailureAt), record.InstallationId);
 
     /// <summary>A repository Nectr has never connected.</summary>
     public static RepoConnection None(string fullName, long gitHubId, bool isPrivate) =>
@@ -79,6 +83,9 @@ internal abstract record RepoConnectionResult
     public sealed record HooksForbidden(string FullName) : RepoConnectionResult;
 
     public sealed record BackendUrlMissing : RepoConnectionResult;
+
+    /// <summary>Connected through an installation of Nectr's GitHub App: it is disconnected on GitHub, at <paramref name="ManageUrl"/>.</summary>
+    public sealed record CoveredByApp(RepoConnection Connection, string ManageUrl) : RepoConnectionResult;
 
     public sealed record SignInRequired : RepoConnectionResult;
 

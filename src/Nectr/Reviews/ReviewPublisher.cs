@@ -13,6 +13,13 @@ internal sealed partial class ReviewPublisher(IGitHubApi github, ILogger<ReviewP
         return reviews.FirstOrDefault(r => ReviewMarker.IsIn(r.Body, headSha));
     }
 
+    /// <summary>The review this job already posted, found by its hidden marker, or null (a head reviewed again has one review per job).</summary>
+    public async Task<GitHubReview?> FindPostedAsync(string owner, string repo, int number, string headSha, long jobId, CancellationToken cancellationToken)
+    {
+        var reviews = await github.ListReviewsAsync(owner, repo, number, cancellationToken);
+        return reviews.FirstOrDefault(r => ReviewMarker.IsIn(r.Body, headSha, jobId));
+    }
+
     /// <summary>
     /// Posts the review; when GitHub refuses its inline comments, posts every finding in the body instead. The answer
     /// says which happened, so the record shows what GitHub actually holds.

@@ -7,6 +7,7 @@ using Nectr.Engine.Review;
 using Nectr.GitHub;
 using Nectr.Jobs;
 using Nectr.Knowledge;
+using Nectr.Living;
 using Nectr.Memory;
 
 namespace Nectr.Reviews;
@@ -15,20 +16,25 @@ namespace Nectr.Reviews;
 internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord? Review);
 
 /// <summary>
-/// One review of one head commit: read the PR and its files from GitHub, run the engine, post exactly one
-/// review. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
-/// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST).
+/// One review of one head commit: read the PR and its files from GitHub, narrow them to what changed since the last
+/// reviewed head (<see cref="LivingReview"/>), run the engine, post at most one review with only the findings not
+/// posted before. GitHub calls for a first review: 1 (PR) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
+/// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST) + 1 (the review's comments, for their
+/// ids). A later push adds 1 (compare) and posts only when something is new; resolving threads of resolved findings
+/// costs 1 GraphQL query per 100 threads + 1 mutation per thread (docs/DEVELOPING.md, "Living pull requests").
 /// </summary>
 internal sealed partial class ReviewRunner(
     IGitHubApi github,
     ReviewPipeline pipeline,
     ReviewContextGatherer gatherer,
     ReviewPublisher publisher,
+    LivingReview living,
     ModelAnswerStore answers,
     JobQueue queue,
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
     Checks.ReviewChecks checks,
+    Commands.PullRequestPauses pauses,
     IOptions<ReviewOptions> review,
     TimeProvider time,
     ILogger<ReviewRunner> logger)
@@ -36,6 +42,11 @@ internal sealed partial class ReviewRunner(
     public async Task<RunOutcome> RunAsync(ReviewJob job, string owner, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        if (await pauses.SkipReasonAsync(job, cancellationToken) is { } paused)
+        {
+            return new RunOutcome(JobStatus.Skipped, paused, null); // `@nectr pause`: before any GitHub call
+        }
+
         var (repoOwner, repoName) = Split(job.RepositoryFullName);
         var pr = await github.GetPullRequestAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         if (SkipReason(job, pr) is { } skip)
@@ -45,11 +56,14 @@ internal sealed partial class ReviewRunner(
 
         await checks.StartedAsync(job, owner, cancellationToken);
 
-        var files = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
+        var allFiles = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
+        // What this run reviews: everything, or (incremental) the PR's files changed since the last reviewed head.
+        var run = await living.StartAsync(job, repoOwner, repoName, cancellationToken);
+        var files = LivingReview.Reviewable(run, allFiles);
         var request = new ReviewRequest(
             repoOwner, repoName, job.PullNumber, pr.Title, job.HeadSha, job.Id,
             files.Select(f => new PullRequestFile(f.Filename, f.Status, f.Additions, f.Deletions, f.Patch, f.PreviousFilename)).ToList(),
-            Math.Max(pr.ChangedFiles, files.Count),
+            run.Range.Paths is null ? Math.Max(pr.ChangedFiles, files.Count) : files.Count,
             ReviewPipeline.SettingsFor(review.Value))
         {
             Description = pr.Body,
@@ -58,31 +72,49 @@ internal sealed partial class ReviewRunner(
         // A previous attempt may have posted before it died or before GitHub's answer was lost: look before asking the
         // model again, which would cost a second call and could answer differently from what GitHub already shows.
         // The record then keeps the posted body, the built-in findings, and what the earlier attempt paid the model.
-        if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, cancellationToken) is { } posted)
+        if (job.PostAttempted && await publisher.FindPostedAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, job.Id, cancellationToken) is { } posted)
         {
             Log.FoundPosted(logger, job.RepositoryFullName, job.PullNumber, job.Id);
+            await living.FinishFoundAsync(run, posted, cancellationToken);
             var builtIn = pipeline.BuiltInOnly(request);
             var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
             var found = builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage, Event = posted.State == "CHANGES_REQUESTED" ? "REQUEST_CHANGES" : "COMMENT" };
             await checks.CompletedAsync(job, found, posted.HtmlUrl, cancellationToken);
-            return await IndexedAsync(Reviewed(job, found, posted, started), pr, files, cancellationToken);
+            return await IndexedAsync(Reviewed(job, found, posted, started), pr, allFiles, cancellationToken);
+        }
+
+        if (run.Range.IsEmpty)
+        {
+            await living.FinishAsync(run, null, null, cancellationToken);
+            await checks.SkippedAsync(job, run.Range.Notice ?? "nothing changed since the last review", cancellationToken);
+            return new RunOutcome(JobStatus.Skipped, run.Range.Notice ?? "nothing changed since the last review", null);
         }
 
         var subject = new ReviewSubject(repoOwner, repoName, job.PullNumber, pr.Title, pr.Body, pr.User?.Login, job.HeadSha, [.. files.Select(f => f.Filename)]);
         var context = await gatherer.GatherAsync(subject, cancellationToken);
         var result = await pipeline.ReviewAsync(request, context, cancellationToken);
+        // The findings ledger decides what is new: a finding already posted and still there is not posted again.
+        var plan = await living.PlanAsync(run, request, result, cancellationToken);
+        if (!plan.Post)
+        {
+            await living.FinishAsync(run, plan, null, cancellationToken);
+            Log.NothingNew(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Findings.Count);
+            await checks.CompletedAsync(job, plan.Result, null, cancellationToken);
+            return await IndexedAsync(Reviewed(job, plan.Result with { Body = "" }, null, started), pr, allFiles, cancellationToken);
+        }
 
         if (!await queue.MarkPostAttemptedAsync(job.Id, owner, cancellationToken))
         {
             throw new LeaseLostException(job.Id);
         }
 
-        var published = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, result, cancellationToken);
+        var published = await publisher.PostAsync(repoOwner, repoName, job.PullNumber, job.HeadSha, plan.Result, cancellationToken);
+        await living.FinishAsync(run, plan, published, cancellationToken);
         // Record what GitHub holds: when it refused the inline comments, every finding went into the body instead.
-        var recorded = published.InlinePosted ? result : result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
+        var recorded = published.InlinePosted ? plan.Result : plan.Result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
         await checks.CompletedAsync(job, recorded, published.Review.HtmlUrl, cancellationToken);
-        return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, files, cancellationToken);
+        return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, allFiles, cancellationToken);
     }
 
     /// <summary>
@@ -119,7 +151,7 @@ internal sealed partial class ReviewRunner(
             : null;
     }
 
-    private RunOutcome Reviewed(ReviewJob job, ReviewResult result, GitHubReview posted, long started)
+    private RunOutcome Reviewed(ReviewJob job, ReviewResult result, GitHubReview? posted, long started)
     {
         var record = new ReviewRecord
         {
@@ -127,8 +159,8 @@ internal sealed partial class ReviewRunner(
             RepositoryFullName = job.RepositoryFullName,
             PullNumber = job.PullNumber,
             HeadSha = job.HeadSha,
-            GitHubReviewId = posted.Id,
-            HtmlUrl = posted.HtmlUrl,
+            GitHubReviewId = posted?.Id,
+            HtmlUrl = posted?.HtmlUrl,
             Event = result.Event,
             Body = result.Body,
             ChangedFiles = result.Coverage.ChangedFiles,
@@ -159,7 +191,9 @@ internal sealed partial class ReviewRunner(
                 Inline = f.Inline,
             }).ToList(),
         };
-        return new RunOutcome(JobStatus.Done, $"reviewed: {result.Findings.Count} finding(s), {result.Comments.Count} inline", record);
+        return new RunOutcome(JobStatus.Done, posted is null
+            ? $"reviewed: {result.Findings.Count} finding(s), none new; no review posted"
+            : $"reviewed: {result.Findings.Count} finding(s), {result.Comments.Count} inline", record);
     }
 
     internal static (string Owner, string Repo) Split(string fullName)
@@ -177,6 +211,9 @@ internal sealed partial class ReviewRunner(
 
         [LoggerMessage(2, LogLevel.Information, "Review for {Repository}#{Number} (job {JobId}) was already posted by an earlier attempt")]
         public static partial void FoundPosted(ILogger logger, string repository, int number, long jobId);
+
+        [LoggerMessage(3, LogLevel.Information, "Nothing new on {Repository}#{Number} (job {JobId}): {Findings} finding(s) already reported; no review posted")]
+        public static partial void NothingNew(ILogger logger, string repository, int number, long jobId, int findings);
     }
 }
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Nectr.Commands;
 using Nectr.Data;
+using Nectr.GitHubApp;
 using Nectr.Issues;
 using Nectr.Jobs;
 using Nectr.Knowledge;
@@ -7,7 +9,7 @@ using Nectr.Knowledge;
 namespace Nectr.Webhooks;
 
 /// <summary>A verified, parsed delivery waiting to be stored, and the caller waiting for its outcome.</summary>
-internal sealed class IntakeItem(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason)
+internal sealed class IntakeItem(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CommandIntake? command = null)
 {
     private readonly TaskCompletionSource<IntakeResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -16,6 +18,8 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
     public string Body { get; } = body;
     public WebhookPayload Payload { get; } = payload;
     public string? SkipReason { get; } = skipReason;
+    /// <summary>The PR comment command this delivery gives (a command job, not a review), when <see cref="SkipReason"/> is null.</summary>
+    public CommandIntake? Command { get; } = command;
     public Task<IntakeResult> Result => _result.Task;
 
     /// <summary>The head a reviewing delivery asks for; only called when <see cref="SkipReason"/> is null.</summary>
@@ -41,14 +45,16 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
 internal static class IntakeBatch
 {
     public static async Task<List<(IntakeItem Item, IntakeResult Result)>> StoreAsync(
-        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, IssueStore issues, DateTimeOffset now, CancellationToken cancellationToken)
+        NectrDb db, IReadOnlyList<IntakeItem> batch, KnowledgeIndex knowledge, IssueStore issues, Installations installations, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
         var known = (await db.Deliveries.Where(d => ids.Contains(d.DeliveryId)).Select(d => d.DeliveryId).ToListAsync(cancellationToken)).ToHashSet();
-        var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null).Select(i => i.Head).ToList(), now, cancellationToken);
+        var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null && i.Command is null).Select(i => i.Head).ToList(), now, cancellationToken);
 
         var stored = new List<(IntakeItem Item, DeliveryRecord? Delivery)>(batch.Count);
+        var connected = new List<string>();
         foreach (var item in batch)
         {
             if (!known.Add(item.DeliveryId))
@@ -57,11 +63,18 @@ internal static class IntakeBatch
                 continue;
             }
 
+            // An App's installation deliveries connect and disconnect repositories here, in order; the reason says what changed.
+            var skip = item.SkipReason is null ? null
+                : await installations.ApplyInTransactionAsync(db, item.Event, item.Payload, now, connected, cancellationToken) ?? item.SkipReason;
             var delivery = NewDelivery(item, now);
             db.Deliveries.Add(delivery);
-            if (item.SkipReason is { } skip)
+            if (skip is not null)
             {
                 IntakeJobs.Settle(delivery, DeliveryOutcome.Skipped, skip, now);
+            }
+            else if (item.Command is { Request: { } command } comment)
+            {
+                jobs.QueueCommand(delivery, item.Payload.Repository!.FullName!, comment.Number, command);
             }
             else
             {
@@ -79,11 +92,15 @@ internal static class IntakeBatch
             stored.Where(s => s.Delivery is not null).Select(s => IssueFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<IssueFacts>(),
             cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        installations.StartSync(connected);
 
         return stored.Select(s => (s.Item, s.Delivery is null
             ? new IntakeResult(true, DeliveryOutcome.Pending, null, "already received")
             : new IntakeResult(false, s.Delivery.Outcome, s.Delivery.JobId, s.Delivery.OutcomeReason))).ToList();
     }
+
+    /// <summary>The head a check run's Re-run asks for, when it asks for one.</summary>
+    private static JobKey? Rerun(IntakeItem item) => item.SkipReason is null && item.Payload.CheckRun is not null ? item.Head : null;
 
     private static DeliveryRecord NewDelivery(IntakeItem item, DateTimeOffset now) => new()
     {
@@ -91,8 +108,8 @@ internal static class IntakeBatch
         Event = item.Event,
         Action = item.Payload.Action,
         RepositoryFullName = item.Payload.Repository?.FullName,
-        PullNumber = item.Payload.PullRequest?.Number ?? (item.SkipReason is null ? item.Head.Number : null),
-        HeadSha = item.Payload.PullRequest?.Head?.Sha ?? (item.SkipReason is null ? item.Head.HeadSha : null),
+        PullNumber = item.Payload.PullRequest?.Number ?? (item.Command?.Number is > 0 and var number ? number : Rerun(item)?.Number),
+        HeadSha = item.Payload.PullRequest?.Head?.Sha ?? Rerun(item)?.HeadSha,
         Payload = item.Body,
         ReceivedAt = now.UtcDateTime,
         Outcome = DeliveryOutcome.Pending,

@@ -33,6 +33,8 @@ internal static class IntakePolicy
                 return null;
             case "check_run":
                 return Checks.CheckRerun.SkipReason(payload, appId);
+            case GitHubApp.Installations.InstallationEvent or GitHubApp.Installations.RepositoriesEvent:
+                return $"{eventName}: the GitHub App's repositories (intake replaces this with what changed)";
             case "issues":
                 return "issues event: recorded in the issue index (issues give reviews their context; they do not start one)";
             default:

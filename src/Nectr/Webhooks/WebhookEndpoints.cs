@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Nectr.Commands;
 using Nectr.Configuration;
 using Nectr.GitHub;
 
@@ -130,13 +131,15 @@ internal static partial class WebhookEndpoints
             return Unauthorized(repositoryProblem);
         }
 
+        // A PR comment is a command or skipped with the reason why not (Commands/CommandIntake).
+        var command = CommandIntake.Read(eventName, parsed.Payload, services.Commands.Value.Handle);
         var skip = await SentByNectrAsync(services.Identity, eventName, parsed.Payload, cancellationToken)
-            ?? IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value,
-                eventName == "check_run" ? (await services.Apps.GetAsync(cancellationToken))?.AppId : null);
+            ?? (command is not null ? command.SkipReason : IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value,
+                eventName == "check_run" ? (await services.Apps.GetAsync(cancellationToken))?.AppId : null));
         IntakeResult result;
         try
         {
-            result = await services.Intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, skip, cancellationToken);
+            result = await services.Intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, skip, skip is null ? command : null, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -272,6 +275,7 @@ internal readonly record struct WebhookServices(
     NectrIdentity Identity,
     GitHubApp.GitHubAppCredentials Apps,
     IOptions<ReviewOptions> Review,
+    IOptions<CommandOptions> Commands,
     TimeProvider Time,
     ILogger<WebhookIntake> Logger);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Nectr.Commands;
 using Nectr.Data;
 using Nectr.Issues;
 using Nectr.Jobs;
@@ -22,6 +23,7 @@ internal sealed partial class WebhookIntake(
     DbWriteGate writeGate,
     KnowledgeIndex knowledge,
     IssueStore issues,
+    GitHubApp.Installations installations,
     TimeProvider time,
     JobSignal signal,
     ILogger<WebhookIntake> logger) : BackgroundService
@@ -41,10 +43,14 @@ internal sealed partial class WebhookIntake(
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    /// <summary>Stores the delivery; <paramref name="skipReason"/> (see <see cref="IntakePolicy"/>) says why it needs no review.</summary>
-    public async Task<IntakeResult> AcceptAsync(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the delivery; <paramref name="skipReason"/> (see <see cref="IntakePolicy"/>) says why it needs no review, and
+    /// <paramref name="command"/> is the PR comment command it gives instead (see <see cref="CommandIntake"/>).
+    /// </summary>
+    public async Task<IntakeResult> AcceptAsync(
+        string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CommandIntake? command, CancellationToken cancellationToken)
     {
-        var item = new IntakeItem(deliveryId, eventName, body, payload, skipReason);
+        var item = new IntakeItem(deliveryId, eventName, body, payload, skipReason, command);
         await _pending.Writer.WriteAsync(item, cancellationToken);
         return await item.Result.WaitAsync(cancellationToken);
     }
@@ -126,7 +132,7 @@ internal sealed partial class WebhookIntake(
     {
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await IntakeBatch.StoreAsync(db, batch, knowledge, issues, time.GetUtcNow(), cancellationToken);
+        return await IntakeBatch.StoreAsync(db, batch, knowledge, issues, installations, time.GetUtcNow(), cancellationToken);
     }
 
     private void Complete(List<(IntakeItem Item, IntakeResult Result)> results)

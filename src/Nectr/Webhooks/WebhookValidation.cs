@@ -44,7 +44,7 @@ internal static class WebhookValidation
 
         if (eventName != "pull_request")
         {
-            return null;
+            return GitHubApp.Installations.PayloadProblem(eventName, payload);
         }
 
         if (payload.Repository?.FullName is null)

@@ -101,6 +101,10 @@ public sealed class ConfigurationErrorTests
         { "REVIEW_MIN_INLINE_SEVERITY=urgent", "REVIEW_MIN_INLINE_SEVERITY 'urgent' is not a severity; use critical, high, medium, low or nit (default nit: every finding may be posted inline)." },
         { "REVIEW_BLOCKING=2", "REVIEW_BLOCKING '2' must be true or false (default false)." },
 
+        // Commands
+        { "COMMAND_HANDLE=-nectr", "COMMAND_HANDLE '-nectr' is not a GitHub login: use 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen, such as nectr (default nectr)." },
+        { "COMMAND_HANDLE=nectr bot", "COMMAND_HANDLE 'nectr bot' is not a GitHub login: use 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen, such as nectr (default nectr)." },
+
         // Review tools
         { "REVIEW_TOOL_ROUNDS=-1", "REVIEW_TOOL_ROUNDS '-1' must be a whole number from 0 to 20 (default 4)." },
         { "REVIEW_TOOL_RESULT_BYTES=100", "REVIEW_TOOL_RESULT_BYTES '100' must be a whole number from 1024 to 262144 (default 16384)." },

@@ -83,12 +83,33 @@ public sealed class DotEnvTests : IDisposable
     }
 
     [Fact]
-    public void A_quote_that_never_closes_is_read_as_written_instead_of_swallowing_the_rest_of_the_file()
+    public void A_quote_that_never_closes_stops_start_up_naming_the_file_and_line_without_quoting_the_value()
     {
-        var config = Read("A=\"unterminated\nB=2\n");
+        using var rsa = RSA.Create(2048);
+        var pem = rsa.ExportRSAPrivateKeyPem();
 
-        Assert.Equal("\"unterminated", config["A"]);
-        Assert.Equal("2", config["B"]);
+        var error = Assert.Throws<InvalidConfigurationException>(() => Read($"GITHUB_APP_ID=1\n# the key\nGITHUB_APP_PRIVATE_KEY=\"{pem}\nPORT=9001\n"));
+        var single = Assert.Throws<InvalidConfigurationException>(() => Read("A='unterminated\nB=2\n"));
+
+        var path = Path.Combine(_directory, ".env");
+        Assert.Equal([$"{path} line 3: the value of GITHUB_APP_PRIVATE_KEY opens a \" quote that never closes. End the value with a matching \" "
+            + "(a multi-line value such as a PEM private key goes inside one pair of double quotes), or remove the opening quote."], error.Problems);
+        Assert.DoesNotContain("PRIVATE KEY-----", error.Message, StringComparison.Ordinal);
+        Assert.Equal([$"{path} line 1: the value of A opens a ' quote that never closes. End the value with a matching ' "
+            + "(a multi-line value such as a PEM private key goes inside one pair of double quotes), or remove the opening quote."], single.Problems);
+    }
+
+    [Fact]
+    public void The_server_refuses_to_start_with_an_unterminated_quote_in_its_env_file()
+    {
+        var path = Path.Combine(_directory, ".env");
+        File.WriteAllText(path, "LOG_LEVEL=\"Debug\n");
+        var configuration = new ConfigurationManager();
+
+        var error = Assert.Throws<InvalidConfigurationException>(() => DotEnvConfigurationSource.InsertBelowEnvironment(configuration, path));
+
+        Assert.StartsWith("Nectr cannot start; fix these settings", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{path} line 1: the value of LOG_LEVEL", error.Message, StringComparison.Ordinal);
     }
 
     private IConfiguration Read(string text)

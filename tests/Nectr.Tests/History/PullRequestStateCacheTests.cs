@@ -194,6 +194,34 @@ public sealed class PullRequestStateCacheTests
 
         public Task<IReadOnlyList<GitHubContributorActivity>?> GetContributorStatsAsync(string owner, string repo, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<GitHubPermission?> GetCollaboratorPermissionAsync(string owner, string repo, string username, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task AddIssueCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task AddReviewCommentReactionAsync(string owner, string repo, long commentId, string content, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReviewComment> ReplyToReviewCommentAsync(string owner, string repo, int number, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubCompare?> CompareAsync(string owner, string repo, string baseSha, string head, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubReviewComment>> ListReviewCommentsAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReviewThreadPage> ListReviewThreadsAsync(string owner, string repo, int number, string? after, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<bool> ResolveReviewThreadAsync(string threadId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<GitHubIssueComment>> ListIssueCommentsAsync(string owner, string repo, int number, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubIssueComment> CreateIssueCommentAsync(string owner, string repo, int number, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubIssueComment> UpdateIssueCommentAsync(string owner, string repo, long commentId, string body, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> GetReviewAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<GitHubReview> DismissReviewAsync(string owner, string repo, int number, long reviewId, string message, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<long> CreateCheckRunAsync(string owner, string repo, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -44,7 +44,7 @@ public sealed class RepoConnectionTests
         Assert.Equal("json", hook.ContentType);
         Assert.Equal("0", hook.InsecureSsl);
         Assert.True(hook.Active);
-        Assert.Equal(["issues", "pull_request"], hook.Events.Order());
+        Assert.Equal(["issue_comment", "issues", "pull_request", "pull_request_review_comment"], hook.Events.Order(StringComparer.Ordinal));
         Assert.Matches("^[0-9a-f]{64}$", hook.Secret);
         Assert.Equal("connected", answer.GetProperty("status").GetString());
         var connection = answer.GetProperty("connection");
@@ -243,7 +243,7 @@ public sealed class RepoConnectionTests
         var updated = Assert.Single(hooks, h => h.Url == RepoTestKit.HookUrl);
         Assert.Equal(existing.Id, updated.Id);
         Assert.NotEqual(existing.Secret, updated.Secret);
-        Assert.Equal(["issues", "pull_request"], updated.Events.Order());
+        Assert.Equal(["issue_comment", "issues", "pull_request", "pull_request_review_comment"], updated.Events.Order(StringComparer.Ordinal));
         Assert.Contains(kit.GitHub.Requests, r => r.Method == "PATCH" && r.Path.EndsWith($"/hooks/{existing.Id}", StringComparison.Ordinal));
         Assert.DoesNotContain(kit.GitHub.Requests, r => r.Method == "POST" && r.Path.EndsWith("/hooks", StringComparison.Ordinal));
         using var accepted = await kit.DeliverAsync(PullRequest(1), updated.Secret!);

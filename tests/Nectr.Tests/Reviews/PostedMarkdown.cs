@@ -30,6 +30,17 @@ internal static partial class PostedMarkdown
             prose = prose.Replace("<sub>", "", StringComparison.Ordinal).Replace("</sub>", "", StringComparison.Ordinal);
         }
 
+        else
+        {
+            // An inline comment ends in the finding's fingerprint marker (src/Nectr.Engine/Living/FindingMarker.cs), once.
+            var finding = new Regex(@"\n<!-- nectr:finding [0-9a-f]{8,64} -->\s*\z");
+            prose = finding.Replace(prose, "");
+            if (Count(prose, "nectr:finding", StringComparison.OrdinalIgnoreCase) > 0)
+            {
+                problems.Add("'nectr:finding' appears in the raw text other than as the closing marker");
+            }
+        }
+
         var markers = Count(markdown, "nectr:review", StringComparison.OrdinalIgnoreCase);
         if (markers != (headSha is null ? 0 : 1))
         {

@@ -90,16 +90,18 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_one_of_its_commits_and_one_write()
+    public async Task A_first_review_costs_one_read_of_the_pr_one_per_100_files_one_of_its_commits_one_write_and_one_read_of_its_comments()
     {
         _github.AddPullRequest(Owner, Repo, 7, HeadSha, [ConfigWithKey]);
 
         await DeliverAsync(7, HeadSha);
-        await _github.WaitForReviewAsync(Owner, Repo, 7, TimeSpan.FromSeconds(30));
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 7, TimeSpan.FromSeconds(30));
         await WaitForJobsAsync(1);
 
         Assert.Equal(
-            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews"],
+            ["GET /repos/octo-org/payments/pulls/7", "GET /repos/octo-org/payments/pulls/7/files", "GET /repos/octo-org/payments/pulls/7/commits", "POST /repos/octo-org/payments/pulls/7/reviews",
+             // the inline comments' ids, for the findings ledger (src/Nectr/Living)
+             $"GET /repos/octo-org/payments/pulls/7/reviews/{review.Id}/comments"],
             // Nectr's own login (GET /user) is asked once per process, not per review.
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
     }
@@ -118,7 +120,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         Assert.Equal(
             ["GET /repos/octo-org/payments/pulls/8", "GET /repos/octo-org/payments/pulls/8/files",
              "GET /repos/octo-org/payments/pulls/8/commits", "GET /repos/octo-org/payments/issues/12", // the two context reads
-             "POST /repos/octo-org/payments/pulls/8/reviews"],
+             "POST /repos/octo-org/payments/pulls/8/reviews", $"GET /repos/octo-org/payments/pulls/8/reviews/{review.Id}/comments"],
             _github.Requests.Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}"));
         Assert.Contains("### Resolved issues\n\n- #12 — Config leaks the key\n", review.Body, StringComparison.Ordinal);
     }

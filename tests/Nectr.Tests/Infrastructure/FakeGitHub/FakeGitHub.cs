@@ -254,8 +254,18 @@ public sealed partial class FakeGitHub : IAsyncDisposable
                     await CreateReviewAsync(context, request, pr);
                     return;
                 default:
+                    if (await LivingRouteAsync(context, request, pr, tail))
+                    {
+                        return;
+                    }
+
                     break;
             }
+        }
+
+        if (await GraphQLRouteAsync(context, request) || await CompareRouteAsync(context, request, segments) || await CommentsRouteAsync(context, request, segments))
+        {
+            return;
         }
 
         if (await ContextRouteAsync(context, request, segments))
