@@ -26,7 +26,7 @@ internal sealed record AppCredentials(long AppId, RSA PrivateKey, string? Webhoo
 internal sealed partial class GitHubAppCredentials(
     IOptions<GitHubAppOptions> options, IServiceProvider services, TimeProvider time, ILogger<GitHubAppCredentials> logger) : IDisposable
 {
-    public const string ProtectorPurpose = "Nectr.GitHubApp.v1";
+    public const string ProtectorPurpose = AppManifestStore.ProtectorPurpose; // the writer's purpose, one string
     private static readonly TimeSpan RowRecheck = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private AppCredentials? _environment;
