@@ -19,6 +19,7 @@ internal static class NectrConfiguration
         Add<AuthOptions, AuthOptionsValidator>(services, configuration);
         Add<GitHubOptions, GitHubOptionsValidator>(services, configuration);
         Add<WebhookOptions, WebhookOptionsValidator>(services, configuration);
+        Add<GitHubAppOptions, GitHubAppOptionsValidator>(services, configuration);
         Add<JobOptions, JobOptionsValidator>(services, configuration);
         Add<ReviewOptions, ReviewOptionsValidator>(services, configuration);
         Add<CommandOptions, CommandOptionsValidator>(services, configuration);

@@ -88,7 +88,7 @@ internal sealed class SettingsReport(
         var problems = new List<Problem>();
         try
         {
-            _ = await tokens.GetTokenAsync(cancellationToken);
+            await tokens.EnsureAvailableAsync(cancellationToken);
         }
         catch (GitHubTokenUnavailableException ex)
         {

@@ -12,6 +12,11 @@ internal static class GitHubExtensions
         var services = builder.Services;
         services.AddRetryBudget();
         services.AddSingleton<GitHubTokenSource>();
+        // Nectr as a GitHub App (when configured): its credentials, and installation tokens fetched with its JWT on a
+        // client of its own, outside the token handler the other clients use.
+        services.AddSingleton<GitHubApp.GitHubAppCredentials>();
+        services.AddSingleton<GitHubApp.InstallationTokens>();
+        services.AddHttpClient(GitHubApp.InstallationTokens.ClientName, (sp, http) => ConfigureDefaults(http, sp.GetRequiredService<IOptions<GitHubOptions>>().Value));
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<ETagCache>();
         services.AddTransient<GitHubAuthHandler>();

@@ -7,9 +7,10 @@ namespace Nectr.GitHub;
 /// the life of the process, so deliveries sent by Nectr itself are skipped (it must never review or answer itself).
 /// Intake asks only for deliveries Nectr may have caused (its reviews, comments, a bot sender) and never waits on
 /// GitHub per delivery: one lookup is shared and only the first is waited for (at most <see cref="WaitBound"/>); a
-/// failed one is retried in the background at most once a minute.
+/// failed one is retried in the background at most once a minute. As a GitHub App, Nectr acts as <c>&lt;slug&gt;[bot]</c>
+/// (<c>GET /user</c> means nothing to an installation token), so the login is that, the slug asked of GitHub when not configured.
 /// </summary>
-internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProvider time, ILogger<NectrIdentity> logger)
+internal sealed partial class NectrIdentity(IHttpClientFactory clients, GitHubApp.InstallationTokens app, TimeProvider time, ILogger<NectrIdentity> logger)
 {
     public const string ClientName = "github-identity";
     private static readonly TimeSpan WaitBound = TimeSpan.FromSeconds(3);
@@ -63,6 +64,11 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30), time);
+            if (await app.SlugAsync(timeout.Token) is { } slug)
+            {
+                return Known(slug + "[bot]");
+            }
+
             using var http = clients.CreateClient(ClientName);
             using var response = await http.GetAsync(new Uri("user", UriKind.Relative), timeout.Token);
             await GitHubApi.EnsureSuccessAsync(response, "GET", "user", timeout.Token);
@@ -73,9 +79,7 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
                 throw new JsonException("GET /user answered without a login");
             }
 
-            Volatile.Write(ref _login, login);
-            Log.Resolved(logger, login);
-            return login;
+            return Known(login);
         }
         catch (Exception ex) when (ex is HttpRequestException or GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or JsonException or InvalidOperationException or OperationCanceledException)
         {
@@ -87,6 +91,13 @@ internal sealed partial class NectrIdentity(IHttpClientFactory clients, TimeProv
             Log.Unresolved(logger, ex.Message);
             return null;
         }
+    }
+
+    private string Known(string login)
+    {
+        Volatile.Write(ref _login, login);
+        Log.Resolved(logger, login);
+        return login;
     }
 
     private static partial class Log

@@ -15,7 +15,7 @@ internal sealed record CreatedApp(long AppId, string Slug, string? Name, string?
 /// The one writer of <c>github_apps</c>: the Apps made through the manifest flow, their private key, webhook secret
 /// and client secret protected with Data Protection (purpose <see cref="ProtectorPurpose"/>).
 /// </summary>
-internal sealed class AppManifestStore(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, IDataProtectionProvider protection, TimeProvider time)
+internal sealed class AppManifestStore(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, IDataProtectionProvider protection, GitHubAppCredentials credentials, TimeProvider time)
 {
     /// <summary>The purpose every reader of the stored secrets unprotects them with.</summary>
     public const string ProtectorPurpose = "Nectr.GitHubApp.v1";
@@ -43,6 +43,7 @@ internal sealed class AppManifestStore(IDbContextFactory<NectrDb> dbs, DbWriteGa
         record.WebhookSecretProtected = app.WebhookSecret is { } webhookSecret ? protector.Protect(webhookSecret) : null;
         record.CreatedByUserId = userId;
         await db.SaveChangesAsync(cancellationToken);
+        credentials.Forget(); // the new App takes over now, not at the next minute's lookup
         return View(record);
     }
 

@@ -26,7 +26,7 @@ internal sealed class GitHubTokenCheck(GitHubTokenSource tokens) : IHealthCheck
     {
         try
         {
-            await tokens.GetTokenAsync(cancellationToken);
+            await tokens.EnsureAvailableAsync(cancellationToken);
             return HealthCheckResult.Healthy(tokens.Mode);
         }
         catch (GitHubTokenUnavailableException ex)

@@ -106,6 +106,10 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
             .SetProperty(j => j.LeaseExpiresMs, lease), cancellationToken), cancellationToken);
     }
 
+    /// <summary>Remembers the check run the job reports to (<c>Checks/ReviewChecks</c>), so a later attempt updates it instead of creating another.</summary>
+    public Task<bool> SetCheckRunAsync(long jobId, string owner, long checkRunId, CancellationToken cancellationToken) =>
+        UpdateOwnedAsync(jobId, owner, q => q.ExecuteUpdateAsync(u => u.SetProperty(j => j.CheckRunId, checkRunId), cancellationToken), cancellationToken);
+
     /// <summary>
     /// Ends the job and every delivery waiting on it with one outcome; false when this worker no longer holds the job.
     /// The job row is updated first: on PostgreSQL that waits for an intake transaction holding the row (see

@@ -11,6 +11,7 @@ internal static class JobsExtensions
         builder.Services.AddSingleton<JobSignal>();
         builder.Services.AddSingleton<JobQueue>();
         builder.Services.AddScoped<ReviewRunner>(); // runs on the review pipeline: AddReviewPipeline
+        builder.Services.AddScoped<Checks.ReviewChecks>();
         builder.AddLivingPullRequests();
         if (options.Concurrency > 0)
         {

@@ -120,6 +120,10 @@ internal sealed partial class ReviewWorker(
         if (recorded)
         {
             Log.Finished(logger, job.RepositoryFullName, job.PullNumber, job.Id, status, reason);
+            if (status == JobStatus.Parked)
+            {
+                await ReportParkedAsync(job, reason);
+            }
         }
         else
         {
@@ -146,6 +150,7 @@ internal sealed partial class ReviewWorker(
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
             {
                 Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+                await ReportParkedAsync(job, why);
             }
             else
             {
@@ -180,6 +185,7 @@ internal sealed partial class ReviewWorker(
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
             {
                 Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+                await ReportParkedAsync(job, why);
             }
             else
             {
@@ -197,6 +203,13 @@ internal sealed partial class ReviewWorker(
         {
             Log.LeaseLost(logger, job.Id);
         }
+    }
+
+    /// <summary>The head's Nectr check run (or commit status) says the review was parked, and why.</summary>
+    private async Task ReportParkedAsync(ReviewJob job, string reason)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Checks.ReviewChecks>().ParkedAsync(job, reason, CancellationToken.None);
     }
 
     private static bool IsRetryable(Exception ex) => ex switch

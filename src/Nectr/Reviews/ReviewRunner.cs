@@ -33,6 +33,7 @@ internal sealed partial class ReviewRunner(
     JobQueue queue,
     KnowledgeIndex knowledge,
     MemoryExtraction memory,
+    Checks.ReviewChecks checks,
     Commands.PullRequestPauses pauses,
     RepoConfigLoader repoConfig,
     PullRequestSummary summary,
@@ -61,6 +62,8 @@ internal sealed partial class ReviewRunner(
             return new RunOutcome(JobStatus.Skipped, policy, null);
         }
 
+        await checks.StartedAsync(job, owner, cancellationToken);
+
         var allFiles = await github.ListPullRequestFilesAsync(repoOwner, repoName, job.PullNumber, cancellationToken);
         // What this run reviews: everything, or (incremental) the PR's files changed since the last reviewed head.
         var run = await living.StartAsync(job, repoOwner, repoName, cancellationToken);
@@ -83,14 +86,16 @@ internal sealed partial class ReviewRunner(
             var foundNotices = await living.FinishFoundAsync(run, posted, cancellationToken);
             var builtIn = pipeline.BuiltInOnly(request);
             var (model, usage) = await answers.PaidAsync(job.Id, cancellationToken);
-            var found = builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage };
+            var found = builtIn with { Body = posted.Body ?? builtIn.Body, Model = model ?? builtIn.Model, Usage = usage, Event = posted.State == "CHANGES_REQUESTED" ? "REQUEST_CHANGES" : "COMMENT" };
             await summary.PublishAsync(run, request, found, null, posted, foundNotices, config, cancellationToken);
+            await checks.CompletedAsync(job, found, posted.HtmlUrl, cancellationToken);
             return await IndexedAsync(Reviewed(job, found, posted, started), pr, allFiles, cancellationToken);
         }
 
         if (run.Range.IsEmpty)
         {
             await living.FinishAsync(run, null, null, cancellationToken);
+            await checks.SkippedAsync(job, run.Range.Notice ?? "nothing changed since the last review", cancellationToken);
             return new RunOutcome(JobStatus.Skipped, run.Range.Notice ?? "nothing changed since the last review", null);
         }
 
@@ -105,6 +110,7 @@ internal sealed partial class ReviewRunner(
             // No GitHub review this time: the summary comment is what the run leaves on the PR, and what the record keeps.
             var summaryBody = await summary.PublishAsync(run, request, plan.Result, plan, null, quietNotices, config, cancellationToken);
             Log.NothingNew(logger, job.RepositoryFullName, job.PullNumber, job.Id, result.Findings.Count);
+            await checks.CompletedAsync(job, plan.Result, null, cancellationToken);
             return await IndexedAsync(Reviewed(job, plan.Result with { Body = summaryBody }, null, started), pr, allFiles, cancellationToken);
         }
 
@@ -119,6 +125,7 @@ internal sealed partial class ReviewRunner(
         var recorded = published.InlinePosted ? plan.Result : plan.Result with { Body = published.Body, Comments = [], Unanchored = result.Findings };
         await summary.PublishAsync(run, request, recorded, plan, published.Review, notices, config, cancellationToken);
         Log.Posted(logger, job.RepositoryFullName, job.PullNumber, job.Id, recorded.Comments.Count, recorded.Findings.Count);
+        await checks.CompletedAsync(job, recorded, published.Review.HtmlUrl, cancellationToken);
         return await IndexedAsync(Reviewed(job, recorded, published.Review, started), pr, allFiles, cancellationToken);
     }
 

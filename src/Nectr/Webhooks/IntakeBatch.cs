@@ -23,7 +23,11 @@ internal sealed class IntakeItem(string deliveryId, string eventName, string bod
     public Task<IntakeResult> Result => _result.Task;
 
     /// <summary>The head a reviewing delivery asks for; only called when <see cref="SkipReason"/> is null.</summary>
-    public JobKey Head => new(Payload.Repository!.FullName!, Payload.PullRequest!.Number, Payload.PullRequest.Head!.Sha!);
+    public JobKey Head => Payload.CheckRun is not null ? Checks.CheckRerun.Head(Payload)
+        : new(Payload.Repository!.FullName!, Payload.PullRequest!.Number, Payload.PullRequest.Head!.Sha!);
+
+    /// <summary>How the review was asked for: a push, or a person again (the check run's Re-run button).</summary>
+    public JobRequest Request => Payload.CheckRun is not null ? Checks.CheckRerun.Request(Payload) : JobRequest.Push;
 
     public void Complete(IntakeResult result) => _result.TrySetResult(result);
 
@@ -74,7 +78,7 @@ internal static class IntakeBatch
             }
             else
             {
-                await jobs.LinkAsync(delivery, item.Head, cancellationToken);
+                await jobs.LinkAsync(delivery, item.Head, item.Request, cancellationToken);
             }
 
             stored.Add((item, delivery));
@@ -95,14 +99,17 @@ internal static class IntakeBatch
             : new IntakeResult(false, s.Delivery.Outcome, s.Delivery.JobId, s.Delivery.OutcomeReason))).ToList();
     }
 
+    /// <summary>The head a check run's Re-run asks for, when it asks for one.</summary>
+    private static JobKey? Rerun(IntakeItem item) => item.SkipReason is null && item.Payload.CheckRun is not null ? item.Head : null;
+
     private static DeliveryRecord NewDelivery(IntakeItem item, DateTimeOffset now) => new()
     {
         DeliveryId = item.DeliveryId,
         Event = item.Event,
         Action = item.Payload.Action,
         RepositoryFullName = item.Payload.Repository?.FullName,
-        PullNumber = item.Payload.PullRequest?.Number ?? (item.Command?.Number is > 0 and var number ? number : null),
-        HeadSha = item.Payload.PullRequest?.Head?.Sha,
+        PullNumber = item.Payload.PullRequest?.Number ?? (item.Command?.Number is > 0 and var number ? number : Rerun(item)?.Number),
+        HeadSha = item.Payload.PullRequest?.Head?.Sha ?? Rerun(item)?.HeadSha,
         Payload = item.Body,
         ReceivedAt = now.UtcDateTime,
         Outcome = DeliveryOutcome.Pending,

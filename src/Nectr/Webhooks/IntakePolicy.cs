@@ -8,7 +8,7 @@ internal static class IntakePolicy
     private static readonly HashSet<string> ReviewActions = new(StringComparer.Ordinal) { "opened", "synchronize", "reopened", "ready_for_review" };
 
     /// <summary>Why the delivery needs no review, or null when it does.</summary>
-    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewOptions queue)
+    public static string? SkipReason(string eventName, WebhookPayload payload, ReviewOptions queue, long? appId = null)
     {
         switch (eventName)
         {
@@ -31,6 +31,8 @@ internal static class IntakePolicy
                 }
 
                 return null;
+            case "check_run":
+                return Checks.CheckRerun.SkipReason(payload, appId);
             case GitHubApp.Installations.InstallationEvent or GitHubApp.Installations.RepositoriesEvent:
                 return $"{eventName}: the GitHub App's repositories (intake replaces this with what changed)";
             case "issues":

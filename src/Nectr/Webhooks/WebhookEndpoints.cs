@@ -49,9 +49,12 @@ internal static partial class WebhookEndpoints
         if (secret.Secret is null)
         {
             Log.Rejected(logger, deliveryId, SignatureCheck.NoSecretConfigured);
-            return Unauthorized(secret.Source == SecretSource.RepositoryUnreadable
-                ? "This repository's own webhook secret cannot be decrypted (the Data Protection key ring changed): Disconnect and Connect the repository again to give it a new secret."
-                : "No webhook secret is configured for this repository: set GITHUB_WEBHOOK_SECRET (or connect the repository) and use the same value on GitHub.");
+            return Unauthorized(secret.Source switch
+            {
+                SecretSource.RepositoryUnreadable => "This repository's own webhook secret cannot be decrypted (the Data Protection key ring changed): Disconnect and Connect the repository again to give it a new secret.",
+                SecretSource.OtherApp => "This delivery comes from a GitHub App other than Nectr's (X-GitHub-Hook-Installation-Target-ID is not GITHUB_APP_ID).",
+                _ => "No webhook secret is configured for this repository: set GITHUB_WEBHOOK_SECRET (or connect the repository) and use the same value on GitHub.",
+            });
         }
 
         // A missing or malformed signature is refused before a byte of the body is read.
@@ -131,7 +134,8 @@ internal static partial class WebhookEndpoints
         // A PR comment is a command or skipped with the reason why not (Commands/CommandIntake).
         var command = CommandIntake.Read(eventName, parsed.Payload, services.Commands.Value.Handle);
         var skip = await SentByNectrAsync(services.Identity, eventName, parsed.Payload, cancellationToken)
-            ?? (command is not null ? command.SkipReason : IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value));
+            ?? (command is not null ? command.SkipReason : IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value,
+                eventName == "check_run" ? (await services.Apps.GetAsync(cancellationToken))?.AppId : null));
         IntakeResult result;
         try
         {
@@ -269,6 +273,7 @@ internal readonly record struct WebhookServices(
     SignatureFailureLog Failures,
     PullRequestStateCache PullRequestStates,
     NectrIdentity Identity,
+    GitHubApp.GitHubAppCredentials Apps,
     IOptions<ReviewOptions> Review,
     IOptions<CommandOptions> Commands,
     TimeProvider Time,

@@ -45,7 +45,7 @@ internal sealed record WebhookComment(long Id, string? Body, WebhookUser? User, 
 
 internal sealed record WebhookCheckRun(long Id, string? HeadSha, string? Name, string? ExternalId, WebhookApp? App, IReadOnlyList<WebhookCheckRunPullRequest>? PullRequests);
 
-internal sealed record WebhookCheckRunPullRequest(int Number);
+internal sealed record WebhookCheckRunPullRequest(int Number, WebhookRef? Head = null);
 
 internal sealed record WebhookApp(long Id, string? Slug);
 

@@ -8,7 +8,7 @@ using Nectr.Data;
 namespace Nectr.Webhooks;
 
 /// <summary>Where the one secret a delivery may be signed with came from.</summary>
-internal enum SecretSource { None, Repository, Global, RepositoryUnreadable }
+internal enum SecretSource { None, Repository, Global, RepositoryUnreadable, App, OtherApp }
 
 /// <summary>
 /// The secret chosen for a delivery from its headers, and what the headers claim. <see cref="TargetRepositoryId"/>
@@ -21,8 +21,11 @@ internal sealed record DeliverySecret(string? Secret, SecretSource Source, long?
 /// any parsing. A repository with its own secret (Nectr's webhook, installed on Connect) verifies only with that
 /// secret; <c>GITHUB_WEBHOOK_SECRET</c> covers every other repository and every non-repository hook. Trying both
 /// would let anyone who knows the global secret (every hand-made webhook shares it) sign for a connected repository.
+/// When Nectr is a GitHub App, the App's own deliveries (target type <c>integration</c>, target id = the App's id)
+/// verify with the App's webhook secret (<c>GITHUB_APP_WEBHOOK_SECRET</c> or the dashboard-created App's; when
+/// neither is set, <c>GITHUB_WEBHOOK_SECRET</c>); another App's deliveries are refused whatever they are signed with.
 /// </summary>
-internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection)
+internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection, GitHubApp.GitHubAppCredentials apps)
 {
     public const string ProtectorPurpose = "Nectr.WebhookSecret.v1";
     // Created on first use: a process with no connected repositories never touches the key ring.
@@ -31,6 +34,17 @@ internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContex
     public async Task<DeliverySecret> ForDeliveryAsync(string? targetType, string? targetId, CancellationToken cancellationToken)
     {
         var global = options.Value.Secret;
+        if (string.Equals(targetType, "integration", StringComparison.OrdinalIgnoreCase) && await apps.GetAsync(cancellationToken) is { } app)
+        {
+            if (!long.TryParse(targetId, NumberStyles.None, CultureInfo.InvariantCulture, out var appId) || appId != app.AppId)
+            {
+                return new DeliverySecret(null, SecretSource.OtherApp, null, false);
+            }
+
+            return app.WebhookSecret is { } own ? new DeliverySecret(own, SecretSource.App, null, false)
+                : new DeliverySecret(global, global is null ? SecretSource.None : SecretSource.Global, null, false);
+        }
+
         if (!string.Equals(targetType, "repository", StringComparison.OrdinalIgnoreCase)
             || !long.TryParse(targetId, NumberStyles.None, CultureInfo.InvariantCulture, out var repoId))
         {

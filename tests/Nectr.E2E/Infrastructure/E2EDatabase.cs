@@ -50,6 +50,8 @@ internal static class E2EDatabase
             ["REVIEW_POLL_SECONDS"] = "0.2",
             ["REVIEW_RETRY_BASE_SECONDS"] = "0.2",
             ["REVIEW_RETRY_MAX_SECONDS"] = "1",
+            // The tests here count review POSTs; commit statuses (on by default) are tested in Nectr.Tests.
+            ["REVIEW_COMMIT_STATUS"] = "false",
             // Harmless outside production; lets a test switch APP_ENV to production without a key-ring certificate.
             ["DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS"] = "true",
         };

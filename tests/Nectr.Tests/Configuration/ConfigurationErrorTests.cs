@@ -20,6 +20,9 @@ public sealed class ConfigurationErrorTests
     private const string ProxyFix = "List the addresses or CIDR networks of the reverse proxies in front of Nectr, comma-separated " +
         "(e.g. FORWARDED_ALLOW_IPS=10.0.0.5,172.16.0.0/12), or leave it unset to trust only a proxy on this machine (127.0.0.1, ::1).";
 
+    private const string AppKeyFix = "Download a private key from the App's page (GitHub → Settings → Developer settings → GitHub Apps → your App → "
+        + "Private keys) and set GITHUB_APP_PRIVATE_KEY to its PEM text (in .env as a quoted multi-line value) or GITHUB_APP_PRIVATE_KEY_PATH to the .pem file.";
+
     public static TheoryData<string, string> Messages => new()
     {
         // Hosting
@@ -63,6 +66,16 @@ public sealed class ConfigurationErrorTests
         // GitHub
         { "GITHUB_API_URL=api.github.com", "GITHUB_API_URL 'api.github.com' must be an absolute http(s) URL (default https://api.github.com/)." },
         { "GITHUB_WEB_URL=ftp://github.com", "GITHUB_WEB_URL 'ftp://github.com' must be an absolute http(s) URL (default https://github.com/)." },
+
+        // GitHub App
+        { "GITHUB_APP_ID=nectr-app", "GITHUB_APP_ID 'nectr-app' must be the App's numeric id (shown as \"App ID\" on the App's settings page), e.g. GITHUB_APP_ID=123456." },
+        { "GITHUB_APP_ID=123456", "GITHUB_APP_ID is set but the App's private key is not. " + AppKeyFix },
+        { "GITHUB_APP_PRIVATE_KEY_PATH=/etc/nectr/app.pem", "A GitHub App private key is set but GITHUB_APP_ID is not: set GITHUB_APP_ID to the App's numeric id (\"App ID\" on the App's settings page), or unset the key." },
+        { "GITHUB_APP_ID=123456;GITHUB_APP_PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----;GITHUB_APP_PRIVATE_KEY_PATH=/etc/nectr/app.pem", "GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_PATH are both set: keep one (the PEM text, or the path of the .pem file)." },
+        { "GITHUB_APP_ID=123456;GITHUB_APP_PRIVATE_KEY=not a key", "GITHUB_APP_PRIVATE_KEY is not an RSA private key in PEM form (-----BEGIN RSA PRIVATE KEY----- … or -----BEGIN PRIVATE KEY----- …). " + AppKeyFix },
+        { "GITHUB_APP_ID=123456;GITHUB_APP_PRIVATE_KEY_PATH=/nonexistent/nectr-app.pem", "GITHUB_APP_PRIVATE_KEY_PATH '/nonexistent/nectr-app.pem' cannot be read: check that the file exists and that Nectr's user may read it." },
+        { "GITHUB_APP_WEBHOOK_SECRET=s3cret", "GITHUB_APP_WEBHOOK_SECRET is set but GITHUB_APP_ID is not: it verifies deliveries from a GitHub App, so set GITHUB_APP_ID and its private key too, or unset it." },
+        { "REVIEW_COMMIT_STATUS=sometimes", "REVIEW_COMMIT_STATUS 'sometimes' must be true or false (default true)." },
 
         // Webhooks
         { "WEBHOOK_MAX_INFLIGHT_MB=10", "WEBHOOK_MAX_INFLIGHT_MB '10' must be a whole number from 25 to 65536 (default 128)." },

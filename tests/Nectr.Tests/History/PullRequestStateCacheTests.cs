@@ -221,6 +221,14 @@ public sealed class PullRequestStateCacheTests
         public Task<GitHubReview> GetReviewAsync(string owner, string repo, int number, long reviewId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<GitHubReview> DismissReviewAsync(string owner, string repo, int number, long reviewId, string message, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> CreateCheckRunAsync(string owner, string repo, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task UpdateCheckRunAsync(string owner, string repo, long checkRunId, CheckRunWrite checkRun, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long?> FindCheckRunAsync(string owner, string repo, string sha, string name, string externalId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task CreateCommitStatusAsync(string owner, string repo, string sha, CommitStatusWrite status, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Hold

@@ -35,6 +35,9 @@ public sealed class NectrApp : WebApplicationFactory<Program>
             ["REVIEW_CONCURRENCY"] = "2",
             // No model unless a test brings a fake one: a developer's real keys must never be used by a test.
             ["LLM_PROVIDER"] = "none",
+            // Commit statuses (on by default) add two writes per review; the tests that count calls predate them, so
+            // only the tests about statuses turn them on (tests/Nectr.Tests/Checks, GitHubApp).
+            ["REVIEW_COMMIT_STATUS"] = "false",
             ["REVIEW_POLL_SECONDS"] = "0.2",
             ["REVIEW_RETRY_BASE_SECONDS"] = "0.2",
             ["REVIEW_RETRY_MAX_SECONDS"] = "1",

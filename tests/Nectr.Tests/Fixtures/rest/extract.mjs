@@ -18,7 +18,9 @@ if (!source) {
 // that takes a body is marked "body": "not extracted", and the fake refuses a body sent to it until it is listed here.
 const withBody = new Set(["pulls/create-review", "repos/create-webhook", "repos/update-webhook", "issues/create-comment", "issues/update-comment", "pulls/dismiss-review",
   // PR comment commands: reactions on the command, replies in its inline thread.
-  "reactions/create-for-issue-comment", "reactions/create-for-pull-request-review-comment", "pulls/create-reply-for-review-comment"]);
+  "reactions/create-for-issue-comment", "reactions/create-for-pull-request-review-comment", "pulls/create-reply-for-review-comment",
+  // Check runs and commit statuses (GitHub App and token fallback), installation tokens.
+  "checks/create", "checks/update", "repos/create-commit-status", "apps/create-installation-access-token"]);
 
 const api = JSON.parse(readFileSync(source, "utf8"));
 const version = JSON.parse(readFileSync(join(dirname(source), "..", "package.json"), "utf8")).version;

@@ -12,7 +12,7 @@ if (!source) {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = new Set(["pull_request", "pull_request_review", "issues", "ping", "issue_comment", "pull_request_review_comment", "installation", "installation_repositories"]);
+const wanted = new Set(["pull_request", "pull_request_review", "issues", "ping", "issue_comment", "pull_request_review_comment", "installation", "installation_repositories", "check_run"]);
 let written = 0;
 for (const entry of JSON.parse(readFileSync(source, "utf8"))) {
   if (!wanted.has(entry.name)) continue;

@@ -84,6 +84,11 @@ public sealed partial class FakeGitHub
         json["commit_id"] = review.CommitId;
         json["html_url"] = $"https://github.com/{review.Owner}/{review.Repo}/pull/{review.Number}#pullrequestreview-{review.Id}";
         json["submitted_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        if (review.Author is { } author)
+        {
+            json["user"]!["login"] = author;
+            json["user"]!["type"] = author.EndsWith("[bot]", StringComparison.Ordinal) ? "Bot" : "User";
+        }
         return json;
     }
 
@@ -173,7 +178,7 @@ public sealed partial class FakeGitHub
         lock (_lock)
         {
             review = new PostedReview(++_nextReviewId, pr.Owner, pr.Repo, pr.Number, (string?)body["body"] ?? "",
-                (string?)body["event"] ?? "PENDING", (string?)body["commit_id"] ?? pr.HeadSha, comments);
+                (string?)body["event"] ?? "PENDING", (string?)body["commit_id"] ?? pr.HeadSha, comments) { Author = ActorOf(request) };
             _reviews.Add(review);
             failAfterCreate = _failPostsAfterCreate > 0;
             if (failAfterCreate)

@@ -56,6 +56,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeGitHub(app, token);
+        fake.EnableChecks(); // commit statuses and check runs, as every GitHub serves them
         app.Run(fake.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -314,7 +315,7 @@ public sealed partial class FakeGitHub : IAsyncDisposable
     {
         var header = request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : header.StartsWith("token ", StringComparison.Ordinal) ? header[6..] : null;
-        return token is not null && (token == Token || _acceptedTokens.ContainsKey(token));
+        return token is not null && (token == Token || _acceptedTokens.ContainsKey(token) || CurrentInstallationToken(token));
     }
 
     /// <summary>Also accept this bearer token (a signed-in user's OAuth token), besides the service's own.</summary>

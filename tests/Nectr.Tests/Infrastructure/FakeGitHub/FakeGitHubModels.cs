@@ -49,7 +49,11 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 
 public sealed record PostedComment(string Path, int Line, int? StartLine, string Side, string Body);
 
-public sealed record PostedReview(long Id, string Owner, string Repo, int Number, string Body, string Event, string CommitId, IReadOnlyList<PostedComment> Comments);
+public sealed record PostedReview(long Id, string Owner, string Repo, int Number, string Body, string Event, string CommitId, IReadOnlyList<PostedComment> Comments)
+{
+    /// <summary>Who posted it: the account of the token it was posted with (an App's installation token posts as &lt;slug&gt;[bot]).</summary>
+    public string? Author { get; init; }
+}
 
 /// <summary>Holds matching requests until released, so a test can act while a request is in flight.</summary>
 public sealed class StallGate
