@@ -55,7 +55,8 @@ public sealed class ScaleOutTests
         Assert.All(jobs, j => Assert.Equal(1, j.Attempts));
         var processes = jobs.Select(j => j.LeaseOwner!.Split(':')[1]).Distinct().Count();
         Assert.Equal(2, processes); // both processes took part
-        Assert.Equal(Jobs, github.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal(Jobs, github.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal)));
+        Assert.Equal(Jobs, github.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/comments", StringComparison.Ordinal))); // one summary per PR
         github.AssertNoUnexpectedCalls();
     }
 }

@@ -100,7 +100,7 @@ public sealed class GitHubReadPipelineTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<GitHubApiException>(() => Api.CreateReviewAsync(Owner, Repo, 4, Review('d'), Ct));
 
         Assert.Equal(HttpStatusCode.BadGateway, error.Status);
-        Assert.Single(_github.Requests, r => r.Method == "POST");
+        Assert.Single(_github.Requests, r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal));
         Assert.Empty(_github.ReviewsOn(Owner, Repo, 4));
     }
 
@@ -112,7 +112,7 @@ public sealed class GitHubReadPipelineTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<HttpRequestException>(() => Api.CreateReviewAsync(Owner, Repo, 5, Review('e'), Ct));
 
-        Assert.Single(_github.Requests, r => r.Method == "POST");
+        Assert.Single(_github.Requests, r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class GitHubRetryTests : IAsyncLifetime
 
         Assert.Single(_github.ReviewsOn(Owner, Repo, 7));
         Assert.Equal([502, 200], _github.Requests.Where(r => r.Path.EndsWith("/pulls/7/files", StringComparison.Ordinal)).Select(r => r.Status));
-        Assert.Single(_github.Requests, r => r.Method == "POST");
+        Assert.Single(_github.Requests, r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal));
         Assert.Equal((JobStatus.Done, 1, (string?)null), (job.Status, job.Attempts, job.LastError));
         _github.AssertNoUnexpectedCalls();
     }

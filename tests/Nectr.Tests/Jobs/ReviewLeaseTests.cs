@@ -186,7 +186,7 @@ public sealed class ReviewLeaseTests
             }
 
             Assert.Single(_github.ReviewsOn(Owner, Repo, Number));
-            Assert.Single(_github.Requests, r => r.Method == "POST");
+            Assert.Single(_github.Requests, r => r.Method == "POST" && r.Path.EndsWith("/reviews", StringComparison.Ordinal));
             Assert.Equal(1, await QueryAsync(db => db.Reviews.CountAsync(Ct)));
             Assert.Equal(DeliveryOutcome.Reviewed, (await QueryAsync(db => db.Deliveries.AsNoTracking().SingleAsync(Ct))).Outcome);
             _github.AssertNoUnexpectedCalls();

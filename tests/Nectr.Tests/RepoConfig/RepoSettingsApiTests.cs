@@ -109,6 +109,7 @@ public sealed class RepoSettingsApiTests
         var page = await admin.GetStringAsync(path, Ct);
         using var save = await admin.PostAsync(path, Form(page, "forks: skip\nmax_inline_comments: 3\n"), Ct);
         var saved = await save.Content.ReadAsStringAsync(Ct);
+        Assert.True(save.IsSuccessStatusCode, $"{(int)save.StatusCode}: {saved}\n{page}");
         using var bad = await admin.PostAsync(path, Form(saved, "forks: never\n"), Ct);
         var refused = await bad.Content.ReadAsStringAsync(Ct);
         var readerPage = await reader.GetStringAsync(path, Ct);

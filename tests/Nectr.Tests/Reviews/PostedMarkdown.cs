@@ -11,6 +11,30 @@ namespace Nectr.Tests.Reviews;
 internal static partial class PostedMarkdown
 {
     /// <summary>
+    /// Problems in a PR's summary comment: it starts with Nectr's summary marker (once) and may use Nectr's small-print
+    /// <c>&lt;sub&gt;</c> tags; everything else is checked like an inline comment.
+    /// </summary>
+    public static List<string> SummaryProblems(string markdown, string owner, string repo)
+    {
+        const string marker = "<!-- nectr:summary -->\n";
+        var problems = new List<string>();
+        if (!markdown.StartsWith(marker, StringComparison.Ordinal))
+        {
+            problems.Add("the summary does not start with its marker line");
+        }
+
+        var rest = markdown.StartsWith(marker, StringComparison.Ordinal) ? markdown[marker.Length..] : markdown;
+        if (Count(rest, "nectr:summary", StringComparison.OrdinalIgnoreCase) > 0)
+        {
+            problems.Add("'nectr:summary' appears in the raw text other than as the first line");
+        }
+
+        rest = rest.Replace("<sub>", "", StringComparison.Ordinal).Replace("</sub>", "", StringComparison.Ordinal);
+        problems.AddRange(Problems(rest, owner, repo, headSha: null));
+        return problems;
+    }
+
+    /// <summary>
     /// Problems in a review body (<paramref name="headSha"/> given: Nectr's own footer <c>&lt;sub&gt;</c> and one marker
     /// for that head are expected) or in an inline comment (null: no HTML and no marker at all).
     /// </summary>

@@ -99,7 +99,7 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
 
         // The refused POST created nothing (422); the one review that exists carries every finding in its body.
         var post = $"POST /repos/{Owner}/{Repo}/pulls/33/reviews";
-        Assert.Equal([$"{post} 422", $"{post} 200"], _github.Requests.Where(r => r.Method != "GET").Select(r => $"{r.Method} {r.Path} {r.Status}"));
+        Assert.Equal([$"{post} 422", $"{post} 200", $"POST /repos/{Owner}/{Repo}/issues/33/comments 201"], _github.Requests.Where(r => r.Method != "GET").Select(r => $"{r.Method} {r.Path} {r.Status}"));
         Assert.Empty(review.Comments);
         Assert.Contains("### Findings that could not be placed inline", review.Body, StringComparison.Ordinal);
         AssertCleanCommentReview(33, review);
@@ -164,7 +164,8 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
     private void AssertOneCleanCommentReview(int number, PostedReview review)
     {
         var writes = _github.Requests.Where(r => r.Method != "GET").Select(r => $"{r.Method} {r.Path}").ToList();
-        Assert.Equal([$"POST /repos/{Owner}/{Repo}/pulls/{number}/reviews"], writes);
+        // One review, and the PR's one summary comment (which carries the model's overview: checked as clean below).
+        Assert.Equal([$"POST /repos/{Owner}/{Repo}/pulls/{number}/reviews", $"POST /repos/{Owner}/{Repo}/issues/{number}/comments"], writes);
         Assert.NotEmpty(review.Comments); // the model's findings were placed on the diff
         AssertCleanCommentReview(number, review);
     }
@@ -177,6 +178,7 @@ public sealed partial class PromptInjectionTests : IAsyncLifetime
 
         var problems = PostedMarkdown.Problems(review.Body, Owner, Repo, HeadSha).Select(p => "review body: " + p)
             .Concat(review.Comments.SelectMany(c => PostedMarkdown.Problems(c.Body, Owner, Repo, headSha: null).Select(p => $"comment on {c.Path}:{c.Line}: {p}")))
+            .Concat(_github.CommentsOn(Owner, Repo, number).SelectMany(c => PostedMarkdown.SummaryProblems(c.Body, Owner, Repo).Select(p => "summary comment: " + p)))
             .ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n\n--- body ---\n" + review.Body);
         _github.AssertNoUnexpectedCalls();
