@@ -27,8 +27,11 @@ internal static class AppManifest
         new("pull_requests", "write"),
     ];
 
-    /// <summary>The events Nectr acts on. <c>installation</c> and <c>installation_repositories</c> come to every App without asking.</summary>
-    public static readonly IReadOnlyList<string> Events = ["issue_comment", "issues", "pull_request", "pull_request_review_comment"];
+    /// <summary>
+    /// The events Nectr acts on (<c>check_run</c>: the Re-run button of its check run). <c>installation</c> and
+    /// <c>installation_repositories</c> come to every App without asking.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Events = ["check_run", "issue_comment", "issues", "pull_request", "pull_request_review_comment"];
 
     /// <summary>
     /// The manifest for a Nectr at <paramref name="backendUrl"/>. Not public: an App anyone could install would review
