@@ -169,12 +169,7 @@ internal sealed class FindingLedger(IDbContextFactory<NectrDb> dbs, DbWriteGate 
         var now = time.GetUtcNow().UtcDateTime;
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var state = await db.PullRequestStates.SingleOrDefaultAsync(s => s.RepositoryFullName == repository && s.Number == number, cancellationToken);
-        if (state is null)
-        {
-            state = new PullRequestStateRecord { RepositoryFullName = repository, Number = number };
-            db.PullRequestStates.Add(state);
-        }
+        var state = await TrackedStateAsync(db, repository, number, cancellationToken);
 
         state.LastReviewedSha = headSha;
         state.LastReviewedAt = now;
@@ -193,17 +188,25 @@ internal sealed class FindingLedger(IDbContextFactory<NectrDb> dbs, DbWriteGate 
         var now = time.GetUtcNow().UtcDateTime;
         using var _ = await writeGate.EnterAsync(cancellationToken);
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var state = await db.PullRequestStates.SingleOrDefaultAsync(s => s.RepositoryFullName == repository && s.Number == number, cancellationToken);
-        if (state is null)
-        {
-            state = new PullRequestStateRecord { RepositoryFullName = repository, Number = number };
-            db.PullRequestStates.Add(state);
-        }
+        var state = await TrackedStateAsync(db, repository, number, cancellationToken);
 
         state.SummaryCommentId = summaryCommentId;
         state.BlockingReviewId = blockingReviewId;
         state.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The PR's state row, tracked for an update; added when the PR has none yet.</summary>
+    private static async Task<PullRequestStateRecord> TrackedStateAsync(NectrDb db, string repository, int number, CancellationToken cancellationToken)
+    {
+        if (await db.PullRequestStates.SingleOrDefaultAsync(s => s.RepositoryFullName == repository && s.Number == number, cancellationToken) is { } state)
+        {
+            return state;
+        }
+
+        state = new PullRequestStateRecord { RepositoryFullName = repository, Number = number };
+        db.PullRequestStates.Add(state);
+        return state;
     }
 
     /// <summary>
