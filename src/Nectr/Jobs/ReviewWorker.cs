@@ -205,9 +205,14 @@ internal sealed partial class ReviewWorker(
         }
     }
 
-    /// <summary>The head's Nectr check run (or commit status) says the review was parked, and why.</summary>
+    /// <summary>The head's Nectr check run (or commit status) says the review was parked, and why; a command has no head to report on.</summary>
     private async Task ReportParkedAsync(ReviewJob job, string reason)
     {
+        if (job.Kind != JobKind.Review)
+        {
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Checks.ReviewChecks>().ParkedAsync(job, reason, CancellationToken.None);
     }
