@@ -69,7 +69,17 @@ for project in tests/Nectr.Engine.Tests tests/Nectr.Tests tests/Nectr.E2E; do
     failed=$((failed + 1))
   fi
   [ "$code" -eq 0 ] || status=1
+  # Name each failed test and the start of its message again here, next to the total, since a CI log that shows only
+  # its tail would otherwise lose them among the log lines above.
+  [ -f "$trx" ] && awk -v project="$name" '
+    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " project ": " substr($0, RSTART + 10, RLENGTH - 11); failing = 1; lines = 0 }
+    failing && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+    failing && inmessage && lines < 4 { text = $0; sub(/<\/Message>.*/, "", text); print "    " text; lines++ }
+    failing && /<\/Message>/ { inmessage = 0 }
+    /<\/UnitTestResult>/ { failing = 0; inmessage = 0 }' "$trx" >> "$results/failures.txt"
 done
+
+[ -s "$results/failures.txt" ] && cat "$results/failures.txt"
 
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
