@@ -8,28 +8,34 @@ internal readonly record struct SecretSpan(int Start, int Length, string RuleId)
 
 internal sealed partial class SecretCheck
 {
+    /// <summary>False when no rule can match anywhere in <paramref name="text"/>: most code has no keyword at all.</summary>
+    public bool MayContainSecret(ReadOnlySpan<char> text) => _alwaysRun.Length > 0 || text.IndexOfAny(_anyKeyword) >= 0;
+
     /// <summary>
     /// Every secret in <paramref name="text"/>, for redaction before text reaches a model, ordered by position with
     /// overlaps merged. Unlike <see cref="Scan"/> this ignores path restrictions and path allowlists: a prompt mixes
     /// text from many places, and redacting one false positive too many costs less than leaking one credential.
-    /// The content allowlists (example keys, placeholders, stop words) still apply.
+    /// The content allowlists (example keys, placeholders, stop words) still apply. Each rule runs only on the windows
+    /// around its keywords (<see cref="KeywordWindows"/>); <c>SecretWindowDifferentialTests</c> proves the spans
+    /// byte-identical to a scan of the whole text.
     /// </summary>
-    /// <summary>False when no rule can match anywhere in <paramref name="text"/>: most code has no keyword at all.</summary>
-    public bool MayContainSecret(ReadOnlySpan<char> text) => _alwaysRun.Length > 0 || text.IndexOfAny(_anyKeyword) >= 0;
+    public List<SecretSpan> FindSecrets(string text) => FindSecrets(text, static rule => rule.Reach.Value);
 
-    public List<SecretSpan> FindSecrets(string text)
+    /// <summary>As <see cref="FindSecrets(string)"/>, with each rule's reach given: tests narrow it to show the differential test catches a window too small.</summary>
+    internal List<SecretSpan> FindSecrets(string text, Func<SecretRule, KeywordReach?> reachOf)
     {
         var spans = new List<SecretSpan>();
         text = EscapedQuotesAsSpaces(text);
-        var hasKeyword = text.AsSpan().IndexOfAny(_anyKeyword) >= 0;
-        if (!hasKeyword && _alwaysRun.Length == 0)
+        var hits = KeywordHits(text);
+        if (hits.Count == 0 && _alwaysRun.Length == 0)
         {
             return spans;
         }
 
-        foreach (var rule in Candidates(text, hasKeyword))
+        var lines = new LineStarts(text);
+        foreach (var rule in Candidates(hits))
         {
-            foreach (var (secret, match, index) in Matches(rule, text))
+            foreach (var (secret, match, index) in Matches(rule, text, Windows(rule, text, hits, reachOf(rule), lines)))
             {
                 if (!AllowedContent(rule, LineAround(text, index), match, secret))
                 {
@@ -45,7 +51,7 @@ internal sealed partial class SecretCheck
     /// <c>password = \"…\"</c> inside a string literal or a JSON answer defeats the rules' quote handling. Replacing the
     /// backslash with a space keeps every offset, so spans found in the result apply to the original text.
     /// </summary>
-    private static string EscapedQuotesAsSpaces(string text)
+    internal static string EscapedQuotesAsSpaces(string text)
     {
         if (!text.Contains("\\\"", StringComparison.Ordinal) && !text.Contains("\\'", StringComparison.Ordinal))
         {
@@ -65,7 +71,7 @@ internal sealed partial class SecretCheck
         });
     }
 
-    private bool AllowedContent(SecretRule rule, string line, string match, string secret)
+    internal bool AllowedContent(SecretRule rule, string line, string match, string secret)
     {
         if (_rules.Global is { } global
             && (global.Regexes.Any(r => r.Value is { } regex && Allowlist.SafeIsMatch(regex, secret))
@@ -77,7 +83,7 @@ internal sealed partial class SecretCheck
         return rule.Allowlists.Any(a => a.Allows(path: "", line, match, secret));
     }
 
-    private static string LineAround(string text, int index)
+    internal static string LineAround(string text, int index)
     {
         var start = index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
         var end = text.IndexOf('\n', index);
@@ -85,7 +91,7 @@ internal sealed partial class SecretCheck
     }
 
     /// <summary>Sorted, non-overlapping; where two rules overlap, the earlier span's rule names the merged one.</summary>
-    private static List<SecretSpan> Merge(List<SecretSpan> spans)
+    internal static List<SecretSpan> Merge(List<SecretSpan> spans)
     {
         if (spans.Count < 2)
         {

@@ -40,16 +40,17 @@ internal sealed partial class SecretCheck
         // is a run of consecutive added lines, so nothing from context or removed lines can be reported.
         foreach (var run in AddedRuns(patch))
         {
-            var hasKeyword = run.Text.AsSpan().IndexOfAny(_anyKeyword) >= 0;
-            if (!hasKeyword && _alwaysRun.Length == 0)
+            var hits = KeywordHits(run.Text);
+            if (hits.Count == 0 && _alwaysRun.Length == 0)
             {
                 continue;
             }
 
             var reported = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var rule in Candidates(run.Text, hasKeyword))
+            var lines = new LineStarts(run.Text);
+            foreach (var rule in Candidates(hits))
             {
-                foreach (var (secret, match, index) in Matches(rule, run.Text))
+                foreach (var (secret, match, index) in Matches(rule, run.Text, Windows(rule, run.Text, hits, rule.Reach.Value, lines)))
                 {
                     var (lineNumber, lineText) = run.LineAt(index);
                     if (reported.Contains(secret) || Allowed(rule, path, lineText, match, secret))
@@ -128,27 +129,20 @@ internal sealed partial class SecretCheck
         }
     }
 
-    /// <summary>Rules whose keywords occur in the line; the catch-all generic rule goes last so specific names win.</summary>
-    private IEnumerable<SecretRule> Candidates(string text, bool hasKeyword)
-    {
-        var candidates = _alwaysRun.AsEnumerable();
-        if (hasKeyword)
-        {
-            var present = KeywordsIn(text);
-            candidates = candidates.Concat(_rules.Rules.Where(r => r.Keywords.Any(present.Contains)));
-        }
-
-        return candidates.OrderBy(r => r.Id.StartsWith("generic", StringComparison.Ordinal) ? 1 : 0);
-    }
+    /// <summary>Rules whose keywords occur in the text; the catch-all generic rule goes last so specific names win.</summary>
+    internal IEnumerable<SecretRule> Candidates(Dictionary<string, List<int>> hits) =>
+        _alwaysRun.Concat(_rules.Rules.Where(r => r.Keywords.Any(hits.ContainsKey)))
+            .OrderBy(r => r.Id.StartsWith("generic", StringComparison.Ordinal) ? 1 : 0);
 
     /// <summary>
-    /// The keywords that occur in <paramref name="text"/>. Asking each of some 200 rules whether the text contains its
-    /// keywords searched the whole text about 250 times; walking the few places where any keyword starts is one
-    /// vectorised pass, which made this filter a visible share of a large review (docs/PERFORMANCE.md, issue #3).
+    /// Where each keyword occurs in <paramref name="text"/> (start positions, ascending). Asking each of some 200 rules
+    /// whether the text contains its keywords searched the whole text about 250 times; walking the few places where any
+    /// keyword starts is one vectorised pass, which made this filter a visible share of a large review
+    /// (docs/PERFORMANCE.md, issue #3). The positions then place each rule's windows (<see cref="KeywordWindows"/>).
     /// </summary>
-    private HashSet<string> KeywordsIn(string text)
+    internal Dictionary<string, List<int>> KeywordHits(string text)
     {
-        var present = new HashSet<string>(StringComparer.Ordinal);
+        var hits = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var span = text.AsSpan();
         var at = span.IndexOfAny(_anyKeyword);
         while (at >= 0)
@@ -160,7 +154,12 @@ internal sealed partial class SecretCheck
                 {
                     if (rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
                     {
-                        present.Add(keyword);
+                        if (!hits.TryGetValue(keyword, out var positions))
+                        {
+                            hits[keyword] = positions = [];
+                        }
+
+                        positions.Add(at);
                     }
                 }
             }
@@ -169,37 +168,80 @@ internal sealed partial class SecretCheck
             at = next < 0 ? -1 : at + 1 + next;
         }
 
-        return present;
+        return hits;
     }
 
-    private static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text)
+    /// <summary>
+    /// The parts of <paramref name="text"/> the rule's regex runs on: windows around its keywords when its
+    /// <paramref name="reach"/> is known, else the whole text (see <see cref="KeywordWindows"/>).
+    /// </summary>
+    internal static List<(int Start, int Length)> Windows(SecretRule rule, string text, Dictionary<string, List<int>> hits, KeywordReach? reach, LineStarts lines)
+    {
+        if (reach is null || text.AsSpan().IndexOfAny(KeywordWindows.RegexOnlyCaseFolds) >= 0)
+        {
+            return [(0, text.Length)];
+        }
+
+        var positions = new List<int>();
+        foreach (var keyword in rule.Keywords)
+        {
+            if (hits.TryGetValue(keyword, out var found))
+            {
+                positions.AddRange(found);
+            }
+        }
+
+        positions.Sort();
+        return KeywordWindows.For(text, positions, reach, lines);
+    }
+
+    /// <summary>
+    /// The rule's matches in each window, in text order, with the secret each one holds. A window whose scan times out
+    /// yields nothing; the other windows are still scanned.
+    /// </summary>
+    internal static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text, List<(int Start, int Length)> windows)
     {
         if (rule.Regex.Value is not { } regex)
         {
             yield break;
         }
 
-        MatchCollection matches;
-        try
+        var found = new List<Match>();
+        foreach (var (start, length) in windows)
         {
-            matches = regex.Matches(text);
-            _ = matches.Count; // forces evaluation inside the try, where a timeout can be caught
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            yield break;
-        }
-
-        foreach (Match match in matches)
-        {
-            var secret = SecretOf(rule, match);
-            if (secret.Length == 0 || (rule.Entropy is { } minimum && ShannonEntropy(secret) < minimum))
+            found.Clear();
+            try
+            {
+                for (var match = regex.Match(text, start, length); match.Success; match = match.NextMatch())
+                {
+                    found.Add(match);
+                }
+            }
+            catch (RegexMatchTimeoutException)
             {
                 continue;
             }
 
-            yield return (secret, match.Value, SecretIndex(rule, match));
+            foreach (var match in found)
+            {
+                if (Secret(rule, match) is { } secret)
+                {
+                    yield return secret;
+                }
+            }
         }
+    }
+
+    /// <summary>The secret a match holds and where it starts, or null when it is empty or too regular (entropy).</summary>
+    internal static (string Secret, string Match, int Index)? Secret(SecretRule rule, Match match)
+    {
+        var secret = SecretOf(rule, match);
+        if (secret.Length == 0 || (rule.Entropy is { } minimum && ShannonEntropy(secret) < minimum))
+        {
+            return null;
+        }
+
+        return (secret, match.Value, SecretIndex(rule, match));
     }
 
     private static int SecretIndex(SecretRule rule, Match match)

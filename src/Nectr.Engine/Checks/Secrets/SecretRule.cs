@@ -60,4 +60,7 @@ internal sealed class SecretRule
     public int SecretGroup { get; init; }
     public required IReadOnlyList<string> Keywords { get; init; }
     public required IReadOnlyList<Allowlist> Allowlists { get; init; }
+
+    /// <summary>How far a match reaches from a keyword, so the regex runs on windows; null: it runs on the whole text.</summary>
+    public required Lazy<KeywordReach?> Reach { get; init; }
 }

@@ -45,6 +45,7 @@ internal sealed partial class SecretRuleSet
                     continue; // path-only rules flag whole files (e.g. key stores); the line scanner cannot apply them
                 }
 
+                var keywords = Strings(table, "keywords").Select(k => k.ToLowerInvariant()).ToList();
                 rules.Add(new SecretRule
                 {
                     Id = Text(table, "id") ?? "unnamed",
@@ -54,8 +55,9 @@ internal sealed partial class SecretRuleSet
                     Path = Text(table, "path") is { } path ? Compile(path) : null,
                     Entropy = table.TryGetValue("entropy", out var entropy) ? Convert.ToDouble(entropy, System.Globalization.CultureInfo.InvariantCulture) : null,
                     SecretGroup = table.TryGetValue("secretGroup", out var group) ? Convert.ToInt32(group, System.Globalization.CultureInfo.InvariantCulture) : 0,
-                    Keywords = Strings(table, "keywords").Select(k => k.ToLowerInvariant()).ToList(),
+                    Keywords = keywords,
                     Allowlists = RuleAllowlists(table),
+                    Reach = new(() => KeywordReach.Of(Translate(pattern), keywords)),
                 });
             }
         }
