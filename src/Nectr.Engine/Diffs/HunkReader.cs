@@ -71,7 +71,7 @@ internal static class HunkReader
                         if (strict)
                         {
                             throw new PatchFormatException(
-                                $"Line {lineNumber} of the patch starts with '{Encoding.UTF8.GetString(line[..Math.Min(line.Length, 4)])[0]}', but the hunk above expects {oldLeft} more old and {newLeft} more new line(s).");
+                                $"Line {lineNumber} of the patch starts with '{FirstCharacter(line)}', but the hunk above expects {oldLeft} more old and {newLeft} more new line(s).");
                         }
 
                         lineNumber--;
@@ -155,6 +155,9 @@ internal static class HunkReader
             i++;
         }
     }
+
+    /// <summary>The first character of a non-empty line, for messages (a UTF-8 sequence is at most 4 bytes).</summary>
+    private static char FirstCharacter(ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line[..Math.Min(line.Length, 4)])[0];
 
     private static PatchFormatException Bad(int lineNumber) =>
         new($"Line {lineNumber} of the patch is not a hunk header of the form '@@ -a,b +c,d @@'.");

@@ -35,9 +35,6 @@ internal ref struct Utf8Lines
     /// <summary>Everything after the current line's line end.</summary>
     public readonly ReadOnlySpan<byte> Following => _text[_next..];
 
-    /// <summary>The byte offset of the current line.</summary>
-    public readonly int Start => _start;
-
     /// <summary>The UTF-16 offset of the current line in the decoded text.</summary>
     public readonly int CharStart => _start - _charDelta;
 
