@@ -11,6 +11,7 @@ namespace Nectr.Benchmarks.Parser;
 public class PatchParserBenchmarks
 {
     private string _diff = "";
+    private byte[] _bytes = [];
     private string[] _patches = [];
 
     [GlobalSetup]
@@ -18,7 +19,8 @@ public class PatchParserBenchmarks
     {
         var path = Environment.GetEnvironmentVariable("NECTR_BENCH_DIFF")
             ?? throw new InvalidOperationException("Set NECTR_BENCH_DIFF to a large diff file (see docs/PERFORMANCE.md).");
-        _diff = File.ReadAllText(path);
+        _bytes = File.ReadAllBytes(path);
+        _diff = System.Text.Encoding.UTF8.GetString(_bytes);
         // The per-file patches GitHub would send: the hunks of each file, without git's headers.
         _patches = UnifiedDiffParser.Parse(_diff)
             .Where(f => f.Patch is { Hunks.Count: > 0 })
@@ -27,7 +29,10 @@ public class PatchParserBenchmarks
             .ToArray();
     }
 
-    [Benchmark(Description = "UnifiedDiffParser: whole diff")]
+    [Benchmark(Description = "UnifiedDiffParser: whole diff, UTF-8 bytes")]
+    public int WholeDiffBytes() => UnifiedDiffParser.Parse(_bytes).Count;
+
+    [Benchmark(Description = "UnifiedDiffParser: whole diff, string")]
     public int WholeDiff() => UnifiedDiffParser.Parse(_diff).Count;
 
     [Benchmark(Description = "PatchParser: 2,000 GitHub file patches")]

@@ -5,14 +5,16 @@ public enum DiffLineKind { Context, Added, Removed }
 /// <summary>
 /// One line of a hunk. <see cref="OldLine"/> is 0 for added lines and <see cref="NewLine"/> is 0 for removed ones.
 /// <see cref="Start"/> and <see cref="Length"/> locate the line's text (without its +/-/space prefix and line end)
-/// inside <see cref="FilePatch.Text"/>, so parsing allocates no string per line.
+/// inside <see cref="FilePatch.Text"/>, in UTF-16 code units, so parsing allocates no string per line and rendering
+/// slices the text it already holds (<see cref="FilePatch.LineSpan"/>). The parser reads UTF-8 bytes; for ASCII the
+/// two offsets agree, and lines with other bytes are counted as they decode (an invalid byte is one U+FFFD).
 /// </summary>
 public readonly record struct DiffLine(DiffLineKind Kind, int OldLine, int NewLine, int Start, int Length);
 
 /// <summary>One <c>@@ -a,b +c,d @@</c> block of a patch.</summary>
 public sealed class Hunk
 {
-    internal Hunk(int oldStart, int oldCount, int newStart, int newCount, string section, List<DiffLine> lines)
+    internal Hunk(int oldStart, int oldCount, int newStart, int newCount, string section, DiffLine[] lines)
     {
         OldStart = oldStart;
         OldCount = oldCount;

@@ -3,16 +3,21 @@ namespace Nectr.Engine.Diffs;
 /// <summary>The hunks of one file's patch, with the line map review comments are checked against.</summary>
 public sealed class FilePatch
 {
-    internal FilePatch(string text, List<Hunk> hunks, int additions, int deletions)
+    private readonly DiffSource _source;
+
+    internal FilePatch(DiffSource source, List<Hunk> hunks, int additions, int deletions)
     {
-        Text = text;
+        _source = source;
         Hunks = hunks;
         Additions = additions;
         Deletions = deletions;
     }
 
-    /// <summary>The source text that <see cref="DiffLine.Start"/> offsets point into (for a multi-file diff, all of it).</summary>
-    public string Text { get; }
+    /// <summary>
+    /// The source text that <see cref="DiffLine.Start"/> offsets point into (for a multi-file diff, all of it): the
+    /// string that was parsed, or the parsed UTF-8 bytes decoded on first use.
+    /// </summary>
+    public string Text => _source.Text;
 
     public IReadOnlyList<Hunk> Hunks { get; }
 

@@ -1,83 +1,85 @@
+using System.Text;
+
 namespace Nectr.Engine.Diffs;
 
 /// <summary>
 /// Reads consecutive hunks starting at a <c>@@</c> line. Shared by the patch parser (strict: the text must be
 /// hunks only) and the unified-diff parser (lenient: the hunks end where the next file's headers begin).
-/// Works on offsets into the source string; the only allocations are one list per hunk.
+/// Reads UTF-8 bytes and records each line as offsets; the only allocations are one array per hunk and its section.
 /// </summary>
 internal static class HunkReader
 {
-    /// <summary>Parses hunks from <paramref name="position"/> until a line that cannot belong to a hunk.</summary>
-    /// <returns>The offset of the first line not consumed.</returns>
-    public static int Read(string source, int position, int end, bool strict, List<Hunk> hunks, ref int additions, ref int deletions)
+    /// <summary>
+    /// Parses hunks from the current line until a line that cannot belong to a hunk, which is left current.
+    /// <paramref name="scratch"/> collects a hunk's lines before they are copied to an array of the exact size.
+    /// </summary>
+    public static void Read(ref Utf8Lines lines, bool strict, List<Hunk> hunks, List<DiffLine> scratch, ref int additions, ref int deletions)
     {
         var lineNumber = 0;
-        while (position < end)
+        while (!lines.AtEnd)
         {
-            var (lineEnd, next) = LineBounds(source, position, end);
-            var line = source.AsSpan(position, lineEnd - position);
+            var line = lines.Current;
             lineNumber++;
-            if (!line.StartsWith("@@"))
+            if (!line.StartsWith("@@"u8))
             {
                 if (line.Length > 0 && line[0] == '\\')
                 {
-                    position = next; // "\ No newline at end of file" after the last hunk
+                    lines.MoveNext(); // "\ No newline at end of file" after the last hunk
                     continue;
                 }
 
-                if (strict && !(line.IsEmpty && next >= end))
+                if (strict && !(line.IsEmpty && lines.IsLast))
                 {
                     throw new PatchFormatException($"Line {lineNumber} of the patch is outside any hunk: it should start with '@@'.");
                 }
 
-                return position;
+                return;
             }
 
             var header = ParseHeader(line, lineNumber);
-            var lines = new List<DiffLine>(Math.Min(header.OldCount + header.NewCount, 4096));
+            scratch.Clear();
             int oldLine = header.OldStart, newLine = header.NewStart;
             int oldLeft = header.OldCount, newLeft = header.NewCount;
-            position = next;
-            while ((oldLeft > 0 || newLeft > 0) && position < end)
+            lines.MoveNext();
+            while ((oldLeft > 0 || newLeft > 0) && !lines.AtEnd)
             {
-                (lineEnd, next) = LineBounds(source, position, end);
-                var length = lineEnd - position;
+                line = lines.Current;
                 lineNumber++;
-                var marker = length == 0 ? ' ' : source[position];
-                var textStart = length == 0 ? position : position + 1;
-                var textLength = length == 0 ? 0 : length - 1;
+                var marker = line.IsEmpty ? (byte)' ' : line[0];
+                var textStart = line.IsEmpty ? lines.CharStart : lines.CharStart + 1; // the marker is one ASCII byte
                 switch (marker)
                 {
-                    case ' ':
+                    case (byte)' ':
                         // An empty line here is a context line whose leading space an editor or mail client ate.
-                        lines.Add(new DiffLine(DiffLineKind.Context, oldLine++, newLine++, textStart, textLength));
+                        scratch.Add(new DiffLine(DiffLineKind.Context, oldLine++, newLine++, textStart, line.IsEmpty ? 0 : lines.CharLengthFrom(1)));
                         oldLeft--;
                         newLeft--;
                         break;
-                    case '+':
-                        lines.Add(new DiffLine(DiffLineKind.Added, 0, newLine++, textStart, textLength));
+                    case (byte)'+':
+                        scratch.Add(new DiffLine(DiffLineKind.Added, 0, newLine++, textStart, lines.CharLengthFrom(1)));
                         newLeft--;
                         additions++;
                         break;
-                    case '-':
-                        lines.Add(new DiffLine(DiffLineKind.Removed, oldLine++, 0, textStart, textLength));
+                    case (byte)'-':
+                        scratch.Add(new DiffLine(DiffLineKind.Removed, oldLine++, 0, textStart, lines.CharLengthFrom(1)));
                         oldLeft--;
                         deletions++;
                         break;
-                    case '\\':
+                    case (byte)'\\':
                         break; // "\ No newline at end of file": not a line of either file
                     default:
                         if (strict)
                         {
-                            throw new PatchFormatException($"Line {lineNumber} of the patch starts with '{marker}', but the hunk above expects {oldLeft} more old and {newLeft} more new line(s).");
+                            throw new PatchFormatException(
+                                $"Line {lineNumber} of the patch starts with '{FirstCharacter(line)}', but the hunk above expects {oldLeft} more old and {newLeft} more new line(s).");
                         }
 
-                        oldLeft = newLeft = 0; // a truncated hunk: keep what was read
-                        next = position;
-                        break;
+                        lineNumber--;
+                        oldLeft = newLeft = 0; // a truncated hunk: keep what was read; this line is read again above
+                        continue;
                 }
 
-                position = next;
+                lines.MoveNext();
             }
 
             if (strict && (oldLeft > 0 || newLeft > 0))
@@ -85,26 +87,11 @@ internal static class HunkReader
                 throw new PatchFormatException($"The patch ends inside a hunk: {oldLeft} old and {newLeft} new line(s) are missing.");
             }
 
-            hunks.Add(new Hunk(header.OldStart, header.OldCount, header.NewStart, header.NewCount, header.Section, lines));
+            hunks.Add(new Hunk(header.OldStart, header.OldCount, header.NewStart, header.NewCount, header.Section, scratch.ToArray()));
         }
-
-        return position;
     }
 
-    /// <summary>The end of the line's text (before \r\n or \n) and the start of the next line.</summary>
-    internal static (int LineEnd, int Next) LineBounds(string source, int position, int end)
-    {
-        var newline = source.AsSpan(position, end - position).IndexOf('\n');
-        if (newline < 0)
-        {
-            return (end > position && source[end - 1] == '\r' ? end - 1 : end, end);
-        }
-
-        var lineEnd = position + newline;
-        return (lineEnd > position && source[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd, lineEnd + 1);
-    }
-
-    private static (int OldStart, int OldCount, int NewStart, int NewCount, string Section) ParseHeader(ReadOnlySpan<char> line, int lineNumber)
+    private static (int OldStart, int OldCount, int NewStart, int NewCount, string Section) ParseHeader(ReadOnlySpan<byte> line, int lineNumber)
     {
         // @@ -oldStart[,oldCount] +newStart[,newCount] @@[ section]
         var i = 2;
@@ -144,15 +131,15 @@ internal static class HunkReader
             throw Bad(lineNumber);
         }
 
-        var section = line[(i + 2)..].Trim();
-        return (oldStart, oldCount, newStart, newCount, section.IsEmpty ? "" : section.ToString());
+        var section = line[(i + 2)..];
+        return (oldStart, oldCount, newStart, newCount, section.IsEmpty ? "" : Encoding.UTF8.GetString(section).Trim());
     }
 
-    private static int Number(ReadOnlySpan<char> line, ref int i, int lineNumber)
+    private static int Number(ReadOnlySpan<byte> line, ref int i, int lineNumber)
     {
         var start = i;
         var value = 0;
-        while (i < line.Length && char.IsAsciiDigit(line[i]))
+        while (i < line.Length && char.IsAsciiDigit((char)line[i]))
         {
             value = checked(value * 10 + (line[i] - '0'));
             i++;
@@ -161,13 +148,16 @@ internal static class HunkReader
         return i == start ? throw Bad(lineNumber) : value;
     }
 
-    private static void SkipSpaces(ReadOnlySpan<char> line, ref int i)
+    private static void SkipSpaces(ReadOnlySpan<byte> line, ref int i)
     {
         while (i < line.Length && line[i] == ' ')
         {
             i++;
         }
     }
+
+    /// <summary>The first character of a non-empty line, for messages (a UTF-8 sequence is at most 4 bytes).</summary>
+    private static char FirstCharacter(ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line[..Math.Min(line.Length, 4)])[0];
 
     private static PatchFormatException Bad(int lineNumber) =>
         new($"Line {lineNumber} of the patch is not a hunk header of the form '@@ -a,b +c,d @@'.");

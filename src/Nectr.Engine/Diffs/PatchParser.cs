@@ -8,9 +8,15 @@ public static class PatchParser
     public static FilePatch Parse(string patch)
     {
         ArgumentNullException.ThrowIfNull(patch);
+        return DiffSource.ParseString(patch, Parse);
+    }
+
+    private static FilePatch Parse(ReadOnlySpan<byte> utf8, DiffSource source)
+    {
         var hunks = new List<Hunk>();
         int additions = 0, deletions = 0;
-        HunkReader.Read(patch, 0, patch.Length, strict: true, hunks, ref additions, ref deletions);
-        return new FilePatch(patch, hunks, additions, deletions);
+        var lines = new Utf8Lines(utf8);
+        HunkReader.Read(ref lines, strict: true, hunks, [], ref additions, ref deletions);
+        return new FilePatch(source, hunks, additions, deletions);
     }
 }
