@@ -65,9 +65,9 @@ public sealed partial class FakeGitHub
     /// <summary>
     /// For a real browser: GET /login/oauth/authorize is GitHub's authorize page with <paramref name="user"/> signed in
     /// and clicking Authorize at once — <see cref="Authorize"/> checks the request, then a 302 sends the browser to the
-    /// redirect_uri with the code and the state, as GitHub does.
+    /// redirect_uri with the code and the state, as GitHub does. A later call changes who is signed in at GitHub, for a
+    /// second browser signing in as someone else.
     /// </summary>
-    /// A later call changes who is signed in at GitHub, for a second browser signing in as someone else.
     public void AuthorizeBrowsersAs(FakeOAuthUser user)
     {
         if (Interlocked.Exchange(ref _browserUser, user) is not null)
