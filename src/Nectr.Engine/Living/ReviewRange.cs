@@ -60,6 +60,9 @@ public static class ReviewRanges
         {
             "ahead" when compare.Paths.Count >= CompareFileLimit => new ReviewRange(ReviewScope.Full, lastReviewedSha, null,
                 $"full review: at least {CompareFileLimit} files changed since {from}, more than GitHub's compare lists"),
+            // An empty commit, or a change undone: ahead, yet no file differs.
+            "ahead" when compare.Paths.Count == 0 => new ReviewRange(ReviewScope.Incremental, lastReviewedSha, new HashSet<string>(StringComparer.Ordinal),
+                $"nothing changed since {from}: the push changed no file"),
             "ahead" => new ReviewRange(ReviewScope.Incremental, lastReviewedSha, new HashSet<string>(compare.Paths, StringComparer.Ordinal),
                 $"incremental review of {from}..{Short(headSha)}"),
             "identical" => new ReviewRange(ReviewScope.Incremental, lastReviewedSha, new HashSet<string>(StringComparer.Ordinal), $"nothing changed since {from}"),

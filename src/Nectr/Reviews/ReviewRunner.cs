@@ -20,7 +20,8 @@ internal sealed record RunOutcome(JobStatus Status, string Reason, ReviewRecord?
 /// most one review with only the findings not posted before, then edit the PR's one summary comment. GitHub calls for a
 /// first review: 1 (PR) + 1 (.nectr.yml) + ⌈files/100⌉ (files) + 1 (the PR's commits, for linked
 /// issues) + 1 per linked issue of the PR's repository (at most 5) + 1 (POST) + 1 (the review's comments, for their
-/// ids) + 1 (the summary comment: a POST the first time, a PATCH after). A later push adds 1 (compare) and posts only when something is new; resolving threads of resolved findings
+/// ids) + 1 (the summary comment: a POST the first time, a PATCH after). A later push adds 1 (compare) and posts only when something is new
+/// (a push that changed none of the PR's files: PR, settings, files, compare and the summary edit); resolving threads of resolved findings
 /// costs 1 GraphQL query per 100 threads + 1 mutation per thread (docs/DEVELOPING.md, "Living pull requests").
 /// </summary>
 internal sealed partial class ReviewRunner(
@@ -94,7 +95,14 @@ internal sealed partial class ReviewRunner(
 
         if (run.Range.IsEmpty)
         {
-            await living.FinishAsync(run, null, null, cancellationToken);
+            var unchangedNotices = await living.FinishAsync(run, null, null, cancellationToken);
+            if (run.Range.FromSha != job.HeadSha)
+            {
+                // A new head that changed none of the PR's files: the summary names it (one edit), no review is posted.
+                // The same head again (a redelivery, `@nectr review` with nothing pushed) leaves the summary as it is.
+                await summary.PublishUnchangedAsync(run, request, pipeline.BuiltInOnly(request), unchangedNotices, config, cancellationToken);
+            }
+
             await checks.SkippedAsync(job, run.Range.Notice ?? "nothing changed since the last review", cancellationToken);
             return new RunOutcome(JobStatus.Skipped, run.Range.Notice ?? "nothing changed since the last review", null);
         }

@@ -32,6 +32,16 @@ public sealed class ReviewRangeTests
         Assert.True(ReviewRanges.NeedsCompare(false, Old, Head));
     }
 
+    [Fact]
+    public void A_push_ahead_that_changed_no_file_is_an_empty_range_that_says_nothing_changed()
+    {
+        var range = ReviewRanges.Decide(false, Old, Head, new CompareAnswer("ahead", []));
+
+        Assert.True(range.IsEmpty);
+        Assert.Equal(ReviewScope.Incremental, range.Scope);
+        Assert.Equal("nothing changed since 1111111: the push changed no file", range.Notice);
+    }
+
     [Theory]
     [InlineData("diverged")]
     [InlineData("behind")]

@@ -187,6 +187,54 @@ public sealed class LivingPullRequestHistoryTests
         github.AssertNoUnexpectedCalls();
     }
 
+    [Fact]
+    public async Task A_push_that_changes_none_of_the_files_edits_the_summary_to_the_new_head_and_posts_no_review()
+    {
+        await using var github = await FakeGitHub.StartAsync();
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, github.ApiUrl, github.Token);
+        using var client = app.CreateClient();
+        var pr = github.AddPullRequest(Owner, Repo, Number, Sha(0), Open);
+        github.AddCommit(Sha(0), null, [.. Open.Select(f => f.Filename)]);
+        await DeliverAndWaitAsync(app, client, "pull_request.opened.json", Sha(0));
+        var summaryId = Assert.Single(github.CommentsOn(Owner, Repo, Number)).Id;
+        var requestsBefore = github.Requests.Count;
+
+        github.Push(pr, Sha(1), Open, []); // an empty commit: the compare lists no file
+        await DeliverAndWaitAsync(app, client, "pull_request.synchronize.json", Sha(1));
+
+        var job = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().SingleAsync(j => j.HeadSha == Sha(1), Ct));
+        Assert.Equal(JobStatus.Skipped, job.Status);
+        Assert.Contains($"nothing changed since {Sha(0)[..7]}", job.OutcomeReason, StringComparison.Ordinal);
+        var pulls = $"/repos/{Owner}/{Repo}/pulls/{Number}";
+        Assert.Equal([$"GET {pulls}", $"GET /repos/{Owner}/{Repo}/contents/.nectr.yml", $"GET {pulls}/files",
+            $"GET /repos/{Owner}/{Repo}/compare/{Sha(0)}...{Sha(1)}", $"PATCH /repos/{Owner}/{Repo}/issues/comments/{summaryId}"],
+            github.Requests.Skip(requestsBefore).Where(r => r.Path != "/user").Select(r => $"{r.Method} {r.Path}").ToList());
+        Assert.Single(github.ReviewsOn(Owner, Repo, Number));
+        var summary = Assert.Single(github.CommentsOn(Owner, Repo, Number));
+        Assert.Equal(1, summary.Edits);
+        Assert.Contains($"**Last reviewed commit:** `{Sha(1)}`", summary.Body, StringComparison.Ordinal);
+        Assert.Contains($"nothing changed since {Sha(0)[..7]}", summary.Body, StringComparison.Ordinal);
+        // The findings of the first review are all still open, and the verdict still says so.
+        Assert.Contains("**3 open** (0 new, 3 still open) · 0 resolved", summary.Body, StringComparison.Ordinal);
+        Assert.Contains("still open from earlier reviews", summary.Body, StringComparison.Ordinal);
+        var state = await app.QueryAsync(db => db.PullRequestStates.AsNoTracking().SingleAsync(s => s.Number == Number, Ct));
+        Assert.Equal(Sha(1), state.LastReviewedSha);
+
+        // The same head reviewed again (as `@nectr review` with nothing pushed queues it) leaves the summary alone: it names that head already.
+        var requestsAfter = github.Requests.Count;
+        await app.QueryAsync(db =>
+        {
+            var now = DateTime.UtcNow;
+            db.ReviewJobs.Add(new ReviewJob { RepositoryFullName = $"{Owner}/{Repo}", PullNumber = Number, HeadSha = Sha(1), Rerun = 1, CreatedAt = now, UpdatedAt = now });
+            return db.SaveChangesAsync(Ct);
+        });
+        await app.WaitUntilAsync(db => db.ReviewJobs.AnyAsync(j => j.HeadSha == Sha(1) && j.Rerun == 1 && j.Status == JobStatus.Skipped, Ct), what: "the re-run of the same head");
+        Assert.DoesNotContain(github.Requests.Skip(requestsAfter), r => r.Method is "PATCH" or "POST");
+        Assert.Equal(1, Assert.Single(github.CommentsOn(Owner, Repo, Number)).Edits);
+        github.AssertNoUnexpectedCalls();
+    }
+
     private static async Task DeliverAndWaitAsync(NectrApp app, HttpClient client, string fixture, string head)
     {
         using var delivered = await client.SendAsync(SignedDelivery.Create("pull_request", PullRequestPayload.From(fixture, Owner, Repo, Number, head, RepoId), NectrApp.WebhookSecret), Ct);

@@ -21,6 +21,7 @@ public sealed partial class FakeGitHub
     private readonly ConcurrentDictionary<string, FakeAuthorization> _codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeOAuthUser> _oauthTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _nextTokenErrors = new();
+    private FakeOAuthUser? _browserUser;
     private int _oauthEnabled;
 
     /// <summary>The token exchanges Nectr attempted, in order.</summary>
@@ -64,14 +65,20 @@ public sealed partial class FakeGitHub
     /// <summary>
     /// For a real browser: GET /login/oauth/authorize is GitHub's authorize page with <paramref name="user"/> signed in
     /// and clicking Authorize at once — <see cref="Authorize"/> checks the request, then a 302 sends the browser to the
-    /// redirect_uri with the code and the state, as GitHub does.
+    /// redirect_uri with the code and the state, as GitHub does. A later call changes who is signed in at GitHub, for a
+    /// second browser signing in as someone else.
     /// </summary>
     public void AuthorizeBrowsersAs(FakeOAuthUser user)
     {
+        if (Interlocked.Exchange(ref _browserUser, user) is not null)
+        {
+            return;
+        }
+
         EnableOAuth();
         AddRoute(r => r.Method == "GET" && r.Path == "/login/oauth/authorize", (context, request) => Reporting(context, request, (c, r) =>
         {
-            var authorization = Authorize(new Uri(ApiUrl, r.PathAndQuery), user);
+            var authorization = Authorize(new Uri(ApiUrl, r.PathAndQuery), Volatile.Read(ref _browserUser)!);
             var separator = authorization.RedirectUri.Contains('?', StringComparison.Ordinal) ? "&" : "?";
             var location = $"{authorization.RedirectUri}{separator}code={Uri.EscapeDataString(authorization.Code)}&state={Uri.EscapeDataString(authorization.State)}";
             r.Status = 302;
