@@ -13,16 +13,23 @@ internal static class DataExtensions
         switch (db.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.Services.AddPooledDbContextFactory<SqliteNectrDb>(o => o.UseSqlite(db.ConnectionString));
+                var synchronous = new SqliteSynchronous(options.SqliteSynchronousFull);
+                builder.Services.AddPooledDbContextFactory<SqliteNectrDb>((sp, o) => o.UseSqlite(db.ConnectionString)
+                    .AddInterceptors(synchronous, sp.GetRequiredService<Webhooks.RepositorySecretCache.ChangeInterceptor>()));
                 builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<SqliteNectrDb>>();
                 break;
             case DatabaseProvider.Postgres:
-                builder.Services.AddPooledDbContextFactory<PostgresNectrDb>(o => o.UseNpgsql(db.ConnectionString));
+                builder.Services.AddPooledDbContextFactory<PostgresNectrDb>((sp, o) => o.UseNpgsql(db.ConnectionString)
+                    .AddInterceptors(sp.GetRequiredService<Webhooks.RepositorySecretCache.ChangeInterceptor>()));
                 builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<PostgresNectrDb>>();
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider {db.Provider}.");
         }
+
+        // Webhook intake keeps repository secrets in memory; every save of a repository row in this process clears them.
+        builder.Services.AddSingleton<Webhooks.RepositorySecretCache>();
+        builder.Services.AddSingleton<Webhooks.RepositorySecretCache.ChangeInterceptor>();
 
         // Every writer takes the gate (SQLite has one writer at a time); it belongs with the database, not a feature.
         builder.Services.AddSingleton<DbWriteGate>();

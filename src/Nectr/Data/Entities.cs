@@ -72,7 +72,10 @@ internal sealed class DeliveryRecord
     public string? RepositoryFullName { get; set; }
     public int? PullNumber { get; set; }
     public string? HeadSha { get; set; }
-    public required string Payload { get; set; }
+    /// <summary>The raw body of a delivery stored before issue #13; newer rows keep <see cref="PayloadBrotli"/> instead.</summary>
+    public string? Payload { get; set; }
+    /// <summary>The raw body exactly as signed, Brotli-compressed (<see cref="DeliveryPayload"/> reads either form back).</summary>
+    public byte[]? PayloadBrotli { get; set; }
     public DateTime ReceivedAt { get; set; }
     public DeliveryOutcome Outcome { get; set; }
     public string? OutcomeReason { get; set; }

@@ -9,13 +9,14 @@ using Nectr.Knowledge;
 namespace Nectr.Webhooks;
 
 /// <summary>A verified, parsed delivery waiting to be stored, and the caller waiting for its outcome.</summary>
-internal sealed class IntakeItem(string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CommandIntake? command = null)
+internal sealed class IntakeItem(string deliveryId, string eventName, byte[] payloadBrotli, WebhookPayload payload, string? skipReason, CommandIntake? command = null)
 {
     private readonly TaskCompletionSource<IntakeResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string DeliveryId { get; } = deliveryId;
     public string Event { get; } = eventName;
-    public string Body { get; } = body;
+    /// <summary>The raw body, Brotli-compressed (<see cref="DeliveryPayload"/>).</summary>
+    public byte[] PayloadBrotli { get; } = payloadBrotli;
     public WebhookPayload Payload { get; } = payload;
     public string? SkipReason { get; } = skipReason;
     /// <summary>The PR comment command this delivery gives (a command job, not a review), when <see cref="SkipReason"/> is null.</summary>
@@ -67,7 +68,6 @@ internal static class IntakeBatch
             var skip = item.SkipReason is null ? null
                 : await installations.ApplyInTransactionAsync(db, item.Event, item.Payload, now, connected, cancellationToken) ?? item.SkipReason;
             var delivery = NewDelivery(item, now);
-            db.Deliveries.Add(delivery);
             if (skip is not null)
             {
                 IntakeJobs.Settle(delivery, DeliveryOutcome.Skipped, skip, now);
@@ -84,7 +84,7 @@ internal static class IntakeBatch
             stored.Add((item, delivery));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await WriteRowsAsync(db, stored.Select(s => s.Delivery).OfType<DeliveryRecord>().ToList(), cancellationToken);
         await knowledge.RecordInTransactionAsync(db,
             stored.Where(s => s.Delivery is not null).Select(s => PullRequestFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<PullRequestFacts>(),
             cancellationToken);
@@ -99,6 +99,61 @@ internal static class IntakeBatch
             : new IntakeResult(false, s.Delivery.Outcome, s.Delivery.JobId, s.Delivery.OutcomeReason))).ToList();
     }
 
+    /// <summary>
+    /// Writes the batch without the change tracker: the new jobs (<see cref="IntakeJobs"/> added them to the context),
+    /// then every delivery with its job's id, each kind in one multi-row insert (<see cref="EntityRows"/>). Whatever
+    /// else the batch changed through the context (an installation's repositories) is saved as before. A delivery id
+    /// or job another process stored meanwhile refuses the batch, which is then stored item by item, as a unique
+    /// index's refusal always was (<see cref="WebhookIntake"/>).
+    /// </summary>
+    private static async Task WriteRowsAsync(NectrDb db, List<DeliveryRecord> deliveries, CancellationToken cancellationToken)
+    {
+        var newJobs = db.ChangeTracker.Entries<ReviewJob>().Where(e => e.State == EntityState.Added).ToList();
+        if (newJobs.Count > 0)
+        {
+            var jobs = newJobs.Select(e => e.Entity).ToList();
+            var ids = await EntityRows.InsertAsync<ReviewJob, NewJobId>(db, jobs, JobKeyColumns,
+                "\"Id\", \"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"", cancellationToken);
+            if (ids.Count != jobs.Count)
+            {
+                throw new DbUpdateException($"{jobs.Count - ids.Count} of {jobs.Count} new job(s) were stored by another process meanwhile.");
+            }
+
+            var byKey = ids.ToDictionary(j => (j.RepositoryFullName, j.PullNumber, j.HeadSha, j.Rerun), j => j.Id);
+            foreach (var entry in newJobs)
+            {
+                var job = entry.Entity;
+                job.Id = byKey[(job.RepositoryFullName, job.PullNumber, job.HeadSha, job.Rerun)];
+                entry.State = EntityState.Detached;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var delivery in deliveries)
+        {
+            delivery.JobId ??= delivery.Job?.Id;
+            delivery.Job = null;
+        }
+
+        var written = await EntityRows.InsertAsync<DeliveryRecord, string>(db, deliveries, "\"DeliveryId\"", "\"DeliveryId\" AS \"Value\"", cancellationToken);
+        if (written.Count != deliveries.Count)
+        {
+            throw new DbUpdateException($"{deliveries.Count - written.Count} of {deliveries.Count} delivery id(s) were stored by another process meanwhile.");
+        }
+    }
+
+    private const string JobKeyColumns = "\"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"";
+
+    /// <summary>A new job's id, with its unique key to tell which job it is.</summary>
+    private sealed class NewJobId
+    {
+        public long Id { get; init; }
+        public required string RepositoryFullName { get; init; }
+        public int PullNumber { get; init; }
+        public required string HeadSha { get; init; }
+        public int Rerun { get; init; }
+    }
+
     /// <summary>The head a check run's Re-run asks for, when it asks for one.</summary>
     private static JobKey? Rerun(IntakeItem item) => item.SkipReason is null && item.Payload.CheckRun is not null ? item.Head : null;
 
@@ -110,7 +165,7 @@ internal static class IntakeBatch
         RepositoryFullName = item.Payload.Repository?.FullName,
         PullNumber = item.Payload.PullRequest?.Number ?? (item.Command?.Number is > 0 and var number ? number : Rerun(item)?.Number),
         HeadSha = item.Payload.PullRequest?.Head?.Sha ?? Rerun(item)?.HeadSha,
-        Payload = item.Body,
+        PayloadBrotli = item.PayloadBrotli,
         ReceivedAt = now.UtcDateTime,
         Outcome = DeliveryOutcome.Pending,
     };

@@ -1,9 +1,9 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Nectr.Commands;
 using Nectr.Configuration;
+using Nectr.Data;
 using Nectr.GitHub;
 
 namespace Nectr.Webhooks;
@@ -113,33 +113,33 @@ internal static partial class WebhookEndpoints
             return BadRequest("Missing or invalid GitHub headers", headerProblem);
         }
 
-        if (Parse(body) is not { } parsed)
+        if (Parse(body) is not { } payload)
         {
             Log.Invalid(logger, deliveryId, "not valid UTF-8 JSON");
             return BadRequest("Malformed payload", $"The {eventName} payload is not valid JSON with the fields Nectr needs.");
         }
 
-        if (WebhookValidation.PayloadProblem(eventName, parsed.Payload) is { } payloadProblem)
+        if (WebhookValidation.PayloadProblem(eventName, payload) is { } payloadProblem)
         {
             Log.Invalid(logger, deliveryId, payloadProblem);
             return BadRequest("Invalid payload", payloadProblem);
         }
 
-        if (await RepositoryProblemAsync(services.Secrets, secret, parsed.Payload, cancellationToken) is { } repositoryProblem)
+        if (await RepositoryProblemAsync(services.Secrets, secret, payload, cancellationToken) is { } repositoryProblem)
         {
             Log.Refused(logger, deliveryId, repositoryProblem);
             return Unauthorized(repositoryProblem);
         }
 
         // A PR comment is a command or skipped with the reason why not (Commands/CommandIntake).
-        var command = CommandIntake.Read(eventName, parsed.Payload, services.Commands.Value.Handle);
-        var skip = await SentByNectrAsync(services.Identity, eventName, parsed.Payload, cancellationToken)
-            ?? (command is not null ? command.SkipReason : IntakePolicy.SkipReason(eventName, parsed.Payload, services.Review.Value,
+        var command = CommandIntake.Read(eventName, payload, services.Commands.Value.Handle);
+        var skip = await SentByNectrAsync(services.Identity, eventName, payload, cancellationToken)
+            ?? (command is not null ? command.SkipReason : IntakePolicy.SkipReason(eventName, payload, services.Review.Value,
                 eventName == "check_run" ? (await services.Apps.GetAsync(cancellationToken))?.AppId : null));
         IntakeResult result;
         try
         {
-            result = await services.Intake.AcceptAsync(deliveryId, eventName, parsed.Text, parsed.Payload, skip, skip is null ? command : null, cancellationToken);
+            result = await services.Intake.AcceptAsync(deliveryId, eventName, DeliveryPayload.Compress(body), payload, skip, skip is null ? command : null, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -150,11 +150,11 @@ internal static partial class WebhookEndpoints
 
         if (!result.Duplicate)
         {
-            ObserveState(services.PullRequestStates, eventName, parsed.Payload);
+            ObserveState(services.PullRequestStates, eventName, payload);
         }
 
         var response = new WebhookResponse(deliveryId, result.Duplicate, result.Outcome.ToString().ToLowerInvariant(), result.JobId, result.Reason);
-        Log.Accepted(logger, deliveryId, eventName, parsed.Payload.Action, response.Outcome);
+        Log.Accepted(logger, deliveryId, eventName, payload.Action, response.Outcome);
         return result.Duplicate || result.JobId is null ? TypedResults.Ok(response) : TypedResults.Accepted((string?)null, response);
     }
 
@@ -207,14 +207,22 @@ internal static partial class WebhookEndpoints
             : null;
     }
 
-    private static (string Text, WebhookPayload Payload)? Parse(byte[] body)
+    /// <summary>
+    /// The few fields intake needs, read straight from the UTF-8 bytes; the body is checked to be valid UTF-8 (as
+    /// the stored JSON must be) without ever being decoded to a string.
+    /// </summary>
+    private static WebhookPayload? Parse(byte[] body)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
         try
         {
-            var text = new UTF8Encoding(false, true).GetString(body);
-            return JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookPayload) is { } payload ? (text, payload) : null;
+            return JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookPayload);
         }
-        catch (Exception ex) when (ex is JsonException or DecoderFallbackException)
+        catch (JsonException)
         {
             return null;
         }

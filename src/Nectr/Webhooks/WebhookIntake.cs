@@ -44,13 +44,13 @@ internal sealed partial class WebhookIntake(
     });
 
     /// <summary>
-    /// Stores the delivery; <paramref name="skipReason"/> (see <see cref="IntakePolicy"/>) says why it needs no review, and
+    /// Stores the delivery (<paramref name="payloadBrotli"/>: its body as <see cref="DeliveryPayload.Compress"/> left it); <paramref name="skipReason"/> (see <see cref="IntakePolicy"/>) says why it needs no review, and
     /// <paramref name="command"/> is the PR comment command it gives instead (see <see cref="CommandIntake"/>).
     /// </summary>
     public async Task<IntakeResult> AcceptAsync(
-        string deliveryId, string eventName, string body, WebhookPayload payload, string? skipReason, CommandIntake? command, CancellationToken cancellationToken)
+        string deliveryId, string eventName, byte[] payloadBrotli, WebhookPayload payload, string? skipReason, CommandIntake? command, CancellationToken cancellationToken)
     {
-        var item = new IntakeItem(deliveryId, eventName, body, payload, skipReason, command);
+        var item = new IntakeItem(deliveryId, eventName, payloadBrotli, payload, skipReason, command);
         await _pending.Writer.WriteAsync(item, cancellationToken);
         return await item.Result.WaitAsync(cancellationToken);
     }
@@ -66,7 +66,7 @@ internal sealed partial class WebhookIntake(
                 while (batch.Count < MaxBatch && bytes < MaxBatchBytes && _pending.Reader.TryRead(out var item))
                 {
                     batch.Add(item);
-                    bytes += item.Body.Length;
+                    bytes += item.PayloadBrotli.Length;
                 }
 
                 await StoreAsync(batch, stoppingToken);

@@ -25,7 +25,8 @@ internal sealed record DeliverySecret(string? Secret, SecretSource Source, long?
 /// verify with the App's webhook secret (<c>GITHUB_APP_WEBHOOK_SECRET</c> or the dashboard-created App's; when
 /// neither is set, <c>GITHUB_WEBHOOK_SECRET</c>); another App's deliveries are refused whatever they are signed with.
 /// </summary>
-internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection, GitHubApp.GitHubAppCredentials apps)
+internal sealed class WebhookSecrets(
+    IOptions<WebhookOptions> options, IDbContextFactory<NectrDb> dbs, IDataProtectionProvider protection, GitHubApp.GitHubAppCredentials apps, RepositorySecretCache cache)
 {
     public const string ProtectorPurpose = "Nectr.WebhookSecret.v1";
     // Created on first use: a process with no connected repositories never touches the key ring.
@@ -53,15 +54,11 @@ internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContex
             return new DeliverySecret(global, global is null ? SecretSource.None : SecretSource.Global, null, false);
         }
 
-        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        var repo = await db.Repositories.AsNoTracking()
-            .Where(r => r.GitHubId == repoId)
-            .Select(r => new { r.WebhookSecretProtected, r.Connected })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (repo?.WebhookSecretProtected is { } protectedSecret)
+        var repo = await cache.GetAsync(repoId, ReadAsync, cancellationToken);
+        if (repo is { HasOwnSecret: true })
         {
             // Fail closed: a secret the key ring cannot open verifies nothing, and the global one must not stand in.
-            return TryUnprotect(protectedSecret) is { } own
+            return repo.Secret is { } own
                 ? new DeliverySecret(own, SecretSource.Repository, repoId, repo.Connected)
                 : new DeliverySecret(null, SecretSource.RepositoryUnreadable, repoId, repo.Connected);
         }
@@ -73,10 +70,18 @@ internal sealed class WebhookSecrets(IOptions<WebhookOptions> options, IDbContex
     /// Whether <paramref name="gitHubRepositoryId"/> has a secret of its own: then only its own repository webhook may
     /// deliver for it, never an organisation hook or a delivery without target headers signed with the global secret.
     /// </summary>
-    public async Task<bool> HasOwnSecretAsync(long gitHubRepositoryId, CancellationToken cancellationToken)
+    public async Task<bool> HasOwnSecretAsync(long gitHubRepositoryId, CancellationToken cancellationToken) =>
+        (await cache.GetAsync(gitHubRepositoryId, ReadAsync, cancellationToken))?.HasOwnSecret == true;
+
+    private async Task<RepositorySecretRow?> ReadAsync(long gitHubId, CancellationToken cancellationToken)
     {
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
-        return await db.Repositories.AsNoTracking().AnyAsync(r => r.GitHubId == gitHubRepositoryId && r.WebhookSecretProtected != null, cancellationToken);
+        var row = await db.Repositories.AsNoTracking()
+            .Where(r => r.GitHubId == gitHubId)
+            .Select(r => new { r.WebhookSecretProtected, r.Connected })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null
+            : new RepositorySecretRow(row.WebhookSecretProtected is not null, row.WebhookSecretProtected is { } stored ? TryUnprotect(stored) : null, row.Connected);
     }
 
     private string? TryUnprotect(string protectedSecret)

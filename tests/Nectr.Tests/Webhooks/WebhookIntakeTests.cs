@@ -86,8 +86,33 @@ public sealed class WebhookIntakeTests
             Assert.Equal("issues", d.Event);
             Assert.Equal(DeliveryOutcome.Skipped, d.Outcome);
             Assert.Contains("context", d.OutcomeReason, StringComparison.Ordinal);
-            Assert.StartsWith("{", d.Payload.TrimStart(), StringComparison.Ordinal);
+            Assert.StartsWith("{", DeliveryPayload.Text(d).TrimStart(), StringComparison.Ordinal);
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_stored_payload_reads_back_as_exactly_the_signed_bytes_and_old_text_rows_still_read(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = await StartAsync(database);
+        using var client = app.CreateClient();
+        var fixture = WebhookFixtures.All("pull_request").First(f => f.Action == "synchronize");
+        using (var response = await client.SendAsync(SignedDelivery.Create("pull_request", fixture.Body, NectrApp.WebhookSecret, "stored-bytes-1"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var stored = await app.QueryAsync(db => db.Deliveries.AsNoTracking().SingleAsync(d => d.DeliveryId == "stored-bytes-1", Ct));
+        Assert.Null(stored.Payload);
+        Assert.True(stored.PayloadBrotli!.Length < fixture.Body.Length / 2, $"{stored.PayloadBrotli.Length} bytes stored for {fixture.Body.Length}");
+        Assert.Equal(fixture.Body, DeliveryPayload.Bytes(stored));
+        Assert.Equal(Encoding.UTF8.GetString(fixture.Body), DeliveryPayload.Text(stored));
+
+        // A row written before payloads were compressed keeps its text and reads back the same way.
+        var legacy = new DeliveryRecord { DeliveryId = "legacy", Event = "ping", Payload = "{\"zen\":\"ü\"}" };
+        Assert.Equal("{\"zen\":\"ü\"}", DeliveryPayload.Text(legacy));
+        Assert.Equal(Encoding.UTF8.GetBytes("{\"zen\":\"ü\"}"), DeliveryPayload.Bytes(legacy));
     }
 
     [Fact]

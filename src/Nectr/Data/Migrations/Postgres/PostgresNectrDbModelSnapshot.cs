@@ -126,8 +126,10 @@ namespace Nectr.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<byte[]>("PayloadBrotli")
+                        .HasColumnType("bytea");
 
                     b.Property<int?>("PullNumber")
                         .HasColumnType("integer");

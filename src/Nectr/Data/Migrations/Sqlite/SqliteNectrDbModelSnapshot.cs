@@ -115,8 +115,10 @@ namespace Nectr.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PayloadBrotli")
+                        .HasColumnType("BLOB");
 
                     b.Property<int?>("PullNumber")
                         .HasColumnType("INTEGER");
