@@ -11,12 +11,18 @@ namespace Nectr.Tests.McpClient;
 /// </summary>
 public sealed class McpEverythingTests
 {
+    /// <summary>
+    /// These tests show the handshake and a call, not the timeout (McpFailureTests does): starting Node and the reference
+    /// server can pass the default 10 s on a busy 2-core machine, which would read as a gap, not as a failure of the client.
+    /// </summary>
+    private static readonly (string, string) SlowStartAllowance = ("MCP_CALL_TIMEOUT_SECONDS", "25");
+
     [Fact]
     public async Task Over_stdio_the_handshake_works_tools_are_listed_and_a_call_returns()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var file = ServersFile(new { name = "everything", command = Node, args = new[] { Everything, "stdio" }, roles = new Dictionary<string, string> { ["echo"] = "tracker" } });
-        using var host = await HostAsync(database, [("MCP_SERVERS_FILE", file)]);
+        using var host = await HostAsync(database, [("MCP_SERVERS_FILE", file), SlowStartAllowance]);
 
         await AssertServesAsync(host, "everything");
     }
@@ -28,7 +34,7 @@ public sealed class McpEverythingTests
         await using var server = await NodeProcess.StartAsync("everything-http.mjs", "listening on port", ("PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var file = ServersFile(new { name = "everything-http", url = $"http://127.0.0.1:{port}/mcp", roles = new Dictionary<string, string> { ["echo"] = "tracker" } });
-        using var host = await HostAsync(database, [("MCP_SERVERS_FILE", file), ("MCP_ALLOW_PRIVATE", "true")]);
+        using var host = await HostAsync(database, [("MCP_SERVERS_FILE", file), ("MCP_ALLOW_PRIVATE", "true"), SlowStartAllowance]);
 
         await AssertServesAsync(host, "everything-http");
     }

@@ -49,7 +49,7 @@ internal static class McpTestKit
     {
         await using var scope = host.Services.CreateAsyncScope();
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        bound.CancelAfter(TimeSpan.FromSeconds(60));
         return await scope.ServiceProvider.GetRequiredService<IMcpReviewContext>().GatherAsync(subject ?? Subject(), bound.Token);
     }
 

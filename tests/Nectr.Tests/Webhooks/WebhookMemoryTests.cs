@@ -50,7 +50,7 @@ public sealed class WebhookMemoryTests
         await WaitUntilAsync(() => metrics.Read().InFlight == 40L * Mb, () => $"two reservations of 20 MB (in flight: {metrics.Read().InFlight})");
 
         // Every further 20 MB post would pass the cap: refused at once, without being read.
-        var refused = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SendAsync(Forged(body, new ByteArrayContent(body)), Ct)));
+        var refused = (await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SendAsync(client, Forged(body, new ByteArrayContent(body)))))).OfType<HttpResponseMessage>().ToList();
         Assert.All(refused, r =>
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
@@ -82,7 +82,7 @@ public sealed class WebhookMemoryTests
         var body = new byte[10 * Mb];
         Array.Fill(body, (byte)' ');
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => client.SendAsync(Forged(body, new ByteArrayContent(body)), Ct)));
+        var responses = (await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => SendAsync(client, Forged(body, new ByteArrayContent(body)))))).OfType<HttpResponseMessage>().ToList();
 
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.ServiceUnavailable }));
         Assert.All(responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable), r => Assert.NotNull(r.Headers.RetryAfter));
@@ -94,6 +94,24 @@ public sealed class WebhookMemoryTests
         foreach (var response in responses)
         {
             response.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The answer, or null when the server closed the connection while the client was still sending: after a 503 the
+    /// server does not read the refused body, and Kestrel closes a connection whose unread body it cannot drain in time
+    /// (the burst benchmark sees "closed while sending" too). The sender never learns of a delivery then, and GitHub
+    /// redelivers it, so it counts as refused; what matters here is the cap, and that nothing is stored.
+    /// </summary>
+    private static async Task<HttpResponseMessage?> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        try
+        {
+            return await client.SendAsync(request, Ct);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is IOException { InnerException: System.Net.Sockets.SocketException })
+        {
+            return null;
         }
     }
 
