@@ -38,6 +38,7 @@ internal static class StageTwoProfile
                 ("  ChunkPlanner.Plan", () => ChunkPlanner.Plan(prepared, budget, counter).Chunks.Count),
                 ("  render every file (HunkRenderer.Render)", () => prepared.Files.Sum(f => HunkRenderer.Render(f).Length)),
                 ("    redaction of every hunk's lines (FindSecrets)", () => hunkTexts.Sum(t => SecretCheck.Default.FindSecrets(t).Count)),
+                ("    the same, every rule over the whole text", () => hunkTexts.Sum(t => SecretCheck.Default.FindSecrets(t, static _ => null).Count)),
                 ("  count every rendered file", () => rendered.Sum(counter.Count)),
                 ("  count every chunk as sent", () => plan.Chunks.Sum(c => counter.Count(c.Text))),
                 ("  every standard prompt of the plan", () => plan.Chunks.Select((c, i) => ReviewPrompts.Standard(input, c, i, plan.Chunks.Count).User.Length).Sum()),
