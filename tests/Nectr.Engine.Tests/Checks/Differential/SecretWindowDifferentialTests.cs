@@ -175,6 +175,36 @@ public sealed class SecretWindowDifferentialTests
         }
 
         AssertIdentical(texts, Check.FindSecrets, minimumSpans: 1500);
+        AssertSameMatchesAsTheRegexScan(texts);
+    }
+
+    /// <summary>
+    /// Spans show only the secret group; the keyword-first search must also return the regex scan's whole matches (same
+    /// start, so the same run length, and length), which allowlists on the match read.
+    /// </summary>
+    private static void AssertSameMatchesAsTheRegexScan(List<string> texts)
+    {
+        var rules = SecretRuleSet.Default.Rules.Where(r => r.LeadingRun.Value is not null && r.Regex.Value is not null).ToList();
+        var compared = 0;
+        foreach (var text in texts)
+        {
+            var hits = Check.KeywordHits(text);
+            foreach (var rule in rules)
+            {
+                var positions = rule.Keywords.SelectMany(k => hits.TryGetValue(k, out var found) ? found : []).Order().ToList();
+                if (positions.Count == 0)
+                {
+                    continue;
+                }
+
+                var expected = rule.Regex.Value!.Matches(text).Select(m => (m.Index, m.Length)).ToList();
+                var actual = rule.LeadingRun.Value!.Matches(rule.Regex.Value!, text, 0, text.Length, positions).Select(m => (m.Index, m.Length)).ToList();
+                Assert.True(expected.SequenceEqual(actual), $"{rule.Id} on '{Escape(text)}': scan {string.Join(' ', expected)}, keyword first {string.Join(' ', actual)}");
+                compared += expected.Count;
+            }
+        }
+
+        Assert.True(compared > 1500, $"only {compared} matches compared");
     }
 
     private static void AssertIdentical(IEnumerable<string> texts, Func<string, List<SecretSpan>> windowed, int minimumSpans) =>
