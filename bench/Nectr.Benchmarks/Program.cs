@@ -9,6 +9,7 @@ using Nectr.Benchmarks.Parser;
 // knowledge → seed a synthetic knowledge index, p95 per knowledge query on SQLite (and PostgreSQL, see PERFORMANCE.md)
 // numstat → parse a diff and print git-apply-style numstat lines (correctness cross-check and process timing)
 // parser  → in-process parser throughput and memory on one diff file
+// stage2  → Stopwatch breakdown of the review engine's stage 2 (plan + prompts) on the synthetic PRs
 // anything else → BenchmarkDotNet
 return args.FirstOrDefault() switch
 {
@@ -19,6 +20,7 @@ return args.FirstOrDefault() switch
     "knowledge" => await KnowledgeQueryLoad.RunAsync(args[1..]),
     "numstat" => NumstatCommand.Run(args[1..]),
     "parser" => ParserThroughput.Run(args[1..]),
+    "stage2" => Nectr.Benchmarks.Engine.StageTwoProfile.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

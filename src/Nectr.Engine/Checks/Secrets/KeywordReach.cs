@@ -52,6 +52,9 @@ internal sealed record KeywordReach(int? BeforeChars, int? BeforeLines, int? Aft
         return before && after ? reach : null;
     }
 
+    /// <summary>Every string <paramref name="node"/> can match (up to letter case), or null if there are too many or unknown.</summary>
+    internal static List<string>? ExactStrings(PatternNode node) => Analysis.Exact(node);
+
     /// <summary>The most characters a match of <paramref name="node"/> can take; null when unbounded.</summary>
     internal static int? MaxLength(PatternNode node) => node switch
     {
@@ -159,7 +162,7 @@ internal sealed record KeywordReach(int? BeforeChars, int? BeforeLines, int? Aft
         };
 
         /// <summary>Every string <paramref name="node"/> can match (up to letter case), or null if there are too many or unknown.</summary>
-        private static List<string>? Exact(PatternNode node)
+        internal static List<string>? Exact(PatternNode node)
         {
             switch (node)
             {

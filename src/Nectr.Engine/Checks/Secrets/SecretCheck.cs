@@ -175,11 +175,11 @@ internal sealed partial class SecretCheck
     /// The parts of <paramref name="text"/> the rule's regex runs on: windows around its keywords when its
     /// <paramref name="reach"/> is known, else the whole text (see <see cref="KeywordWindows"/>).
     /// </summary>
-    internal static List<(int Start, int Length)> Windows(SecretRule rule, string text, Dictionary<string, List<int>> hits, KeywordReach? reach, LineStarts lines)
+    internal static RuleWindows Windows(SecretRule rule, string text, Dictionary<string, List<int>> hits, KeywordReach? reach, LineStarts lines)
     {
         if (reach is null || text.AsSpan().IndexOfAny(KeywordWindows.RegexOnlyCaseFolds) >= 0)
         {
-            return [(0, text.Length)];
+            return new RuleWindows([(0, text.Length)], null);
         }
 
         var positions = new List<int>();
@@ -192,29 +192,38 @@ internal sealed partial class SecretCheck
         }
 
         positions.Sort();
-        return KeywordWindows.For(text, positions, reach, lines);
+        return new RuleWindows(KeywordWindows.For(text, positions, reach, lines), positions);
     }
 
     /// <summary>
     /// The rule's matches in each window, in text order, with the secret each one holds. A window whose scan times out
     /// yields nothing; the other windows are still scanned.
     /// </summary>
-    internal static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text, List<(int Start, int Length)> windows)
+    internal static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text, RuleWindows windows)
     {
         if (rule.Regex.Value is not { } regex)
         {
             yield break;
         }
 
+        // The keyword-first search needs every keyword occurrence, so only where the windows were built from them.
+        var leadingRun = windows.Positions is null ? null : rule.LeadingRun.Value;
         var found = new List<Match>();
-        foreach (var (start, length) in windows)
+        foreach (var (start, length) in windows.Windows)
         {
             found.Clear();
             try
             {
-                for (var match = regex.Match(text, start, length); match.Success; match = match.NextMatch())
+                if (leadingRun is not null)
                 {
-                    found.Add(match);
+                    found.AddRange(leadingRun.Matches(regex, text, start, length, windows.Positions!));
+                }
+                else
+                {
+                    for (var match = regex.Match(text, start, length); match.Success; match = match.NextMatch())
+                    {
+                        found.Add(match);
+                    }
                 }
             }
             catch (RegexMatchTimeoutException)
@@ -357,3 +366,6 @@ internal sealed partial class SecretCheck
         return string.Join(' ', words);
     }
 }
+
+/// <summary>Where a rule's regex runs, and the sorted keyword occurrences they came from (null when it runs on the whole text).</summary>
+internal sealed record RuleWindows(List<(int Start, int Length)> Windows, List<int>? Positions);

@@ -63,4 +63,7 @@ internal sealed class SecretRule
 
     /// <summary>How far a match reaches from a keyword, so the regex runs on windows; null: it runs on the whole text.</summary>
     public required Lazy<KeywordReach?> Reach { get; init; }
+
+    /// <summary>A keyword-first search equivalent to scanning the rule's regex, for rules led by a lazy <c>[\w.-]{0,50}?</c>; null for other shapes.</summary>
+    public required Lazy<LeadingRun?> LeadingRun { get; init; }
 }

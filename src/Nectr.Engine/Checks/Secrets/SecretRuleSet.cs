@@ -58,6 +58,7 @@ internal sealed partial class SecretRuleSet
                     Keywords = keywords,
                     Allowlists = RuleAllowlists(table),
                     Reach = new(() => KeywordReach.Of(Translate(pattern), keywords)),
+                    LeadingRun = new(() => Secrets.LeadingRun.Of(Translate(pattern), keywords, MatchTimeout)),
                 });
             }
         }

@@ -124,6 +124,89 @@ public sealed class SecretWindowDifferentialTests
         Assert.Contains("[REDACTED:", SecretRedactor.Redact(text), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rules_led_by_a_lazy_word_run_are_searched_keyword_first()
+    {
+        var rules = SecretRuleSet.Default.Rules;
+        var keywordFirst = rules.Where(r => r.LeadingRun.Value is not null).Select(r => r.Id).ToList();
+
+        Assert.Contains("generic-api-key", keywordFirst);
+        Assert.True(keywordFirst.Count >= 75, $"only {keywordFirst.Count} rules are searched keyword first");
+        Assert.Null(rules.Single(r => r.Id == "private-key").LeadingRun.Value);
+    }
+
+    /// <summary>
+    /// The keyword-first search's own edge cases (<see cref="LeadingRun"/>): word runs of every length up to past the 50
+    /// the rule allows before a keyword, several keywords inside one run, matches back to back so the next one starts
+    /// where the previous ended, a value running to the end of the text, dots and dashes in the run.
+    /// </summary>
+    [Fact]
+    public void The_keyword_first_search_equals_the_whole_text_scan_on_runs_of_every_length_before_keywords()
+    {
+        var random = new Random(1350);
+        string[] keywords = ["api", "API", "Api", "key", "token", "secret", "auth", "access", "password", "passwd", "creds", "credential", "adafruit", "TOKEN"];
+        string[] operators = ["=", " = ", ": ", ":=", "=>", " => ", ",", "||", "?=", ":::="];
+        const string runChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+        const string valueChars = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ+/";
+        var texts = new List<string>();
+        for (var n = 0; n < 3000; n++)
+        {
+            var builder = new System.Text.StringBuilder();
+            for (int part = 0, parts = 1 + random.Next(4); part < parts; part++)
+            {
+                var separator = random.Next(4) switch { 0 => "", 1 => " ", 2 => "\n", _ => "(\"" };
+                builder.Append(separator);
+                for (int i = 0, run = random.Next(5) == 0 ? 45 + random.Next(12) : random.Next(60); i < run; i++)
+                {
+                    builder.Append(random.Next(8) == 0 ? keywords[random.Next(keywords.Length)] : runChars[random.Next(runChars.Length)].ToString());
+                }
+
+                builder.Append(keywords[random.Next(keywords.Length)]).Append(random.Next(3) == 0 ? "_id" : "");
+                builder.Append(operators[random.Next(operators.Length)]).Append(random.Next(2) == 0 ? "\"" : "");
+                for (int i = 0, value = 8 + random.Next(30); i < value; i++)
+                {
+                    builder.Append(valueChars[random.Next(valueChars.Length)]);
+                }
+
+                builder.Append(random.Next(3) switch { 0 => "", 1 => "\";", _ => "\" " });
+            }
+
+            texts.Add(builder.ToString());
+        }
+
+        AssertIdentical(texts, Check.FindSecrets, minimumSpans: 1500);
+        AssertSameMatchesAsTheRegexScan(texts);
+    }
+
+    /// <summary>
+    /// Spans show only the secret group; the keyword-first search must also return the regex scan's whole matches (same
+    /// start, so the same run length, and length), which allowlists on the match read.
+    /// </summary>
+    private static void AssertSameMatchesAsTheRegexScan(List<string> texts)
+    {
+        var rules = SecretRuleSet.Default.Rules.Where(r => r.LeadingRun.Value is not null && r.Regex.Value is not null).ToList();
+        var compared = 0;
+        foreach (var text in texts)
+        {
+            var hits = Check.KeywordHits(text);
+            foreach (var rule in rules)
+            {
+                var positions = rule.Keywords.SelectMany(k => hits.TryGetValue(k, out var found) ? found : []).Order().ToList();
+                if (positions.Count == 0)
+                {
+                    continue;
+                }
+
+                var expected = rule.Regex.Value!.Matches(text).Select(m => (m.Index, m.Length)).ToList();
+                var actual = rule.LeadingRun.Value!.Matches(rule.Regex.Value!, text, 0, text.Length, positions).Select(m => (m.Index, m.Length)).ToList();
+                Assert.True(expected.SequenceEqual(actual), $"{rule.Id} on '{Escape(text)}': scan {string.Join(' ', expected)}, keyword first {string.Join(' ', actual)}");
+                compared += expected.Count;
+            }
+        }
+
+        Assert.True(compared > 1500, $"only {compared} matches compared");
+    }
+
     private static void AssertIdentical(IEnumerable<string> texts, Func<string, List<SecretSpan>> windowed, int minimumSpans) =>
         AssertIdentical(texts.Select(t => (t, WholeTextSecretScan.FindSecrets(Check, t))), windowed, minimumSpans);
 
