@@ -11,6 +11,9 @@ internal sealed partial class SecretCheck
     /// <summary>False when no rule can match anywhere in <paramref name="text"/>: most code has no keyword at all.</summary>
     public bool MayContainSecret(ReadOnlySpan<char> text) => _alwaysRun.Length > 0 || text.IndexOfAny(_anyKeyword) >= 0;
 
+    /// <summary>The rule id of a span redacted whole because a rule's scan of it timed out.</summary>
+    public const string UnscannedRuleId = "unscanned-after-timeout";
+
     /// <summary>
     /// Every secret in <paramref name="text"/>, for redaction before text reaches a model, ordered by position with
     /// overlaps merged. Unlike <see cref="Scan"/> this ignores path restrictions and path allowlists: a prompt mixes
@@ -33,9 +36,10 @@ internal sealed partial class SecretCheck
         }
 
         var lines = new LineStarts(text);
+        var timedOut = new List<(int Start, int Length)>();
         foreach (var rule in Candidates(hits))
         {
-            foreach (var (secret, match, index) in Matches(rule, text, Windows(rule, text, hits, reachOf(rule), lines)))
+            foreach (var (secret, match, index) in Matches(rule, text, Windows(rule, text, hits, reachOf(rule), lines), timedOut))
             {
                 if (!AllowedContent(rule, LineAround(text, index), match, secret))
                 {
@@ -44,6 +48,9 @@ internal sealed partial class SecretCheck
             }
         }
 
+        // Fail closed: a window a rule could not finish scanning (its regex timed out, e.g. on a starved machine) may
+        // hold a secret, so all of it is redacted rather than sent to the model unchecked.
+        spans.AddRange(timedOut.Select(w => new SecretSpan(w.Start, w.Length, UnscannedRuleId)));
         return Merge(spans);
     }
 

@@ -197,9 +197,10 @@ internal sealed partial class SecretCheck
 
     /// <summary>
     /// The rule's matches in each window, in text order, with the secret each one holds. A window whose scan times out
-    /// yields nothing; the other windows are still scanned.
+    /// yields nothing and is added to <paramref name="timedOut"/> (when given); the other windows are still scanned.
     /// </summary>
-    internal static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text, RuleWindows windows)
+    internal static IEnumerable<(string Secret, string Match, int Index)> Matches(SecretRule rule, string text, RuleWindows windows,
+        List<(int Start, int Length)>? timedOut = null)
     {
         if (rule.Regex.Value is not { } regex)
         {
@@ -228,6 +229,7 @@ internal sealed partial class SecretCheck
             }
             catch (RegexMatchTimeoutException)
             {
+                timedOut?.Add((start, length));
                 continue;
             }
 

@@ -220,7 +220,12 @@ public sealed class SecretWindowDifferentialTests
             count++;
             var actual = windowed(text);
             spans += expected.Count;
-            if (!actual.SequenceEqual(expected) && failures.Count < 3)
+            // A regex that timed out (a starved machine: the oracle has no timeout) redacts its whole window instead,
+            // so the result may then be wider than the oracle's, never narrower; otherwise it must be identical.
+            var same = actual.Any(s => s.RuleId == SecretCheck.UnscannedRuleId)
+                ? expected.All(e => actual.Any(a => a.Start <= e.Start && e.End <= a.End))
+                : actual.SequenceEqual(expected);
+            if (!same && failures.Count < 3)
             {
                 failures.Add($"text #{count} ({text.Length} chars): {FirstDifference(text, expected, actual)}");
             }
