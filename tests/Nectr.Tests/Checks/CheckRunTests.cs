@@ -36,6 +36,16 @@ public sealed class CheckRunTests : IAsyncLifetime
         await _github.DisposeAsync();
     }
 
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(20, Ct);
+        }
+    }
+
     private async Task<NectrApp> ReviewAsync(int number, params (string Key, string? Value)[] settings)
     {
         _github.AddPullRequest(Owner, Repo, number, HeadSha, [AppReviewTests.ConfigWithKey]);
@@ -81,6 +91,8 @@ public sealed class CheckRunTests : IAsyncLifetime
         _github.FailNext(r => r.Path.EndsWith("/pulls/44/files", StringComparison.Ordinal), 1, 404, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}""");
 
         await using var app = await ReviewAsync(44);
+        // The worker records the job parked first, then completes its check run (ReviewWorker.ReportParkedAsync).
+        await WaitUntilAsync(() => _github.CheckRuns is [{ Status: "completed" }], "the parked job's check run to be completed");
 
         var run = Assert.Single(_github.CheckRuns);
         Assert.Equal(JobStatus.Parked, await app.QueryAsync(db => db.ReviewJobs.Select(j => j.Status).SingleAsync(Ct)));
