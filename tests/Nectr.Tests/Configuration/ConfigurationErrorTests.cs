@@ -53,6 +53,7 @@ public sealed class ConfigurationErrorTests
         // Key ring (the file-based messages are in KeyRingConfigurationTests)
         { "DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS=sure", "DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS 'sure' must be true or false (default false)." },
         { "NECTR_RESET_SECRETS=please", "NECTR_RESET_SECRETS 'please' must be true or false (default false)." },
+        { "SQLITE_SYNCHRONOUS_FULL=always", "SQLITE_SYNCHRONOUS_FULL 'always' must be true or false (default false)." },
         { "DATA_PROTECTION_PREVIOUS_CERT_PASSWORD=pw", "DATA_PROTECTION_PREVIOUS_CERT_PASSWORD is set but DATA_PROTECTION_PREVIOUS_CERT_PATH is not: set DATA_PROTECTION_PREVIOUS_CERT_PATH to the PFX file the password opens." },
 
         // Auth
