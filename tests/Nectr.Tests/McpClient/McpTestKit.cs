@@ -197,7 +197,9 @@ internal sealed class RawServer : IAsyncDisposable
                 {
                     client = await _listener.AcceptTcpClientAsync(_stop.Token);
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+                // Disposal cancels, then stops the listener: an accept that starts between the two finds it stopped.
+                catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException
+                    || (ex is InvalidOperationException && _stop.IsCancellationRequested))
                 {
                     return;
                 }
