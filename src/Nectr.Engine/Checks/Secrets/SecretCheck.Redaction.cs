@@ -18,7 +18,8 @@ internal sealed partial class SecretCheck
     /// Every secret in <paramref name="text"/>, for redaction before text reaches a model, ordered by position with
     /// overlaps merged. Unlike <see cref="Scan"/> this ignores path restrictions and path allowlists: a prompt mixes
     /// text from many places, and redacting one false positive too many costs less than leaking one credential.
-    /// The content allowlists (example keys, placeholders, stop words) still apply. Each rule runs only on the windows
+    /// The content allowlists (example keys, placeholders) still apply, but a rule's stop words do not: a random key
+    /// that happens to contain "dead" or "feed" is still a key. Each rule runs only on the windows
     /// around its keywords (<see cref="KeywordWindows"/>); <c>SecretWindowDifferentialTests</c> proves the spans
     /// byte-identical to a scan of the whole text.
     /// </summary>
@@ -39,7 +40,7 @@ internal sealed partial class SecretCheck
         var timedOut = new List<(int Start, int Length)>();
         foreach (var rule in Candidates(hits))
         {
-            foreach (var (secret, match, index) in Matches(rule, text, Windows(rule, text, hits, reachOf(rule), lines), timedOut))
+            foreach (var (secret, match, index) in Matches(rule, text, Windows(rule, text, hits, reachOf(rule), lines), timedOut, redacting: true))
             {
                 if (!AllowedContent(rule, LineAround(text, index), match, secret))
                 {
@@ -87,7 +88,7 @@ internal sealed partial class SecretCheck
             return true;
         }
 
-        return rule.Allowlists.Any(a => a.Allows(path: "", line, match, secret));
+        return rule.Allowlists.Any(a => a.Allows(path: "", line, match, secret, stopWordsAllow: false));
     }
 
     internal static string LineAround(string text, int index)

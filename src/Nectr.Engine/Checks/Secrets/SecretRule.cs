@@ -13,7 +13,12 @@ internal sealed class Allowlist
     public required IReadOnlyList<Lazy<Regex?>> Paths { get; init; }
     public bool RequireAll { get; init; }
 
-    public bool Allows(string path, string line, string match, string secret)
+    /// <remarks>
+    /// <paramref name="stopWordsAllow"/> is false for redaction: a stop word (the generic rule lists 1,400 English
+    /// words, "dead", "feed", "cafe" among them) is a reason not to report a finding, not proof that a value is no
+    /// secret. About one random 32-character key in a hundred contains one, and it must still be redacted.
+    /// </remarks>
+    public bool Allows(string path, string line, string match, string secret, bool stopWordsAllow = true)
     {
         var target = Target switch { AllowTarget.Line => line, AllowTarget.Match => match, _ => secret };
         var checks = new List<bool>(3);
@@ -24,7 +29,7 @@ internal sealed class Allowlist
 
         if (StopWords.Count > 0)
         {
-            checks.Add(StopWords.Any(w => secret.Contains(w, StringComparison.OrdinalIgnoreCase)));
+            checks.Add(stopWordsAllow && StopWords.Any(w => secret.Contains(w, StringComparison.OrdinalIgnoreCase)));
         }
 
         if (Paths.Count > 0)

@@ -29,7 +29,7 @@ internal static class WholeTextSecretScan
             var regex = Unlimited.GetOrAdd(rule.Pattern, static p => new Regex(SecretRuleSet.Translate(p), RegexOptions.CultureInvariant | RegexOptions.Compiled));
             foreach (Match match in regex.Matches(text))
             {
-                if (SecretCheck.Secret(rule, match) is { } found
+                if (SecretCheck.Secret(rule, match, redacting: true) is { } found
                     && !check.AllowedContent(rule, SecretCheck.LineAround(text, found.Index), found.Match, found.Secret))
                 {
                     spans.Add(new SecretSpan(found.Index, found.Secret.Length, rule.Id));
