@@ -31,7 +31,13 @@ if (Nectr.Cli.NectrCommandLine.IsCommand(args))
 WebApplication app;
 try
 {
-    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = NectrConfiguration.HostEnvironmentOf(args) });
+    // Settings are checked once, at start-up, so appsettings.json is not watched: its watcher covers the whole working
+    // directory, where the SQLite database lives by default, and woke on every write of every webhook.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+        EnvironmentName = NectrConfiguration.HostEnvironmentOf(args),
+    });
     var options = builder.AddNectrConfiguration();
     builder.AddDeployment();
     builder.AddData(options.Database);

@@ -85,6 +85,8 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
                 .HasFilter("\"Status\" = 1")
                 .HasDatabaseName("IX_review_jobs_one_running_per_pr");
             e.HasIndex(j => new { j.Status, j.RunAfterMs });
+            // Intake reads a pull request's queued jobs on every push: without this it scans every job the PR ever had.
+            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber, j.Status });
             e.Property(j => j.RepositoryFullName).HasMaxLength(200);
             e.Property(j => j.HeadSha).HasMaxLength(64);
             e.Property(j => j.LeaseOwner).HasMaxLength(100);

@@ -68,9 +68,12 @@ internal sealed class IntakeJobs
                 ORDER BY "Id"
                 FOR UPDATE
                 """).AsNoTracking().ToListAsync(cancellationToken)
+            // Two index seeks, by (PR, status) and by (PR, head), instead of one OR that SQLite can only answer by reading
+            // every job of the pull request: a long-lived PR's history made each push slower than the last.
             : await db.ReviewJobs.AsNoTracking()
-                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber)
-                    && (j.Status == JobStatus.Queued || shas.Contains(j.HeadSha)))
+                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && j.Status == JobStatus.Queued)
+                .Union(db.ReviewJobs.AsNoTracking()
+                    .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && shas.Contains(j.HeadSha)))
                 .ToListAsync(cancellationToken);
         return new IntakeJobs(db, jobs, now);
     }

@@ -113,7 +113,9 @@ internal static class IntakeBatch
         {
             var jobs = newJobs.Select(e => e.Entity).ToList();
             var ids = await EntityRows.InsertAsync<ReviewJob, NewJobId>(db, jobs, JobKeyColumns,
-                "\"Id\", \"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"", cancellationToken);
+                "\"Id\", \"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"",
+                static r => new NewJobId { Id = r.GetInt64(0), RepositoryFullName = r.GetString(1), PullNumber = r.GetInt32(2), HeadSha = r.GetString(3), Rerun = r.GetInt32(4) },
+                cancellationToken);
             if (ids.Count != jobs.Count)
             {
                 throw new DbUpdateException($"{jobs.Count - ids.Count} of {jobs.Count} new job(s) were stored by another process meanwhile.");
@@ -135,7 +137,7 @@ internal static class IntakeBatch
             delivery.Job = null;
         }
 
-        var written = await EntityRows.InsertAsync<DeliveryRecord, string>(db, deliveries, "\"DeliveryId\"", "\"DeliveryId\" AS \"Value\"", cancellationToken);
+        var written = await EntityRows.InsertAsync<DeliveryRecord, string>(db, deliveries, "\"DeliveryId\"", "\"DeliveryId\"", static r => r.GetString(0), cancellationToken);
         if (written.Count != deliveries.Count)
         {
             throw new DbUpdateException($"{deliveries.Count - written.Count} of {deliveries.Count} delivery id(s) were stored by another process meanwhile.");

@@ -975,6 +975,8 @@ namespace Nectr.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "RunAfterMs");
 
+                    b.HasIndex("RepositoryFullName", "PullNumber", "Status");
+
                     b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha", "Rerun")
                         .IsUnique();
 

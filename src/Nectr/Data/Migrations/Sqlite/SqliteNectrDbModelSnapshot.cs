@@ -938,6 +938,8 @@ namespace Nectr.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "RunAfterMs");
 
+                    b.HasIndex("RepositoryFullName", "PullNumber", "Status");
+
                     b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha", "Rerun")
                         .IsUnique();
 
