@@ -68,15 +68,20 @@ internal sealed class IntakeJobs
                 ORDER BY "Id"
                 FOR UPDATE
                 """).AsNoTracking().ToListAsync(cancellationToken)
-            // Two index seeks, by (PR, status) and by (PR, head), instead of one OR that SQLite can only answer by reading
-            // every job of the pull request: a long-lived PR's history made each push slower than the last.
-            : await db.ReviewJobs.AsNoTracking()
-                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && j.Status == JobStatus.Queued)
-                .Union(db.ReviewJobs.AsNoTracking()
-                    .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && shas.Contains(j.HeadSha)))
-                .ToListAsync(cancellationToken);
+            : await SqliteLockQuery(db, repos, numbers, shas).ToListAsync(cancellationToken);
         return new IntakeJobs(db, jobs, now);
     }
+
+    /// <summary>
+    /// SQLite's read of the jobs intake decides from (a write transaction already excludes every other writer): two
+    /// index seeks, by (PR, status) and by (PR, head), instead of one OR that SQLite can only answer by reading every
+    /// job the pull request ever had, which made each push slower than the last (<c>JobLockQueryPlanTests</c>).
+    /// </summary>
+    internal static IQueryable<ReviewJob> SqliteLockQuery(NectrDb db, string[] repos, int[] numbers, string[] shas) =>
+        db.ReviewJobs.AsNoTracking()
+            .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && j.Status == JobStatus.Queued)
+            .Union(db.ReviewJobs.AsNoTracking()
+                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && shas.Contains(j.HeadSha)));
 
     /// <summary>
     /// Links a new delivery (added, not yet saved) to the job for its head: an unfinished one it then waits for, a
