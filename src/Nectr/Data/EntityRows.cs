@@ -9,14 +9,14 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Nectr.Data;
 
 /// <summary>
-/// New rows written with one multi-row <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> per chunk, in the caller's
-/// transaction, without the change tracker: the columns, their names and the values' conversions (enums, dates; each parameter made by the column's type mapping) come
-/// from the EF model, so the rows are exactly what <c>SaveChanges</c> would have written, and a column added to the
+/// New rows written with <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> (many rows per statement on PostgreSQL, one on
+/// SQLite), in the caller's transaction, without the change tracker: the columns, their names and the values'
+/// conversions (enums, dates; each parameter made by the column's type mapping) come from the EF model, so the rows are exactly what <c>SaveChanges</c> would have written, and a column added to the
 /// model later is written here too. Used by webhook intake, whose batches are the hot write path (issue #13).
 /// </summary>
 internal static class EntityRows
 {
-    /// <summary>SQLite allows 32,766 parameters per statement and PostgreSQL 65,535: chunks stay well below both.</summary>
+    /// <summary>PostgreSQL allows 65,535 parameters per statement: chunks stay well below.</summary>
     private const int MaxParameters = 30_000;
 
     /// <summary>
