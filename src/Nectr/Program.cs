@@ -31,11 +31,9 @@ if (Nectr.Cli.NectrCommandLine.IsCommand(args))
 WebApplication app;
 try
 {
-    // Settings are checked once, at start-up, so appsettings.json is not watched: its watcher covers the whole working
-    // directory, where the SQLite database lives by default, and woke on every write of every webhook.
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     {
-        Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+        Args = NectrConfiguration.HostArgs(args),
         EnvironmentName = NectrConfiguration.HostEnvironmentOf(args),
     });
     var options = builder.AddNectrConfiguration();

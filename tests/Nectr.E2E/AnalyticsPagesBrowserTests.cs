@@ -154,14 +154,5 @@ public sealed class AnalyticsPagesBrowserTests
         HeadSha = $"sha{number}", LastVerdict = verdict, UpdatedAtMs = new DateTimeOffset(at).ToUnixTimeMilliseconds(),
     };
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = Environment.GetEnvironmentVariable("NECTR_SCREENSHOTS") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Path.GetTempPath(), "nectr-screenshots");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"dashboard-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.AddAttachment($"dashboard-{name}.png", await File.ReadAllBytesAsync(path, Ct), "image/png");
-    }
+    private static Task ScreenshotAsync(IPage page, string name) => Screenshots.SaveAsync(page, $"dashboard-{name}.png");
 }

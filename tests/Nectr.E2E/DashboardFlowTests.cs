@@ -60,17 +60,7 @@ public sealed class DashboardFlowTests
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        async Task ScreenshotAsync(string name)
-        {
-            var directory = Environment.GetEnvironmentVariable("NECTR_SCREENSHOTS") is { Length: > 0 } configured
-                ? configured
-                : Path.Combine(Path.GetTempPath(), "nectr-screenshots");
-            Directory.CreateDirectory(directory);
-            var file = $"dashboard-flow-{name}.png";
-            var path = Path.Combine(directory, file);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            TestContext.Current.AddAttachment(file, await File.ReadAllBytesAsync(path, Ct), "image/png");
-        }
+        Task ScreenshotAsync(string name) => Screenshots.SaveAsync(page, $"dashboard-flow-{name}.png");
 
         try
         {

@@ -237,16 +237,7 @@ public sealed class DashboardTests
             },
         ]);
 
-        public async Task ScreenshotAsync(string name)
-        {
-            var directory = Environment.GetEnvironmentVariable("NECTR_SCREENSHOTS") is { Length: > 0 } configured
-                ? configured
-                : Path.Combine(Path.GetTempPath(), "nectr-screenshots");
-            Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, $"dashboard-{name}.png");
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-            TestContext.Current.AddAttachment($"dashboard-{name}.png", await File.ReadAllBytesAsync(path, Ct), "image/png");
-        }
+        public Task ScreenshotAsync(string name) => Screenshots.SaveAsync(Page, $"dashboard-{name}.png");
 
         public async ValueTask DisposeAsync()
         {

@@ -209,16 +209,7 @@ public sealed class SettingsPagesBrowserTests
         await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var directory = Environment.GetEnvironmentVariable("NECTR_SCREENSHOTS") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Path.GetTempPath(), "nectr-screenshots");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"dashboard-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.AddAttachment($"dashboard-{name}.png", await File.ReadAllBytesAsync(path, Ct), "image/png");
-    }
+    private static Task ScreenshotAsync(IPage page, string name) => Screenshots.SaveAsync(page, $"dashboard-{name}.png");
 
     /// <summary>Every response the pages received, and every CSP violation or script error the browser reported.</summary>
     private sealed class BrowserWatch

@@ -87,8 +87,12 @@ internal static class CliHost
     /// <exception cref="InvalidConfigurationException">A setting is wrong; the message lists every fix.</exception>
     private static (HostApplicationBuilder Builder, StartupOptions Options) Create()
     {
-        // No args: the command line is System.CommandLine's, not a configuration source.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = NectrConfiguration.HostEnvironmentOf([]) });
+        // None of the command's args: the command line is System.CommandLine's, not a configuration source.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = NectrConfiguration.HostArgs(),
+            EnvironmentName = NectrConfiguration.HostEnvironmentOf([]),
+        });
         var options = builder.AddNectrConfiguration();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout carries the command's output only
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

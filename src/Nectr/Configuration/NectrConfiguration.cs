@@ -34,6 +34,13 @@ internal static class NectrConfiguration
     }
 
     /// <summary>
+    /// The host builder's command line: <paramref name="args"/> with file watching off. Settings are checked once, at
+    /// start-up, and the watcher for <c>appsettings.json</c> covers the whole working directory — the SQLite database's
+    /// by default, where it woke on every webhook's write; a repository's whole tree for <c>nectr review</c>.
+    /// </summary>
+    public static string[] HostArgs(params string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
+
+    /// <summary>
     /// The ASP.NET Core environment APP_ENV names, read from the sources that exist before the host does (the
     /// environment, <c>.env</c>, the command line), for the host builder's settings. Assigning the environment name
     /// after the builder exists is only half applied: the app's <c>Environment</c> changes, but the

@@ -48,13 +48,15 @@ internal static class EntityRows
             }
 
             var written = new List<TKey>(rows.Count);
+            var statementRows = 0;
             for (var start = 0; start < rows.Count; start += perStatement)
             {
                 var count = Math.Min(perStatement, rows.Count - start);
-                var sql = Sql(table, count, conflictColumns, returning);
-                if (command.CommandText != sql)
+                if (count != statementRows)
                 {
-                    command.CommandText = sql; // the same text again keeps the statement SQLite prepared
+                    // Set only when the row count changes: the same command text keeps the statement SQLite prepared.
+                    command.CommandText = Sql(table, count, conflictColumns, returning);
+                    statementRows = count;
                 }
 
                 command.Parameters.Clear();

@@ -19,7 +19,21 @@ public sealed class ConfigurationReloadTests
         await using var app = new NectrApp(database);
         _ = app.Services; // builds the host through Program.Main
 
-        var root = Assert.IsAssignableFrom<IConfigurationRoot>(app.Services.GetRequiredService<IConfiguration>());
+        AssertNothingWatched(app.Services);
+    }
+
+    /// <summary><c>nectr review</c> runs in a repository: a watcher there would cover the repository's whole tree.</summary>
+    [Fact]
+    public void The_command_lines_host_watches_no_configuration_file_either()
+    {
+        using var host = Nectr.Cli.CliHost.ForDatabase();
+
+        AssertNothingWatched(host.Services);
+    }
+
+    private static void AssertNothingWatched(IServiceProvider services)
+    {
+        var root = Assert.IsAssignableFrom<IConfigurationRoot>(services.GetRequiredService<IConfiguration>());
         var files = root.Providers.OfType<FileConfigurationProvider>().ToList();
 
         Assert.Contains(files, f => f.Source is JsonConfigurationSource { Path: "appsettings.json" });
