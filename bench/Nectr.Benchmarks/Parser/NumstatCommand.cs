@@ -21,9 +21,21 @@ internal static class NumstatCommand
         }
 
         var watch = Stopwatch.StartNew();
-        // One read into one array of the file's size and no decoding: the parser reads UTF-8, and only rendering
-        // (which numstat never does) decodes text.
-        var diff = File.ReadAllBytes(args[0]);
+        // The file mapped, not read into an array, and no decoding: the parser reads UTF-8, and only rendering (which
+        // numstat never does) decodes text.
+        MappedFile mapped;
+        try
+        {
+            mapped = new MappedFile(args[0]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"numstat: cannot read {args[0]}: {e.Message}");
+            return 1;
+        }
+
+        using var mapping = mapped;
+        var diff = mapped.Memory;
         var read = watch.Elapsed;
         var files = UnifiedDiffParser.Parse(diff);
         var parsed = watch.Elapsed;

@@ -43,6 +43,7 @@ internal static class ParserThroughput
 
         var seconds = new List<double>();
         long allocated = 0;
+        var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         for (var i = 0; i < iterations; i++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
@@ -53,11 +54,12 @@ internal static class ParserThroughput
             seconds.Add(watch.Elapsed.TotalSeconds);
         }
 
+        var perParse = Enumerable.Range(0, 3).Select(g => (GC.CollectionCount(g) - collections[g]) / (double)iterations).ToArray();
         seconds.Sort();
         var median = seconds[seconds.Count / 2];
         var lines = files.Sum(f => f.Patch?.Hunks.Sum(h => h.Lines.Count) ?? 0);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{entry}: input {megabytes:F1} MB, {files.Count} files, {lines} hunk lines; median {median * 1000:F1} ms = {megabytes / median:F0} MB/s " +
-            $"(best {megabytes / seconds[0]:F0}); allocated {allocated / 1_000_000.0:F1} MB per parse ({allocated / (megabytes * 1_000_000):F2}× input)"));
+            $"(best {megabytes / seconds[0]:F0}); allocated {allocated / 1_000_000.0:F1} MB per parse ({allocated / (megabytes * 1_000_000):F2}× input); collections per parse gen0 {perParse[0]:F1}, gen1 {perParse[1]:F1}, gen2 {perParse[2]:F1}"));
     }
 }

@@ -14,7 +14,7 @@ public readonly record struct DiffLine(DiffLineKind Kind, int OldLine, int NewLi
 /// <summary>One <c>@@ -a,b +c,d @@</c> block of a patch.</summary>
 public sealed class Hunk
 {
-    internal Hunk(int oldStart, int oldCount, int newStart, int newCount, string section, DiffLine[] lines)
+    internal Hunk(int oldStart, int oldCount, int newStart, int newCount, string section, ArraySegment<DiffLine> lines)
     {
         OldStart = oldStart;
         OldCount = oldCount;

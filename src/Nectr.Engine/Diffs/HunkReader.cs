@@ -5,15 +5,15 @@ namespace Nectr.Engine.Diffs;
 /// <summary>
 /// Reads consecutive hunks starting at a <c>@@</c> line. Shared by the patch parser (strict: the text must be
 /// hunks only) and the unified-diff parser (lenient: the hunks end where the next file's headers begin).
-/// Reads UTF-8 bytes and records each line as offsets; the only allocations are one array per hunk and its section.
+/// Reads UTF-8 bytes and records each line as offsets, into the parse's <see cref="DiffLineSlab"/>; a hunk allocates
+/// only itself and its section.
 /// </summary>
 internal static class HunkReader
 {
     /// <summary>
     /// Parses hunks from the current line until a line that cannot belong to a hunk, which is left current.
-    /// <paramref name="scratch"/> collects a hunk's lines before they are copied to an array of the exact size.
     /// </summary>
-    public static void Read(ref Utf8Lines lines, bool strict, List<Hunk> hunks, List<DiffLine> scratch, ref int additions, ref int deletions)
+    public static void Read(ref Utf8Lines lines, bool strict, List<Hunk> hunks, DiffLineSlab slab, ref int additions, ref int deletions)
     {
         var lineNumber = 0;
         while (!lines.AtEnd)
@@ -37,7 +37,9 @@ internal static class HunkReader
             }
 
             var header = ParseHeader(line, lineNumber);
-            scratch.Clear();
+            // Every line read below lowers oldLeft or newLeft (or both), so the hunk has at most old + new lines, and each
+            // line takes at least one byte.
+            slab.BeginHunk((int)Math.Min((long)header.OldCount + header.NewCount, lines.Following.Length));
             int oldLine = header.OldStart, newLine = header.NewStart;
             int oldLeft = header.OldCount, newLeft = header.NewCount;
             lines.MoveNext();
@@ -51,17 +53,17 @@ internal static class HunkReader
                 {
                     case (byte)' ':
                         // An empty line here is a context line whose leading space an editor or mail client ate.
-                        scratch.Add(new DiffLine(DiffLineKind.Context, oldLine++, newLine++, textStart, line.IsEmpty ? 0 : lines.CharLengthFrom(1)));
+                        slab.Add(new DiffLine(DiffLineKind.Context, oldLine++, newLine++, textStart, line.IsEmpty ? 0 : lines.CharLengthFrom(1)));
                         oldLeft--;
                         newLeft--;
                         break;
                     case (byte)'+':
-                        scratch.Add(new DiffLine(DiffLineKind.Added, 0, newLine++, textStart, lines.CharLengthFrom(1)));
+                        slab.Add(new DiffLine(DiffLineKind.Added, 0, newLine++, textStart, lines.CharLengthFrom(1)));
                         newLeft--;
                         additions++;
                         break;
                     case (byte)'-':
-                        scratch.Add(new DiffLine(DiffLineKind.Removed, oldLine++, 0, textStart, lines.CharLengthFrom(1)));
+                        slab.Add(new DiffLine(DiffLineKind.Removed, oldLine++, 0, textStart, lines.CharLengthFrom(1)));
                         oldLeft--;
                         deletions++;
                         break;
@@ -87,7 +89,7 @@ internal static class HunkReader
                 throw new PatchFormatException($"The patch ends inside a hunk: {oldLeft} old and {newLeft} new line(s) are missing.");
             }
 
-            hunks.Add(new Hunk(header.OldStart, header.OldCount, header.NewStart, header.NewCount, header.Section, scratch.ToArray()));
+            hunks.Add(new Hunk(header.OldStart, header.OldCount, header.NewStart, header.NewCount, header.Section, slab.EndHunk()));
         }
     }
 

@@ -16,7 +16,7 @@ public static class PatchParser
         var hunks = new List<Hunk>();
         int additions = 0, deletions = 0;
         var lines = new Utf8Lines(utf8);
-        HunkReader.Read(ref lines, strict: true, hunks, [], ref additions, ref deletions);
+        HunkReader.Read(ref lines, strict: true, hunks, new DiffLineSlab(utf8.Length), ref additions, ref deletions);
         return new FilePatch(source, hunks, additions, deletions);
     }
 }

@@ -32,7 +32,7 @@ public static class UnifiedDiffParser
     private static List<DiffFile> Parse(ReadOnlySpan<byte> diff, DiffSource source)
     {
         var files = new List<DiffFile>();
-        var scratch = new List<DiffLine>(1024);
+        var slab = new DiffLineSlab(diff.Length);
         var current = default(DiffFileBuilder);
         var lines = new Utf8Lines(diff);
         while (!lines.AtEnd)
@@ -48,7 +48,7 @@ public static class UnifiedDiffParser
                 var hunks = new List<Hunk>();
                 int additions = 0, deletions = 0;
                 var start = lines.CharStart;
-                HunkReader.Read(ref lines, strict: false, hunks, scratch, ref additions, ref deletions);
+                HunkReader.Read(ref lines, strict: false, hunks, slab, ref additions, ref deletions);
                 current.Patch = new FilePatch(source, hunks, additions, deletions);
                 current.HunksRange = start..lines.CharStart;
                 continue; // the line that ended the hunks is current and not yet read

@@ -94,6 +94,40 @@ public sealed class UnifiedDiffParserTests
     }
 
     [Fact]
+    public void Hunks_keep_their_own_lines_when_many_hunks_share_the_parse_storage()
+    {
+        // Hunks of 1 to 20,000 lines, some whose headers promise more lines than follow (a truncated hunk), so hunks
+        // fill, straddle and outgrow the arrays the parser keeps line records in.
+        var sizes = new[] { 1, 3, 8_000, 2, 20_000, 5, 9_000, 7, 1, 600 };
+        var diff = new StringBuilder();
+        for (var f = 0; f < sizes.Length; f++)
+        {
+            var n = sizes[f];
+            var promised = f % 3 == 1 ? n + 50 : n + 1;
+            diff.Append($"diff --git a/f{f} b/f{f}\n--- a/f{f}\n+++ b/f{f}\n@@ -1,1 +1,{promised} @@\n x{f}\n");
+            for (var i = 0; i < n; i++)
+            {
+                diff.Append($"+f{f} line {i}\n");
+            }
+        }
+
+        foreach (var files in new[] { UnifiedDiffParser.Parse(diff.ToString()), UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff.ToString())) })
+        {
+            Assert.Equal(sizes.Length, files.Count);
+            for (var f = 0; f < sizes.Length; f++)
+            {
+                var patch = files[f].Patch!;
+                var lines = Assert.Single(patch.Hunks).Lines;
+                Assert.Equal(sizes[f] + 1, lines.Count);
+                Assert.Equal((DiffLineKind.Context, 1, 1, $"x{f}"), (lines[0].Kind, lines[0].OldLine, lines[0].NewLine, patch.LineText(lines[0])));
+                Assert.Equal(
+                    Enumerable.Range(0, sizes[f]).Select(i => (DiffLineKind.Added, i + 2, $"f{f} line {i}")),
+                    lines.Skip(1).Select(l => (l.Kind, l.NewLine, patch.LineText(l))));
+            }
+        }
+    }
+
+    [Fact]
     public void A_plain_diff_u_without_git_headers_is_read_with_its_timestamps_dropped()
     {
         var files = UnifiedDiffParser.Parse("--- a.txt\t2024-01-01 10:00\n+++ b.txt\t2024-01-02 10:00\n@@ -1 +1 @@\n-a\n+b\n");
