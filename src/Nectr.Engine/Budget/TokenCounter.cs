@@ -27,6 +27,7 @@ public sealed class O200kTokenCounter : ITokenCounter
     private readonly TiktokenTokenizer _tokenizer = TiktokenTokenizer.CreateForEncoding("o200k_base");
     private readonly ConcurrentDictionary<string, int> _pieceCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
+    private int _cachedPieces; // ConcurrentDictionary.Count takes every lock; this is read instead
 
     private O200kTokenCounter() => _pieceLookup = _pieceCounts.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -70,9 +71,9 @@ public sealed class O200kTokenCounter : ITokenCounter
         }
 
         count = _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
-        if (piece.Length <= MaxCachedPieceLength && _pieceCounts.Count < MaxCachedPieces)
+        if (piece.Length <= MaxCachedPieceLength && Volatile.Read(ref _cachedPieces) < MaxCachedPieces && _pieceLookup.TryAdd(piece, count))
         {
-            _pieceLookup.TryAdd(piece, count);
+            Interlocked.Increment(ref _cachedPieces);
         }
 
         return count;
