@@ -3,8 +3,8 @@
 # (verify + parse, no storage), the same signed pull_request.synchronize deliveries, the same concurrency and time.
 #   bench/run-intake.sh [sqlite|postgres|both] [CONCURRENCY=64] [DURATION_SECONDS=20] [extra NAME=VALUE settings for Nectr...]
 # e.g. bench/run-intake.sh both 64 600 (the 10-minute RSS run); NECTR_DLL=path/to/Nectr.dll measures another build.
-# Each server first gets WARMUP_SECONDS (15) of the same load, unmeasured: on 2 cores the JIT tiers Nectr up for about
-# 20 s, a third of the CPU, which a long-running server pays once.
+# Each server first gets WARMUP_SECONDS (40) of the same load, unmeasured: on 2 cores the JIT tiers Nectr up for about
+# 20 s, a third of the CPU, and still took a tenth of it 15-25 s in (none at 50 s), which a long-running server pays once.
 # For each database: one line per server, the ratios, and Nectr's RSS (VmRSS of its process, sampled every second
 # while it is loaded). Loopback only; results go to docs/PERFORMANCE.md by hand, with the load average printed here.
 set -euo pipefail
@@ -32,7 +32,7 @@ rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev
 dotnet build -c Release -nologo -v quiet bench/Nectr.Benchmarks >/dev/null  # builds src/Nectr too
 (cd bench/node-intake && npm ci --no-audit --no-fund --silent)
 driver=(dotnet bench/Nectr.Benchmarks/bin/Release/net10.0/Nectr.Benchmarks.dll intake --secret "$secret" --payload "$payload"
-  --concurrency "$concurrency" --duration "$duration" --warmup "${WARMUP_SECONDS:-15}" --unique-head)
+  --concurrency "$concurrency" --duration "$duration" --warmup "${WARMUP_SECONDS:-40}" --unique-head)
 
 node_port=$(free_port)
 (PORT=$node_port WEBHOOK_SECRET=$secret exec node bench/node-intake/server.mjs) >"$work/node.log" 2>&1 &
