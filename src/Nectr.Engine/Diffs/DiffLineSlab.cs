@@ -21,10 +21,12 @@ internal sealed class DiffLineSlab
 
     /// <summary>
     /// Starts a hunk that holds at most <paramref name="maxLines"/> lines (its header's old plus new count, and no more
-    /// than the bytes left, so a forged header cannot make it allocate): a hunk that may not fit starts a new slab.
+    /// than the bytes left): a hunk that may not fit starts a new slab. At most one slab's length is set aside up front,
+    /// so a forged header costs at most that; a longer hunk grows as its lines arrive.
     /// </summary>
     public void BeginHunk(int maxLines)
     {
+        maxLines = Math.Min(maxLines, MaxSlabLength);
         if (_slab.Length - _used < maxLines)
         {
             _slab = new DiffLine[Math.Max(Math.Min(_slab.Length * 2, MaxSlabLength), maxLines)];
@@ -50,8 +52,7 @@ internal sealed class DiffLineSlab
 
     /// <summary>
     /// A new slab, into which the current hunk's lines so far move; the old one keeps the finished hunks. Only a hunk
-    /// longer than its <see cref="BeginHunk"/> bound gets here, which the reader's counting rules out; kept so that a
-    /// wrong bound costs a copy, not an index error.
+    /// of more than <see cref="MaxSlabLength"/> lines gets here (it doubles).
     /// </summary>
     private void Grow()
     {
