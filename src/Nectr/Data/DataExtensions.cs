@@ -13,9 +13,13 @@ internal static class DataExtensions
         switch (db.Provider)
         {
             case DatabaseProvider.Sqlite:
-                var synchronous = new SqliteSynchronous(options.SqliteSynchronousFull);
+                var synchronous = new SqliteSynchronous(options.SqliteSynchronousFull, SqliteCheckpointer.ConnectionPragma);
+                builder.Services.AddSingleton(sp => new SqliteCheckpointer(db.ConnectionString, sp.GetRequiredService<DbWriteGate>(), sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+                builder.Services.AddSingleton<SqliteCheckpointer.CommitInterceptor>();
                 builder.Services.AddPooledDbContextFactory<SqliteNectrDb>((sp, o) => o.UseSqlite(db.ConnectionString)
-                    .AddInterceptors(synchronous, sp.GetRequiredService<Webhooks.RepositorySecretCache.ChangeInterceptor>()));
+                    .AddInterceptors(synchronous, sp.GetRequiredService<SqliteCheckpointer.CommitInterceptor>(),
+                        sp.GetRequiredService<Webhooks.RepositorySecretCache.ChangeInterceptor>()));
                 builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<SqliteNectrDb>>();
                 break;
             case DatabaseProvider.Postgres:
