@@ -48,9 +48,10 @@ internal sealed partial class SecretCheck
 
             var reported = new HashSet<string>(StringComparer.Ordinal);
             var lines = new LineStarts(run.Text);
+            var timedOut = new List<(int Start, int Length)>();
             foreach (var rule in Candidates(hits))
             {
-                foreach (var (secret, match, index) in Matches(rule, run.Text, Windows(rule, run.Text, hits, rule.Reach.Value, lines)))
+                foreach (var (secret, match, index) in Matches(rule, run.Text, Windows(rule, run.Text, hits, rule.Reach.Value, lines), timedOut))
                 {
                     var (lineNumber, lineText) = run.LineAt(index);
                     if (reported.Contains(secret) || Allowed(rule, path, lineText, match, secret))
@@ -62,8 +63,29 @@ internal sealed partial class SecretCheck
                     yield return ToFinding(rule, path, lineNumber, secret);
                 }
             }
+
+            // A window a rule could not finish (its regex timed out) was not checked: say so rather than pass it as clean.
+            foreach (var (first, last) in timedOut
+                .Select(w => (run.LineAt(w.Start).Line, run.LineAt(Math.Max(w.Start, w.Start + w.Length - 1)).Line))
+                .Distinct()
+                .Order())
+            {
+                yield return Unscanned(path, first, last);
+            }
         }
     }
+
+    private static Finding Unscanned(string path, int first, int last) => new(
+        $"secret/{UnscannedRuleId}",
+        path,
+        first,
+        last > first ? last : null,
+        Severity.Medium,
+        "security",
+        "Secret scan could not finish on these lines",
+        "A secret-detection rule ran out of time on these added lines (a pathological input, or a machine too busy), so they " +
+        "were not checked for credentials. Look at them yourself.",
+        null);
 
     /// <summary>Consecutive added lines, joined with newlines, with the new-file line number of each.</summary>
     private sealed class AddedRun(string text, int[] starts, int[] lines)
