@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Nectr.Engine.Diffs;
 
 /// <summary>What the header lines of one file in a multi-file diff say, collected until its hunks are read.</summary>
@@ -15,11 +17,9 @@ internal sealed class DiffFileBuilder
     {
         var builder = new DiffFileBuilder();
         var rest = paths;
-        var first = GitPaths.Read(ref rest);
+        builder.OldPath = GitPaths.ReadStripped(ref rest);
         rest = rest.TrimStart((byte)' ');
-        var second = GitPaths.Read(ref rest);
-        builder.OldPath = GitPaths.StripPrefix(first);
-        builder.NewPath = GitPaths.StripPrefix(second);
+        builder.NewPath = GitPaths.ReadStripped(ref rest);
         return builder;
     }
 
@@ -67,20 +67,30 @@ internal sealed class DiffFileBuilder
         if (!path.IsEmpty && path[0] == '"')
         {
             value = GitPaths.Read(ref path);
+            if (value == "/dev/null")
+            {
+                Status = isOld ? DiffFileStatus.Added : DiffFileStatus.Deleted;
+                return;
+            }
+
+            value = GitPaths.StripPrefix(value);
         }
         else
         {
             var tab = path.IndexOf((byte)'\t');
-            value = GitPaths.Unquote(tab >= 0 ? path[..tab] : path);
+            var name = tab >= 0 ? path[..tab] : path;
+            if (name.SequenceEqual("/dev/null"u8))
+            {
+                Status = isOld ? DiffFileStatus.Added : DiffFileStatus.Deleted;
+                return;
+            }
+
+            // Mostly the name the git header already gave: keep that string rather than decode an equal one.
+            name = GitPaths.StripPrefix(name);
+            var known = isOld ? OldPath : NewPath;
+            value = System.Text.Ascii.Equals(name, known) ? known : Encoding.UTF8.GetString(name);
         }
 
-        if (value == "/dev/null")
-        {
-            Status = isOld ? DiffFileStatus.Added : DiffFileStatus.Deleted;
-            return;
-        }
-
-        value = GitPaths.StripPrefix(value);
         if (isOld)
         {
             OldPath = value;

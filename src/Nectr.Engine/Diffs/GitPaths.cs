@@ -45,6 +45,32 @@ internal static class GitPaths
         return path;
     }
 
+    /// <summary>
+    /// <see cref="Read"/> then <see cref="StripPrefix(string)"/>, with an unquoted path's prefix cut from its bytes so
+    /// only the path itself is decoded (a parse of a big diff made twice the path strings it kept).
+    /// </summary>
+    public static string ReadStripped(ref ReadOnlySpan<byte> rest)
+    {
+        if (!rest.IsEmpty && rest[0] == '"')
+        {
+            return StripPrefix(Read(ref rest));
+        }
+
+        var split = rest.IndexOf(" b/"u8);
+        if (split < 0)
+        {
+            split = rest.IndexOf((byte)' ');
+        }
+
+        var path = split < 0 ? rest : rest[..split];
+        rest = split < 0 ? [] : rest[split..];
+        return Encoding.UTF8.GetString(StripPrefix(path));
+    }
+
+    /// <summary>The bytes form of <see cref="StripPrefix(string)"/>: a path of more than two bytes is more than two characters.</summary>
+    public static ReadOnlySpan<byte> StripPrefix(ReadOnlySpan<byte> path) =>
+        path.Length > 2 && (path.StartsWith("a/"u8) || path.StartsWith("b/"u8)) ? path[2..] : path;
+
     public static string StripPrefix(string path) =>
         path.Length > 2 && (path.StartsWith("a/", StringComparison.Ordinal) || path.StartsWith("b/", StringComparison.Ordinal)) ? path[2..] : path;
 

@@ -133,7 +133,8 @@ internal static class HunkReader
             throw Bad(lineNumber);
         }
 
-        var section = line[(i + 2)..];
+        // ASCII blanks are cut before decoding, so a section decodes to one string rather than one and its trimmed copy.
+        var section = line[(i + 2)..].Trim(" \t\r\n\v\f"u8);
         return (oldStart, oldCount, newStart, newCount, section.IsEmpty ? "" : Encoding.UTF8.GetString(section).Trim());
     }
 

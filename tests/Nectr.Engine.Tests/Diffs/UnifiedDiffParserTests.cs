@@ -93,17 +93,23 @@ public sealed class UnifiedDiffParserTests
         Assert.Equal((1, 1), (files[1].Patch!.Additions, files[1].Patch!.Deletions));
     }
 
-    [Fact]
-    public void Hunks_keep_their_own_lines_when_many_hunks_share_the_parse_storage()
+    [Theory]
+    [InlineData(new[] { 1, 3, 8_000, 2, 20_000, 5, 9_000, 7, 1, 600 })]
+    // Headers that promise up to three times the lines that follow leave room in a hunk's own array, which later
+    // hunks then fill; hunks of 2,000 to 12,000 lines get own arrays, grow out of them and leave them to others.
+    [InlineData(new[] { 2, 3_000, 4, 5, 2_500, 6, 7, 12_000, 3, 1, 5_000, 900, 2, 10_000, 8, 1_500, 1 })]
+    // The 12,000-line hunk's grown array (its header promised 36,001) is left to later hunks with 20,000 records of
+    // room; the 25,000-line hunk starts there, outgrows it, and the hunks after it must not land on the first one's lines.
+    [InlineData(new[] { 1, 2, 12_000, 2, 25_000, 3, 4 })]
+    public void Hunks_keep_their_own_lines_when_many_hunks_share_the_parse_storage(int[] sizes)
     {
         // Hunks of 1 to 20,000 lines, some whose headers promise more lines than follow (a truncated hunk), so hunks
         // fill, straddle and outgrow the arrays the parser keeps line records in.
-        var sizes = new[] { 1, 3, 8_000, 2, 20_000, 5, 9_000, 7, 1, 600 };
         var diff = new StringBuilder();
         for (var f = 0; f < sizes.Length; f++)
         {
             var n = sizes[f];
-            var promised = f % 3 == 1 ? n + 50 : n + 1;
+            var promised = (f % 3) switch { 1 => n + 50, 2 => 3 * n + 1, _ => n + 1 };
             diff.Append($"diff --git a/f{f} b/f{f}\n--- a/f{f}\n+++ b/f{f}\n@@ -1,1 +1,{promised} @@\n x{f}\n");
             for (var i = 0; i < n; i++)
             {
