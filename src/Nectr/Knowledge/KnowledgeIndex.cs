@@ -31,15 +31,19 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
         }
 
         var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("The knowledge index writes deliveries inside intake's transaction.");
-        await tx.CreateSavepointAsync(SavepointName, cancellationToken);
+        // The savepoint, the upserts and its release go as one command: one round trip instead of three on PostgreSQL,
+        // where each costs the single intake writer a wait. A failed upsert stops the command after the savepoint.
+        var sql = new System.Text.StringBuilder($"SAVEPOINT {SavepointName};\n");
+        var values = new List<object?>(newest.Count * 9);
+        foreach (var pr in newest)
+        {
+            AppendUpsert(sql, values, pr);
+        }
+
+        sql.Append($"RELEASE SAVEPOINT {SavepointName};");
         try
         {
-            foreach (var pr in newest)
-            {
-                await UpsertAsync(db, pr, cancellationToken);
-            }
-
-            await tx.ReleaseSavepointAsync(SavepointName, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -108,16 +112,26 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
     /// </summary>
     private static Task<int> UpsertAsync(NectrDb db, PullRequestFacts pr, CancellationToken cancellationToken)
     {
+        var sql = new System.Text.StringBuilder();
+        var values = new List<object?>(9);
+        AppendUpsert(sql, values, pr);
+        return db.Database.ExecuteSqlRawAsync(sql.ToString(), values!, cancellationToken);
+    }
+
+    /// <summary>The upsert of one pull request, its values appended to <paramref name="values"/> as <c>{n}</c> placeholders.</summary>
+    private static void AppendUpsert(System.Text.StringBuilder sql, List<object?> values, PullRequestFacts pr)
+    {
         // Webhook text is untrusted: one NUL (PostgreSQL refuses it in text) or an over-long login would fail the whole
         // batch's index writes, so the text is made storable here. A login that is not one is dropped, not cut.
         var title = pr.Title.Replace("\0", "", StringComparison.Ordinal);
         title = title.Length > KnowledgeModel.MaxTitleLength ? title[..KnowledgeModel.MaxTitleLength] : title;
         var login = pr.AuthorLogin.Length <= KnowledgeModel.MaxLoginLength && !pr.AuthorLogin.Contains('\0', StringComparison.Ordinal) ? pr.AuthorLogin : "";
-        var mergedAt = pr.MergedAt?.UtcDateTime;
-        var updatedAtMs = pr.UpdatedAt.ToUnixTimeMilliseconds();
-        return db.Database.ExecuteSqlAsync($"""
+        var first = values.Count;
+        values.AddRange([pr.Repository, pr.Number, title, login, pr.AuthorIsBot, pr.State, pr.MergedAt?.UtcDateTime, pr.HeadSha, pr.UpdatedAt.ToUnixTimeMilliseconds()]);
+        var p = Enumerable.Range(first, 9).Select(i => "{" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}").ToArray();
+        sql.Append($"""
             INSERT INTO pull_requests ("RepositoryFullName", "Number", "Title", "AuthorLogin", "AuthorIsBot", "State", "MergedAt", "HeadSha", "UpdatedAtMs")
-            VALUES ({pr.Repository}, {pr.Number}, {title}, {login}, {pr.AuthorIsBot}, {pr.State}, {mergedAt}, {pr.HeadSha}, {updatedAtMs})
+            VALUES ({string.Join(", ", p)})
             ON CONFLICT ("RepositoryFullName", "Number") DO UPDATE SET
                 "Title" = excluded."Title",
                 "AuthorLogin" = excluded."AuthorLogin",
@@ -126,8 +140,9 @@ internal sealed partial class KnowledgeIndex(IDbContextFactory<NectrDb> dbs, DbW
                 "MergedAt" = excluded."MergedAt",
                 "HeadSha" = excluded."HeadSha",
                 "UpdatedAtMs" = excluded."UpdatedAtMs"
-            WHERE excluded."UpdatedAtMs" >= pull_requests."UpdatedAtMs"
-            """, cancellationToken);
+            WHERE excluded."UpdatedAtMs" >= pull_requests."UpdatedAtMs";
+
+            """);
     }
 
     private static partial class Log
