@@ -30,7 +30,9 @@ internal sealed partial class SqliteCheckpointer(string connectionString, DbWrit
     /// <summary>Commits that are not in a transaction (a single statement) wake nobody; this catches them.</summary>
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _committed = new(0, 1);
+    // No maximum count: a wake-up that races the idle timeout may leave one spare count behind, which costs one extra
+    // (empty) round of the loop, where a full semaphore would throw into the committing caller.
+    private readonly SemaphoreSlim _committed = new(0);
     private int _pending;
 
     /// <summary>A transaction committed: the log has grown. Cheap and safe from any thread.</summary>
@@ -48,10 +50,17 @@ internal sealed partial class SqliteCheckpointer(string connectionString, DbWrit
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var connection = new SqliteConnection(connectionString);
+        var failed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (failed)
+                {
+                    failed = false;
+                    await Task.Delay(Idle, stoppingToken);
+                }
+
                 await _committed.WaitAsync(Idle, stoppingToken);
                 await Task.Delay(Gather, stoppingToken);
                 Interlocked.Exchange(ref _pending, 0);
@@ -60,41 +69,43 @@ internal sealed partial class SqliteCheckpointer(string connectionString, DbWrit
                     await connection.OpenAsync(stoppingToken);
                 }
 
-                var (logPages, copied) = await CheckpointAsync(connection, stoppingToken);
-                if (logPages >= RestartPages)
+                if (await CheckpointAsync(connection, stoppingToken) >= RestartPages)
                 {
                     // Writers keep appending while the copy runs, so it never ends caught up and the log never starts
                     // over; now and then finish the short tail with this process's writers held at the gate.
                     using var _ = await writeGate.EnterAsync(stoppingToken);
-                    (logPages, copied) = await CheckpointAsync(connection, stoppingToken);
+                    await CheckpointAsync(connection, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is SqliteException or DbException or InvalidOperationException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The commit's own backstop keeps the log bounded meanwhile; try again on the next commit.
+                // Never a reason to stop the host: the commit's own backstop keeps the log bounded meanwhile. Try again
+                // on a fresh connection after a pause, so a lasting fault (a full disk) does not spin.
                 Log.Failed(logger, ex);
                 await connection.CloseAsync();
+                failed = true;
             }
         }
     }
 
-    private async Task<(int LogPages, int Copied)> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>One PASSIVE checkpoint; returns the pages in the log (SQLite's second result column).</summary>
+    private async Task<int> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return (0, 0);
+            return 0;
         }
 
-        var result = (reader.GetInt32(1), reader.GetInt32(2));
-        Log.Checkpointed(logger, reader.GetInt32(0) != 0, result.Item1, result.Item2);
-        return result;
+        var logPages = reader.GetInt32(1);
+        Log.Checkpointed(logger, reader.GetInt32(0) != 0, logPages, reader.GetInt32(2));
+        return logPages;
     }
 
     /// <summary>Wakes the checkpointer after every committed transaction of a Nectr connection.</summary>
