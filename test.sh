@@ -71,12 +71,20 @@ for project in tests/Nectr.Engine.Tests tests/Nectr.Tests tests/Nectr.E2E; do
   [ "$code" -eq 0 ] || status=1
   # Name each failed test and the start of its message again here, next to the total, since a CI log that shows only
   # its tail would otherwise lose them among the log lines above.
+  # The TRX is one long line (a message may add a few), so records are cut at each <UnitTestResult, not at newlines.
   [ -f "$trx" ] && awk -v project="$name" '
-    /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " project ": " substr($0, RSTART + 10, RLENGTH - 11); failing = 1; lines = 0 }
-    failing && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
-    failing && inmessage && lines < 4 { text = $0; sub(/<\/Message>.*/, "", text); print "    " text; lines++ }
-    failing && /<\/Message>/ { inmessage = 0 }
-    /<\/UnitTestResult>/ { failing = 0; inmessage = 0 }' "$trx" >> "$results/failures.txt"
+    BEGIN { RS = "<UnitTestResult " }
+    NR > 1 && /^[^>]*outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); print "FAILED " project ": " unescape(substr($0, RSTART + 10, RLENGTH - 11))
+      if (match($0, /<Message>/)) {
+        message = substr($0, RSTART + 9); end = index(message, "</Message>"); if (end) message = substr(message, 1, end - 1)
+        n = split(unescape(message), lines, "\n"); for (i = 1; i <= n && i <= 4; i++) print "    " lines[i]
+      }
+    }
+    function unescape(text) {
+      gsub(/&quot;/, "\"", text); gsub(/&apos;/, "\047", text); gsub(/&lt;/, "<", text); gsub(/&gt;/, ">", text)
+      gsub(/&#xD;/, "", text); gsub(/&#xA;/, "\n", text); gsub(/&amp;/, "\\&", text); return text
+    }' "$trx" >> "$results/failures.txt"
 done
 
 [ -s "$results/failures.txt" ] && cat "$results/failures.txt"
