@@ -88,7 +88,7 @@ internal sealed class DiffFileBuilder
             // Mostly the name the git header already gave: keep that string rather than decode an equal one.
             name = GitPaths.StripPrefix(name);
             var known = isOld ? OldPath : NewPath;
-            value = System.Text.Ascii.Equals(name, known) ? known : Encoding.UTF8.GetString(name);
+            value = Ascii.Equals(name, known) ? known : Encoding.UTF8.GetString(name);
         }
 
         if (isOld)

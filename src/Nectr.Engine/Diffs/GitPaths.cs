@@ -26,23 +26,7 @@ internal static class GitPaths
             return Unquote(quoted);
         }
 
-        // Unquoted "a/x b/y": paths may contain spaces, so split at " b/" when there is one.
-        var split = rest.IndexOf(" b/"u8);
-        if (split < 0)
-        {
-            split = rest.IndexOf((byte)' ');
-        }
-
-        if (split < 0)
-        {
-            var all = Encoding.UTF8.GetString(rest);
-            rest = [];
-            return all;
-        }
-
-        var path = Encoding.UTF8.GetString(rest[..split]);
-        rest = rest[split..];
-        return path;
+        return Encoding.UTF8.GetString(TakeUnquoted(ref rest));
     }
 
     /// <summary>
@@ -56,6 +40,12 @@ internal static class GitPaths
             return StripPrefix(Read(ref rest));
         }
 
+        return Encoding.UTF8.GetString(StripPrefix(TakeUnquoted(ref rest)));
+    }
+
+    /// <summary>An unquoted path of "a/x b/y": paths may contain spaces, so it ends at " b/" when there is one.</summary>
+    private static ReadOnlySpan<byte> TakeUnquoted(ref ReadOnlySpan<byte> rest)
+    {
         var split = rest.IndexOf(" b/"u8);
         if (split < 0)
         {
@@ -64,7 +54,7 @@ internal static class GitPaths
 
         var path = split < 0 ? rest : rest[..split];
         rest = split < 0 ? [] : rest[split..];
-        return Encoding.UTF8.GetString(StripPrefix(path));
+        return path;
     }
 
     /// <summary>The bytes form of <see cref="StripPrefix(string)"/>: a path of more than two bytes is more than two characters.</summary>

@@ -11,7 +11,7 @@ namespace Nectr.Data;
 /// survives that too, at the cost of one fsync per intake batch. <paramref name="otherPragmas"/> follow it on each
 /// connection (<see cref="SqliteCheckpointer.ConnectionPragma"/>).
 /// </summary>
-internal sealed class SqliteSynchronous(bool full, string otherPragmas = "") : DbConnectionInterceptor
+internal sealed class SqliteSynchronous(bool full, string otherPragmas) : DbConnectionInterceptor
 {
     private readonly string _pragma = (full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") + otherPragmas;
 
