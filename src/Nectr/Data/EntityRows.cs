@@ -32,10 +32,10 @@ internal static class EntityRows
     /// names, so binding a 64-row statement's 800 parameters cost more than executing 64 small ones.
     /// </remarks>
     public static async Task<List<TKey>> InsertAsync<T, TKey>(DbContext db, IReadOnlyList<T> rows, string conflictColumns, string returning,
-        Func<DbDataReader, TKey> read, CancellationToken cancellationToken)
+        Func<DbDataReader, TKey> read, CancellationToken cancellationToken, bool withKey = false)
         where T : class
     {
-        var table = TableOf<T>.Get(db.Model);
+        var table = TableOf<T>.Get(db.Model, withKey);
         var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / table.Columns.Count);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -85,6 +85,40 @@ internal static class EntityRows
         }
     }
 
+    /// <summary>
+    /// Appends one plain multi-row <c>INSERT</c> of <paramref name="rows"/> (keys included when <paramref name="withKey"/>)
+    /// to a PostgreSQL script: a row whose unique key exists fails the statement, and with it the transaction.
+    /// </summary>
+    public static void AppendInsert<T>(SqlScript script, DbContext db, IReadOnlyList<T> rows, bool withKey)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = TableOf<T>.Get(db.Model, withKey);
+        if (rows.Count * table.Columns.Count > MaxParameters)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows.Count, "Too many rows for one statement.");
+        }
+
+        script.Sql(table.Insert);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            script.Sql(r == 0 ? "(" : ", (");
+            for (var c = 0; c < table.Columns.Count; c++)
+            {
+                var (mapping, getter, nullable) = table.Columns[c];
+                script.Sql(c == 0 ? "" : ", ").Value(mapping, getter(rows[r]), nullable);
+            }
+
+            script.Sql(")");
+        }
+
+        script.Sql(";\n");
+    }
+
     private static string Sql(Table table, int rows, string conflictColumns, string returning)
     {
         var sql = new StringBuilder(table.Insert.Length + (rows * table.Columns.Count * 8) + 128).Append(table.Insert);
@@ -109,16 +143,19 @@ internal static class EntityRows
     private static class TableOf<T>
     {
         private static readonly ConditionalWeakTable<IModel, Table> Tables = [];
+        private static readonly ConditionalWeakTable<IModel, Table> TablesWithKey = [];
 
-        public static Table Get(IModel model) => Tables.GetValue(model, Build);
+        /// <summary><paramref name="withKey"/>: the caller assigned the generated key (intake's jobs take ids it reserved).</summary>
+        public static Table Get(IModel model, bool withKey) =>
+            withKey ? TablesWithKey.GetValue(model, m => Build(m, true)) : Tables.GetValue(model, m => Build(m, false));
 
-        private static Table Build(IModel model)
+        private static Table Build(IModel model, bool withKey)
         {
             var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
             var name = entity.GetTableName()!;
             var store = StoreObjectIdentifier.Table(name, entity.GetSchema());
-            // The generated key is the database's to assign; every other mapped property is a column.
-            var properties = entity.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd && p.PropertyInfo is not null).ToList();
+            // The generated key is the database's to assign unless the caller reserved it; every other mapped property is a column.
+            var properties = entity.GetProperties().Where(p => (withKey || p.ValueGenerated != ValueGenerated.OnAdd) && p.PropertyInfo is not null).ToList();
             var insert = new StringBuilder().Append("INSERT INTO \"").Append(name).Append("\" (")
                 .AppendJoin(", ", properties.Select(p => $"\"{p.GetColumnName(store)}\"")).Append(") VALUES ").ToString();
             return new Table(insert, [.. properties.Select(p =>

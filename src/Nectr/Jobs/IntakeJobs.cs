@@ -35,67 +35,175 @@ internal sealed record JobRequest(bool Again, bool Full, string? RequestedBy)
 /// </summary>
 internal sealed class IntakeJobs
 {
-    private readonly NectrDb _db;
     private readonly List<ReviewJob> _jobs;
     private readonly DateTimeOffset _now;
+    private readonly Queue<long> _ids;
     private readonly Dictionary<ReviewJob, List<DeliveryRecord>> _linked = [];
+    private readonly List<ReviewJob> _new = [];
+    private readonly List<(long Id, string Reason)> _superseded = [];
 
-    private IntakeJobs(NectrDb db, List<ReviewJob> jobs, DateTimeOffset now)
+    private IntakeJobs(List<ReviewJob> jobs, IEnumerable<long> ids, DateTimeOffset now)
     {
-        _db = db;
         _jobs = jobs;
+        _ids = new Queue<long>(ids);
         _now = now;
     }
 
+    /// <summary>Jobs this intake queued (or stored skipped, superseded before they were written), with the ids reserved for them.</summary>
+    public IReadOnlyList<ReviewJob> NewJobs => _new;
+
+    /// <summary>Stored queued jobs this intake superseded, and why: <see cref="IntakeWrite"/> writes them.</summary>
+    public IReadOnlyList<(long Id, string Reason)> Superseded => _superseded;
+
+    /// <summary>When intake decided, and so the time its writes record.</summary>
+    public DateTimeOffset Now => _now;
+
     /// <summary>Reads and locks the jobs of <paramref name="heads"/>' pull requests: queued ones, and any for the same heads.</summary>
-    public static async Task<IntakeJobs> LockAsync(NectrDb db, IReadOnlyCollection<JobKey> heads, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IntakeJobs> LockAsync(NectrDb db, IReadOnlyCollection<JobKey> heads, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await ReadAsync(db, [], heads, 1, now, cancellationToken)).Jobs;
+
+    /// <summary>
+    /// One command (one round trip on PostgreSQL) at the start of intake's transaction: which of
+    /// <paramref name="deliveryIds"/> are stored already, the jobs of <paramref name="heads"/>' pull requests, locked
+    /// (queued ones and any for the same heads), and ids for up to <paramref name="newJobs"/> new jobs, so the jobs and
+    /// the deliveries linked to them are written together in one more command (<see cref="IntakeWrite"/>).
+    /// PostgreSQL reserves the ids from the jobs' identity sequence (gaps are harmless); SQLite takes the ones after
+    /// the table's AUTOINCREMENT counter, which no other writer can move while this transaction holds the write lock.
+    /// </summary>
+    public static async Task<(HashSet<string> Known, IntakeJobs Jobs)> ReadAsync(NectrDb db, IReadOnlyCollection<string> deliveryIds,
+        IReadOnlyCollection<JobKey> heads, int newJobs, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (heads.Count == 0)
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var jobs = new List<ReviewJob>();
+        var ids = new List<long>();
+        var postgres = db.Database.IsNpgsql();
+        await using var script = new SqlScript(db);
+        if (deliveryIds.Count > 0)
         {
-            return new IntakeJobs(db, [], now);
+            script.Sql("SELECT \"DeliveryId\" AS known FROM deliveries WHERE \"DeliveryId\"");
+            In(script, postgres, deliveryIds.ToArray());
+            script.Sql(";\n");
         }
 
-        var repos = heads.Select(h => h.Repository).Distinct().ToArray();
-        var numbers = heads.Select(h => h.Number).Distinct().ToArray();
-        var shas = heads.Select(h => h.HeadSha).Distinct().ToArray();
+        if (heads.Count > 0)
+        {
+            AppendLockQuery(script, postgres, heads.Select(h => h.Repository).Distinct().ToArray(), heads.Select(h => h.Number).Distinct().ToArray(),
+                heads.Select(h => h.HeadSha).Distinct().ToArray());
+        }
+
+        if (newJobs > 0)
+        {
+            script.Sql(postgres
+                ? "SELECT nextval(pg_get_serial_sequence('review_jobs', 'Id')) AS next_id FROM generate_series(1, " + newJobs.ToString(System.Globalization.CultureInfo.InvariantCulture) + ");\n"
+                : "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'review_jobs'), 0) AS last_id;\n");
+        }
+
+        if (script.IsEmpty)
+        {
+            return (known, new IntakeJobs(jobs, ids, now));
+        }
+
+        await using (var reader = await script.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                var set = reader.FieldCount == 0 ? "" : reader.GetName(0);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    switch (set)
+                    {
+                        case "known":
+                            known.Add(reader.GetString(0));
+                            break;
+                        case "next_id":
+                            ids.Add(reader.GetInt64(0));
+                            break;
+                        case "last_id":
+                            var last = reader.GetInt64(0);
+                            ids.AddRange(Enumerable.Range(1, newJobs).Select(i => last + i));
+                            break;
+                        default:
+                            jobs.Add(ReadJob(reader));
+                            break;
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        return (known, new IntakeJobs(jobs, ids, now));
+    }
+
+    /// <summary>The columns intake decides from; the snapshot is never saved, so the rest is not read.</summary>
+    private const string JobColumns = "\"Id\", \"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Kind\", \"Status\", \"Rerun\"";
+
+    private static ReviewJob ReadJob(System.Data.Common.DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        RepositoryFullName = reader.GetString(1),
+        PullNumber = reader.GetInt32(2),
+        HeadSha = reader.GetString(3),
+        Kind = (JobKind)reader.GetInt32(4),
+        Status = (JobStatus)reader.GetInt32(5),
+        Rerun = reader.GetInt32(6),
+    };
+
+    /// <summary>
+    /// The read of the jobs intake decides from, locked:
+    /// <list type="bullet">
+    /// <item>PostgreSQL: <c>FOR UPDATE</c>, in id order, so two intakes of the same pull requests cannot deadlock.</item>
+    /// <item>SQLite (a write transaction already excludes every other writer): two index seeks, by (PR, status) and by
+    /// (PR, head), instead of one OR that SQLite can only answer by reading every job the pull request ever had, which
+    /// made each push slower than the last (<c>JobLockQueryPlanTests</c>).</item>
+    /// </list>
+    /// </summary>
+    internal static void AppendLockQuery(SqlScript script, bool postgres, string[] repos, int[] numbers, string[] shas)
+    {
         var queued = (int)JobStatus.Queued;
-        var jobs = db.Database.IsNpgsql()
-            // Locked in id order, so two intakes of the same pull requests cannot deadlock.
-            ? await db.ReviewJobs.FromSql($"""
-                SELECT * FROM review_jobs
-                WHERE "RepositoryFullName" = ANY({repos}) AND "PullNumber" = ANY({numbers})
-                  AND ("Status" = {queued} OR "HeadSha" = ANY({shas}))
-                ORDER BY "Id"
-                FOR UPDATE
-                """).AsNoTracking().ToListAsync(cancellationToken)
-            : await SqliteLockQuery(db, repos, numbers, shas).ToListAsync(cancellationToken);
-        return new IntakeJobs(db, jobs, now);
+        if (postgres)
+        {
+            script.Sql($"SELECT {JobColumns} FROM review_jobs WHERE \"RepositoryFullName\" = ANY(").Value(repos)
+                .Sql(") AND \"PullNumber\" = ANY(").Value(numbers)
+                .Sql($") AND (\"Status\" = {queued} OR \"HeadSha\" = ANY(").Value(shas)
+                .Sql(")) ORDER BY \"Id\" FOR UPDATE;\n");
+            return;
+        }
+
+        script.Sql($"SELECT {JobColumns} FROM review_jobs WHERE \"RepositoryFullName\"");
+        In(script, false, repos);
+        script.Sql(" AND \"PullNumber\"");
+        In(script, false, numbers);
+        script.Sql($" AND \"Status\" = {queued}\nUNION\nSELECT {JobColumns} FROM review_jobs WHERE \"RepositoryFullName\"");
+        In(script, false, repos);
+        script.Sql(" AND \"PullNumber\"");
+        In(script, false, numbers);
+        script.Sql(" AND \"HeadSha\"");
+        In(script, false, shas);
+        script.Sql(";\n");
+    }
+
+    /// <summary><c>= ANY(array)</c> on PostgreSQL; on SQLite one JSON array parameter, so the list costs one binding, not one per value.</summary>
+    private static void In<T>(SqlScript script, bool postgres, T[] values)
+    {
+        if (postgres)
+        {
+            script.Sql(" = ANY(").Value(values).Sql(")");
+        }
+        else
+        {
+            script.Sql(" IN (SELECT value FROM json_each(").Value(System.Text.Json.JsonSerializer.Serialize(values)).Sql("))");
+        }
     }
 
     /// <summary>
-    /// SQLite's read of the jobs intake decides from (a write transaction already excludes every other writer): two
-    /// index seeks, by (PR, status) and by (PR, head), instead of one OR that SQLite can only answer by reading every
-    /// job the pull request ever had, which made each push slower than the last (<c>JobLockQueryPlanTests</c>).
+    /// Links a new delivery (not yet stored) to the job for its head: an unfinished one it then waits for, a finished
+    /// one (settled at once: nothing will run for it again), or a new queued job, which supersedes the queued jobs of
+    /// older heads of the same pull request.
     /// </summary>
-    internal static IQueryable<ReviewJob> SqliteLockQuery(NectrDb db, string[] repos, int[] numbers, string[] shas) =>
-        db.ReviewJobs.AsNoTracking()
-            .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && j.Status == JobStatus.Queued)
-            .Union(db.ReviewJobs.AsNoTracking()
-                .Where(j => repos.Contains(j.RepositoryFullName) && numbers.Contains(j.PullNumber) && shas.Contains(j.HeadSha)));
-
-    /// <summary>
-    /// Links a new delivery (added, not yet saved) to the job for its head: an unfinished one it then waits for, a
-    /// finished one (settled at once: nothing will run for it again), or a new queued job, which supersedes the queued
-    /// jobs of older heads of the same pull request.
-    /// </summary>
-    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, CancellationToken cancellationToken) =>
-        await LinkAsync(delivery, head, JobRequest.Push, cancellationToken);
-
-    /// <inheritdoc cref="LinkAsync(DeliveryRecord, JobKey, CancellationToken)"/>
-    public async Task LinkAsync(DeliveryRecord delivery, JobKey head, JobRequest request, CancellationToken cancellationToken)
+    public void Link(DeliveryRecord delivery, JobKey head, JobRequest request)
     {
-        var job = await FindOrQueueAsync(head, request, cancellationToken);
-        Attach(delivery, job);
+        var job = FindOrQueue(head, request);
+        delivery.JobId = job.Id;
         if (job.Status is JobStatus.Queued or JobStatus.Running)
         {
             Wait(job, delivery);
@@ -110,10 +218,9 @@ internal sealed class IntakeJobs
     /// <summary>
     /// A review asked for outside intake, with no delivery of its own (a PR comment command): the job that will review
     /// <paramref name="head"/>, queued now (superseding older heads' queued reviews), or the one already queued or running
-    /// for it when <paramref name="request"/> asks again. The caller saves and commits.
+    /// for it when <paramref name="request"/> asks again. The caller writes it (<see cref="IntakeWrite"/>) and commits.
     /// </summary>
-    public Task<ReviewJob> QueueReviewAsync(JobKey head, JobRequest request, CancellationToken cancellationToken) =>
-        FindOrQueueAsync(head, request, cancellationToken);
+    public ReviewJob QueueReview(JobKey head, JobRequest request) => FindOrQueue(head, request);
 
     /// <summary>
     /// A PR comment command becomes a job of its own, which the delivery waits for like a review. It is keyed by its
@@ -121,22 +228,10 @@ internal sealed class IntakeJobs
     /// </summary>
     public void QueueCommand(DeliveryRecord delivery, string repository, int number, Commands.CommandRequest command)
     {
-        var job = new ReviewJob
-        {
-            RepositoryFullName = repository,
-            PullNumber = number,
-            HeadSha = CommandHead(delivery.DeliveryId),
-            Kind = JobKind.Command,
-            CommandJson = command.ToJson(),
-            RequestedBy = command.Author,
-            Status = JobStatus.Queued,
-            RunAfterMs = _now.ToUnixTimeMilliseconds(),
-            CreatedAt = _now.UtcDateTime,
-            UpdatedAt = _now.UtcDateTime,
-        };
-        _db.ReviewJobs.Add(job);
-        _jobs.Add(job);
-        Attach(delivery, job);
+        var job = New(repository, number, CommandHead(delivery.DeliveryId), JobKind.Command);
+        job.CommandJson = command.ToJson();
+        job.RequestedBy = command.Author;
+        delivery.JobId = job.Id;
         Wait(job, delivery);
     }
 
@@ -149,7 +244,7 @@ internal sealed class IntakeJobs
             : prefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(deliveryId)))[..(64 - prefix.Length)];
     }
 
-    private async Task<ReviewJob> FindOrQueueAsync(JobKey head, JobRequest request, CancellationToken cancellationToken)
+    private ReviewJob FindOrQueue(JobKey head, JobRequest request)
     {
         var forHead = _jobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == head.Repository && j.PullNumber == head.Number && j.HeadSha == head.HeadSha).ToList();
         var existing = request.Again
@@ -164,29 +259,42 @@ internal sealed class IntakeJobs
         foreach (var old in _jobs.Where(j => j.Kind == JobKind.Review && j.RepositoryFullName == head.Repository && j.PullNumber == head.Number
             && j.Status == JobStatus.Queued && j.HeadSha != head.HeadSha).ToList())
         {
-            await SupersedeAsync(old, reason, cancellationToken);
+            Supersede(old, reason);
+        }
+
+        var job = New(head.Repository, head.Number, head.HeadSha, JobKind.Review);
+        job.Rerun = forHead.Count == 0 ? 0 : forHead.Max(j => j.Rerun) + 1;
+        job.Full = request.Full;
+        job.RequestedBy = request.RequestedBy;
+        return job;
+    }
+
+    /// <summary>A queued job with the next reserved id, written by <see cref="IntakeWrite"/>.</summary>
+    private ReviewJob New(string repository, int number, string headSha, JobKind kind)
+    {
+        if (!_ids.TryDequeue(out var id))
+        {
+            throw new InvalidOperationException("Intake queued more jobs than it reserved ids for.");
         }
 
         var job = new ReviewJob
         {
-            RepositoryFullName = head.Repository,
-            PullNumber = head.Number,
-            HeadSha = head.HeadSha,
-            Kind = JobKind.Review,
-            Rerun = forHead.Count == 0 ? 0 : forHead.Max(j => j.Rerun) + 1,
-            Full = request.Full,
-            RequestedBy = request.RequestedBy,
+            Id = id,
+            RepositoryFullName = repository,
+            PullNumber = number,
+            HeadSha = headSha,
+            Kind = kind,
             Status = JobStatus.Queued,
             RunAfterMs = _now.ToUnixTimeMilliseconds(),
             CreatedAt = _now.UtcDateTime,
             UpdatedAt = _now.UtcDateTime,
         };
-        _db.ReviewJobs.Add(job);
+        _new.Add(job);
         _jobs.Add(job);
         return job;
     }
 
-    /// <summary>Gives a new delivery (added, not yet saved) its terminal outcome before it is stored.</summary>
+    /// <summary>Gives a new delivery (not yet stored) its terminal outcome before it is stored.</summary>
     public static void Settle(DeliveryRecord delivery, DeliveryOutcome outcome, string reason, DateTimeOffset now)
     {
         delivery.Outcome = outcome;
@@ -194,35 +302,19 @@ internal sealed class IntakeJobs
         delivery.CompletedAt = now.UtcDateTime;
     }
 
-    /// <summary>Queued → Skipped, with every delivery still waiting on the job; the lock means nobody else moved it.</summary>
-    private async Task SupersedeAsync(ReviewJob old, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queued → Skipped. A stored job is written so by <see cref="IntakeWrite"/>, with every delivery still waiting on it
+    /// (the lock means nobody else moved it); a job created earlier in this batch is simply stored skipped. Either way
+    /// the snapshot now says so, and the batch's own deliveries for it are stored settled.
+    /// </summary>
+    private void Supersede(ReviewJob old, string reason)
     {
-        var now = _now.UtcDateTime;
-        if (old.Id != 0)
+        if (!_new.Contains(old))
         {
-            var rows = await _db.ReviewJobs
-                .Where(j => j.Id == old.Id && j.Status == JobStatus.Queued)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(j => j.Status, JobStatus.Skipped)
-                    .SetProperty(j => j.OutcomeReason, reason)
-                    .SetProperty(j => j.UpdatedAt, now)
-                    .SetProperty(j => j.CompletedAt, now), cancellationToken);
-            if (rows != 1)
-            {
-                // Only possible if the row was not locked after all; intake stores the batch again from fresh reads.
-                throw new DbUpdateConcurrencyException($"Job {old.Id} left the queue while intake was superseding it.");
-            }
-
-            await _db.Deliveries
-                .Where(d => d.JobId == old.Id && d.Outcome == DeliveryOutcome.Pending)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(d => d.Outcome, DeliveryOutcome.Skipped)
-                    .SetProperty(d => d.OutcomeReason, reason)
-                    .SetProperty(d => d.CompletedAt, now), cancellationToken);
+            _superseded.Add((old.Id, reason));
         }
 
-        // A job created earlier in this batch is simply stored skipped; either way the snapshot now says so, and the
-        // batch's own deliveries for it are stored settled.
+        var now = _now.UtcDateTime;
         old.Status = JobStatus.Skipped;
         old.OutcomeReason = reason;
         old.UpdatedAt = now;
@@ -230,19 +322,6 @@ internal sealed class IntakeJobs
         foreach (var delivery in _linked.GetValueOrDefault(old) ?? [])
         {
             Settle(delivery, DeliveryOutcome.Skipped, reason, _now);
-        }
-    }
-
-    /// <summary>Stored rows are linked by key only: attaching an untracked snapshot would let a save overwrite the job.</summary>
-    private static void Attach(DeliveryRecord delivery, ReviewJob job)
-    {
-        if (job.Id == 0)
-        {
-            delivery.Job = job;
-        }
-        else
-        {
-            delivery.JobId = job.Id;
         }
     }
 

@@ -145,8 +145,8 @@ internal sealed class JobQueue(IDbContextFactory<NectrDb> dbs, DbWriteGate write
             await using var db = await dbs.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var jobs = await IntakeJobs.LockAsync(db, [head], time.GetUtcNow(), ct);
-            var job = await jobs.QueueReviewAsync(head, request, ct);
-            await db.SaveChangesAsync(ct);
+            var job = jobs.QueueReview(head, request);
+            await IntakeWrite.WriteAsync(db, jobs, [], ct);
             await tx.CommitAsync(ct);
             return job;
         }, cancellationToken);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Nectr.Commands;
 using Nectr.Data;
 using Nectr.GitHubApp;
@@ -50,9 +49,9 @@ internal static class IntakeBatch
         CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var ids = batch.Select(i => i.DeliveryId).Distinct().ToList();
-        var known = (await db.Deliveries.Where(d => ids.Contains(d.DeliveryId)).Select(d => d.DeliveryId).ToListAsync(cancellationToken)).ToHashSet();
-        var jobs = await IntakeJobs.LockAsync(db, batch.Where(i => i.SkipReason is null && i.Command is null).Select(i => i.Head).ToList(), now, cancellationToken);
+        var heads = batch.Where(i => i.SkipReason is null && i.Command is null).Select(i => i.Head).ToList();
+        var commands = batch.Count(i => i.SkipReason is null && i.Command is { Request: not null });
+        var (known, jobs) = await IntakeJobs.ReadAsync(db, batch.Select(i => i.DeliveryId).Distinct().ToList(), heads, heads.Count + commands, now, cancellationToken);
 
         var stored = new List<(IntakeItem Item, DeliveryRecord? Delivery)>(batch.Count);
         var connected = new List<string>();
@@ -78,13 +77,19 @@ internal static class IntakeBatch
             }
             else
             {
-                await jobs.LinkAsync(delivery, item.Head, item.Request, cancellationToken);
+                jobs.Link(delivery, item.Head, item.Request);
             }
 
             stored.Add((item, delivery));
         }
 
-        await WriteRowsAsync(db, stored.Select(s => s.Delivery).OfType<DeliveryRecord>().ToList(), cancellationToken);
+        // Whatever the batch changed through the context (an installation's repositories) is saved as before.
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await IntakeWrite.WriteAsync(db, jobs, stored.Select(s => s.Delivery).OfType<DeliveryRecord>().ToList(), cancellationToken);
         await knowledge.RecordInTransactionAsync(db,
             stored.Where(s => s.Delivery is not null).Select(s => PullRequestFacts.FromDelivery(s.Item.Event, s.Item.Payload, now)).OfType<PullRequestFacts>(),
             cancellationToken);
@@ -97,63 +102,6 @@ internal static class IntakeBatch
         return stored.Select(s => (s.Item, s.Delivery is null
             ? new IntakeResult(true, DeliveryOutcome.Pending, null, "already received")
             : new IntakeResult(false, s.Delivery.Outcome, s.Delivery.JobId, s.Delivery.OutcomeReason))).ToList();
-    }
-
-    /// <summary>
-    /// Writes the batch without the change tracker: the new jobs (<see cref="IntakeJobs"/> added them to the context),
-    /// then every delivery with its job's id, each kind in one multi-row insert (<see cref="EntityRows"/>). Whatever
-    /// else the batch changed through the context (an installation's repositories) is saved as before. A delivery id
-    /// or job another process stored meanwhile refuses the batch, which is then stored item by item, as a unique
-    /// index's refusal always was (<see cref="WebhookIntake"/>).
-    /// </summary>
-    private static async Task WriteRowsAsync(NectrDb db, List<DeliveryRecord> deliveries, CancellationToken cancellationToken)
-    {
-        var newJobs = db.ChangeTracker.Entries<ReviewJob>().Where(e => e.State == EntityState.Added).ToList();
-        if (newJobs.Count > 0)
-        {
-            var jobs = newJobs.Select(e => e.Entity).ToList();
-            var ids = await EntityRows.InsertAsync<ReviewJob, NewJobId>(db, jobs, JobKeyColumns,
-                "\"Id\", \"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"",
-                static r => new NewJobId { Id = r.GetInt64(0), RepositoryFullName = r.GetString(1), PullNumber = r.GetInt32(2), HeadSha = r.GetString(3), Rerun = r.GetInt32(4) },
-                cancellationToken);
-            if (ids.Count != jobs.Count)
-            {
-                throw new DbUpdateException($"{jobs.Count - ids.Count} of {jobs.Count} new job(s) were stored by another process meanwhile.");
-            }
-
-            var byKey = ids.ToDictionary(j => (j.RepositoryFullName, j.PullNumber, j.HeadSha, j.Rerun), j => j.Id);
-            foreach (var entry in newJobs)
-            {
-                var job = entry.Entity;
-                job.Id = byKey[(job.RepositoryFullName, job.PullNumber, job.HeadSha, job.Rerun)];
-                entry.State = EntityState.Detached;
-            }
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var delivery in deliveries)
-        {
-            delivery.JobId ??= delivery.Job?.Id;
-            delivery.Job = null;
-        }
-
-        var written = await EntityRows.InsertAsync<DeliveryRecord, string>(db, deliveries, "\"DeliveryId\"", "\"DeliveryId\"", static r => r.GetString(0), cancellationToken);
-        if (written.Count != deliveries.Count)
-        {
-            throw new DbUpdateException($"{deliveries.Count - written.Count} of {deliveries.Count} delivery id(s) were stored by another process meanwhile.");
-        }
-    }
-
-    private const string JobKeyColumns = "\"RepositoryFullName\", \"PullNumber\", \"HeadSha\", \"Rerun\"";
-
-    /// <summary>A new job's id, with its unique key to tell which job it is.</summary>
-    private sealed class NewJobId
-    {
-        public long Id { get; init; }
-        public required string RepositoryFullName { get; init; }
-        public int PullNumber { get; init; }
-        public required string HeadSha { get; init; }
-        public int Rerun { get; init; }
     }
 
     /// <summary>The head a check run's Re-run asks for, when it asks for one.</summary>
