@@ -86,7 +86,10 @@ internal abstract class NectrDb(DbContextOptions options) : DbContext(options), 
                 .HasDatabaseName("IX_review_jobs_one_running_per_pr");
             e.HasIndex(j => new { j.Status, j.RunAfterMs });
             // Intake reads a pull request's queued jobs on every push: without this it scans every job the PR ever had.
-            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber, j.Status });
+            // Partial, so it holds only queued jobs and can serve no other read: PostgreSQL, with statistics from when
+            // the table was small, used the (PR, status) index it replaces to look up heads too, filtering every job
+            // the pull request ever had on each push (12 ms a read after 78,000 pushes) instead of the unique index.
+            e.HasIndex(j => new { j.RepositoryFullName, j.PullNumber }, "IX_review_jobs_queued_per_pr").HasFilter("\"Status\" = 0");
             e.Property(j => j.RepositoryFullName).HasMaxLength(200);
             e.Property(j => j.HeadSha).HasMaxLength(64);
             e.Property(j => j.LeaseOwner).HasMaxLength(100);

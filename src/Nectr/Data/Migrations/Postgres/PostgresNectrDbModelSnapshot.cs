@@ -975,10 +975,11 @@ namespace Nectr.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "RunAfterMs");
 
-                    b.HasIndex("RepositoryFullName", "PullNumber", "Status");
-
                     b.HasIndex("RepositoryFullName", "PullNumber", "HeadSha", "Rerun")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "RepositoryFullName", "PullNumber" }, "IX_review_jobs_queued_per_pr")
+                        .HasFilter("\"Status\" = 0");
 
                     b.ToTable("review_jobs", (string)null);
                 });
