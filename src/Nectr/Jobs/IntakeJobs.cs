@@ -22,7 +22,8 @@ internal sealed record JobRequest(bool Again, bool Full, string? RequestedBy)
 /// or supersedes a queued job. Its rows are locked for the whole transaction, so what intake decides from them stays
 /// true until it commits:
 /// <list type="bullet">
-/// <item>PostgreSQL (READ COMMITTED): <c>SELECT … FOR UPDATE</c>. A completion that locked the job first makes this
+/// <item>PostgreSQL (READ COMMITTED): a transaction-scoped advisory lock per pull request first, so intakes of one
+/// PR in any process take turns and each sees the jobs the one before it queued; then <c>SELECT … FOR UPDATE</c>. A completion that locked the job first makes this
 /// wait and then see the job finished, so the delivery is settled "already handled". A completion that comes second
 /// waits for this commit, and its next statement (a new snapshot) finds the linked delivery still pending and gives
 /// it the job's outcome. A claim skips locked rows, so a job being superseded cannot start meanwhile.</item>
@@ -87,6 +88,11 @@ internal sealed class IntakeJobs
 
         if (heads.Count > 0)
         {
+            if (postgres)
+            {
+                AppendPullRequestLocks(script, heads);
+            }
+
             AppendLockQuery(script, postgres, heads);
         }
 
@@ -111,6 +117,8 @@ internal sealed class IntakeJobs
                 {
                     switch (set)
                     {
+                        case "pr_lock":
+                            break;
                         case "known":
                             known.Add(reader.GetString(0));
                             break;
@@ -146,6 +154,20 @@ internal sealed class IntakeJobs
         Status = (JobStatus)reader.GetInt32(5),
         Rerun = reader.GetInt32(6),
     };
+
+    /// <summary>
+    /// PostgreSQL: one intake at a time per pull request, in every process. The job lock covers only jobs that exist,
+    /// so two intakes of new heads of one PR each queued a job without seeing the other's; the job read's snapshot
+    /// is taken after this wait, so it sees what the other intake committed. Locks are taken in key order, so two
+    /// batches of the same pull requests cannot deadlock. SQLite's write lock already is one at a time.
+    /// </summary>
+    private static void AppendPullRequestLocks(SqlScript script, IReadOnlyCollection<JobKey> heads)
+    {
+        var prs = heads.Select(h => (h.Repository, h.Number)).Distinct().ToArray();
+        script.Sql("SELECT pg_advisory_xact_lock(k) AS pr_lock FROM (SELECT DISTINCT hashtextextended(r || '#' || n, 0) AS k FROM unnest(")
+            .Value(prs.Select(p => p.Repository).ToArray()).Sql(", ").Value(prs.Select(p => p.Number).ToArray())
+            .Sql(") AS u(r, n)) AS keys ORDER BY k;\n");
+    }
 
     /// <summary>
     /// The read of the jobs intake decides from, locked:

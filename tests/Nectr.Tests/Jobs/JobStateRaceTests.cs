@@ -138,6 +138,61 @@ public sealed class JobStateRaceTests
         Assert.Equal(5, refused.SqliteErrorCode); // SQLITE_BUSY
     }
 
+    [Fact]
+    public async Task On_PostgreSQL_two_processes_queueing_new_heads_of_one_pull_request_at_once_leave_one_queued_job()
+    {
+        // Two processes (two connections here) each take in a new head of the same PR while an older head's job waits.
+        // The second must see the first's new job once the first commits, and supersede it too.
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        await using var app = Start(database);
+        var dbs = app.Services.GetRequiredService<IDbContextFactory<NectrDb>>();
+        var now = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        const int pr = 7;
+        JobKey Head(char c) => new($"{Owner}/{Repo}", pr, Sha(pr, c));
+        await QueueAsync(dbs, Head('a'), now);
+
+        await using var first = await dbs.CreateDbContextAsync(Ct);
+        await using (var tx = await first.Database.BeginTransactionAsync(Ct))
+        {
+            await QueueInAsync(first, Head('b'), now);
+            var second = Task.Run(() => QueueAsync(dbs, Head('c'), now), Ct);
+            await WaitUntilBlockedAsync(app, second);
+            await tx.CommitAsync(Ct);
+            await second;
+        }
+
+        var jobs = await app.QueryAsync(db => db.ReviewJobs.AsNoTracking().Where(j => j.PullNumber == pr).OrderBy(j => j.Id).ToListAsync(Ct));
+        Assert.Equal([JobStatus.Skipped, JobStatus.Skipped, JobStatus.Queued], jobs.Select(j => j.Status));
+        Assert.Equal(Head('c').HeadSha, jobs[2].HeadSha);
+    }
+
+    private static async Task QueueAsync(IDbContextFactory<NectrDb> dbs, JobKey head, DateTimeOffset now)
+    {
+        await using var db = await dbs.CreateDbContextAsync(Ct);
+        await using var tx = await db.Database.BeginTransactionAsync(Ct);
+        await QueueInAsync(db, head, now);
+        await tx.CommitAsync(Ct);
+    }
+
+    /// <summary>What intake does for one new head, inside the caller's transaction.</summary>
+    private static async Task QueueInAsync(NectrDb db, JobKey head, DateTimeOffset now)
+    {
+        var jobs = await IntakeJobs.LockAsync(db, [head], now, Ct);
+        jobs.QueueReview(head, JobRequest.Push);
+        await IntakeWrite.WriteAsync(db, jobs, [], Ct);
+    }
+
+    /// <summary>Until the other transaction waits on a lock this one holds (or has finished, which the caller's assertions then judge).</summary>
+    private static async Task WaitUntilBlockedAsync(NectrApp app, Task other)
+    {
+        while (!other.IsCompleted && !await app.QueryAsync(db => db.Database
+            .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            .SingleAsync(Ct).ContinueWith(t => t.Result > 0, Ct)))
+        {
+            await Task.Delay(10, Ct);
+        }
+    }
+
     /// <summary>No worker: the test is the worker, so it decides exactly when a job is claimed and completed.</summary>
     private static NectrApp Start(TestDatabase database)
     {
