@@ -9,34 +9,31 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Nectr.Data;
 
 /// <summary>
-/// New rows written with <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c> (many rows per statement on PostgreSQL, one on
-/// SQLite), in the caller's transaction, without the change tracker: the columns, their names and the values'
-/// conversions (enums, dates; each parameter made by the column's type mapping) come from the EF model, so the rows are exactly what <c>SaveChanges</c> would have written, and a column added to the
-/// model later is written here too. Used by webhook intake, whose batches are the hot write path (issue #13).
+/// New rows written in the caller's transaction without the change tracker: the columns, their names and the values'
+/// conversions (enums, dates; each parameter made by the column's type mapping) come from the EF model, so the rows
+/// are exactly what <c>SaveChanges</c> would have written, and a column added to the model later is written here too.
+/// Used by webhook intake, whose batches are the hot write path (issue #13): on PostgreSQL as one multi-row statement
+/// in the batch's write command (<see cref="AppendInsert"/>), on SQLite one row at a time (<see cref="InsertEachAsync"/>).
 /// </summary>
 internal static class EntityRows
 {
-    /// <summary>PostgreSQL allows 65,535 parameters per statement: chunks stay well below.</summary>
+    /// <summary>PostgreSQL allows 65,535 parameters per statement; intake's batches stay well below.</summary>
     private const int MaxParameters = 30_000;
 
     /// <summary>
-    /// Inserts <paramref name="rows"/>; a row whose unique key (<paramref name="conflictColumns"/>) already exists is
-    /// skipped. <paramref name="returning"/> (SQL naming columns) comes back for each row written, in no particular
-    /// order, each read by <paramref name="read"/>, so the caller can tell which were. The command is plain ADO.NET on
-    /// the context's connection and transaction: through EF's <c>SqlQueryRaw</c> every batch size compiled a query of
-    /// its own (dynamic methods, then their finalizers), a fifth of intake's CPU.
+    /// SQLite: inserts <paramref name="rows"/> with <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>, one row per
+    /// execution of a single prepared statement (SQLite finds each named parameter by a linear search of the
+    /// statement's names, so binding a 64-row statement's 800 parameters cost more than executing 64 small ones). A row
+    /// whose unique key (<paramref name="conflictColumns"/>) already exists is skipped; <paramref name="returning"/> (SQL
+    /// naming columns) comes back for each row written, read by <paramref name="read"/>, so the caller can tell which
+    /// were. Plain ADO.NET on the context's connection: through EF's <c>SqlQueryRaw</c> every batch size compiled a
+    /// query of its own (dynamic methods, then their finalizers), a fifth of intake's CPU.
     /// </summary>
-    /// <remarks>
-    /// PostgreSQL gets one multi-row statement per chunk: one round trip. SQLite, in process, gets one row per
-    /// execution of a single prepared statement: it finds each named parameter by a linear search of the statement's
-    /// names, so binding a 64-row statement's 800 parameters cost more than executing 64 small ones.
-    /// </remarks>
-    public static async Task<List<TKey>> InsertAsync<T, TKey>(DbContext db, IReadOnlyList<T> rows, string conflictColumns, string returning,
-        Func<DbDataReader, TKey> read, CancellationToken cancellationToken, bool withKey = false)
+    public static async Task<List<TKey>> InsertEachAsync<T, TKey>(DbContext db, IReadOnlyList<T> rows, bool withKey, string conflictColumns, string returning,
+        Func<DbDataReader, TKey> read, CancellationToken cancellationToken)
         where T : class
     {
         var table = TableOf<T>.Get(db.Model, withKey);
-        var perStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, MaxParameters / table.Columns.Count);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -47,27 +44,17 @@ internal static class EntityRows
                 command.CommandTimeout = timeout;
             }
 
+            // One command text for every row: the statement SQLite prepared is kept.
+            command.CommandText = Sql(table, conflictColumns, returning);
             var written = new List<TKey>(rows.Count);
-            var statementRows = 0;
-            for (var start = 0; start < rows.Count; start += perStatement)
+            foreach (var row in rows)
             {
-                var count = Math.Min(perStatement, rows.Count - start);
-                if (count != statementRows)
-                {
-                    // Set only when the row count changes: the same command text keeps the statement SQLite prepared.
-                    command.CommandText = Sql(table, count, conflictColumns, returning);
-                    statementRows = count;
-                }
-
                 command.Parameters.Clear();
-                for (var r = 0; r < count; r++)
+                foreach (var (mapping, getter, nullable) in table.Columns)
                 {
-                    foreach (var (mapping, getter, nullable) in table.Columns)
-                    {
-                        // Each parameter is made by the column's own type mapping (conversions included), exactly as SaveChanges makes it.
-                        var name = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-                        command.Parameters.Add(mapping.CreateParameter(command, name, getter(rows[start + r]), nullable));
-                    }
+                    // Each parameter is made by the column's own type mapping (conversions included), exactly as SaveChanges makes it.
+                    var name = "@p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+                    command.Parameters.Add(mapping.CreateParameter(command, name, getter(row), nullable));
                 }
 
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -119,23 +106,10 @@ internal static class EntityRows
         script.Sql(";\n");
     }
 
-    private static string Sql(Table table, int rows, string conflictColumns, string returning)
-    {
-        var sql = new StringBuilder(table.Insert.Length + (rows * table.Columns.Count * 8) + 128).Append(table.Insert);
-        var parameter = 0;
-        for (var r = 0; r < rows; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < table.Columns.Count; c++)
-            {
-                sql.Append(c == 0 ? "@p" : ", @p").Append(parameter++);
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.Append(" ON CONFLICT (").Append(conflictColumns).Append(") DO NOTHING RETURNING ").Append(returning).ToString();
-    }
+    private static string Sql(Table table, string conflictColumns, string returning) =>
+        new StringBuilder(table.Insert).Append('(')
+            .AppendJoin(", ", Enumerable.Range(0, table.Columns.Count).Select(c => "@p" + c.ToString(CultureInfo.InvariantCulture)))
+            .Append(") ON CONFLICT (").Append(conflictColumns).Append(") DO NOTHING RETURNING ").Append(returning).ToString();
 
     /// <summary>What a table's insert needs from the EF model, worked out once per model (one per provider) and entity type.</summary>
     private sealed record Table(string Insert, IReadOnlyList<(RelationalTypeMapping Mapping, Func<object, object?> Get, bool Nullable)> Columns);

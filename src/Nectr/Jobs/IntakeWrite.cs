@@ -77,13 +77,13 @@ internal static class IntakeWrite
 
     private static async Task InsertSqliteAsync(NectrDb db, IReadOnlyList<ReviewJob> jobs, IReadOnlyList<DeliveryRecord> deliveries, CancellationToken cancellationToken)
     {
-        var jobIds = await EntityRows.InsertAsync<ReviewJob, long>(db, jobs, JobKeyColumns, "\"Id\"", static r => r.GetInt64(0), cancellationToken, withKey: true);
+        var jobIds = await EntityRows.InsertEachAsync<ReviewJob, long>(db, jobs, withKey: true, JobKeyColumns, "\"Id\"", static r => r.GetInt64(0), cancellationToken);
         if (jobIds.Count != jobs.Count)
         {
             throw new DbUpdateException($"{jobs.Count - jobIds.Count} of {jobs.Count} new job(s) were stored by another process meanwhile.");
         }
 
-        var written = await EntityRows.InsertAsync<DeliveryRecord, string>(db, deliveries, "\"DeliveryId\"", "\"DeliveryId\"", static r => r.GetString(0), cancellationToken);
+        var written = await EntityRows.InsertEachAsync<DeliveryRecord, string>(db, deliveries, withKey: false, "\"DeliveryId\"", "\"DeliveryId\"", static r => r.GetString(0), cancellationToken);
         if (written.Count != deliveries.Count)
         {
             throw new DbUpdateException($"{deliveries.Count - written.Count} of {deliveries.Count} delivery id(s) were stored by another process meanwhile.");
