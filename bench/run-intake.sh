@@ -5,8 +5,9 @@
 # e.g. bench/run-intake.sh both 64 600 (the 10-minute RSS run); NECTR_DLL=path/to/Nectr.dll measures another build.
 # Each server first gets WARMUP_SECONDS (40) of the same load, unmeasured: on 2 cores the JIT tiers Nectr up for about
 # 20 s, a third of the CPU, and still took a tenth of it 15-25 s in (none at 50 s), which a long-running server pays once.
-# For each database: one line per server, the ratios, and Nectr's RSS (VmRSS of its process, sampled every second
-# while it is loaded). Loopback only; results go to docs/PERFORMANCE.md by hand, with the load average printed here.
+# For each database: one line per server, with CPU per request (the server process's, the driver's, and how busy the
+# machine's cores were; PostgreSQL's own processes count in "busy", not in "server"), the ratios, and Nectr's RSS
+# (VmRSS of its process, sampled every second while it is loaded). Loopback only; results go to docs/PERFORMANCE.md by hand, with the load average printed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,8 @@ driver=(dotnet bench/Nectr.Benchmarks/bin/Release/net10.0/Nectr.Benchmarks.dll i
 
 node_port=$(free_port)
 (PORT=$node_port WEBHOOK_SECRET=$secret exec node bench/node-intake/server.mjs) >"$work/node.log" 2>&1 &
-pids+=($!)
+node_pid=$!
+pids+=("$node_pid")
 wait_tcp "$node_port"
 
 for db in "${databases[@]}"; do
@@ -51,7 +53,7 @@ for db in "${databases[@]}"; do
   esac
 
   nectr_port=$(free_port)
-  (cd "$work" && env APP_ENV=development LOG_LEVEL=Warning DATABASE_URL="$database_url" GITHUB_WEBHOOK_SECRET="$secret" \
+  (cd "$work" && exec env APP_ENV=development LOG_LEVEL=Warning DATABASE_URL="$database_url" GITHUB_WEBHOOK_SECRET="$secret" \
     REVIEW_CONCURRENCY=0 ASPNETCORE_URLS="http://127.0.0.1:$nectr_port" "$@" \
     dotnet "${NECTR_DLL:-$OLDPWD/src/Nectr/bin/Release/net10.0/Nectr.dll}") >"$work/nectr-$db.log" 2>&1 &
   nectr_pid=$!
@@ -62,11 +64,11 @@ for db in "${databases[@]}"; do
   rss_file="$work/rss-$db.txt"
   (while kill -0 "$nectr_pid" 2>/dev/null; do rss_mb "$nectr_pid" >>"$rss_file"; echo >>"$rss_file"; sleep 1; done) &
   sampler=$!
-  nectr=$("${driver[@]}" --url "http://127.0.0.1:$nectr_port/api/v1/webhooks/github" --label "nectr ($db)" | grep '^RESULT ' | cut -c8-)
+  nectr=$("${driver[@]}" --url "http://127.0.0.1:$nectr_port/api/v1/webhooks/github" --label "nectr ($db)" --server-pid "$nectr_pid" | grep '^RESULT ' | cut -c8-)
   echo "nectr ($db): $nectr"
   kill "$sampler" 2>/dev/null || true
   kill "$nectr_pid" 2>/dev/null || true
-  node=$("${driver[@]}" --url "http://127.0.0.1:$node_port/" --label "node @octokit/webhooks" | grep '^RESULT ' | cut -c8-)
+  node=$("${driver[@]}" --url "http://127.0.0.1:$node_port/" --label "node @octokit/webhooks" --server-pid "$node_pid" | grep '^RESULT ' | cut -c8-)
   echo "node: $node"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -74,6 +76,8 @@ for db in "${databases[@]}"; do
 import json, sys
 n, o = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(f"throughput ratio nectr/node: {n['throughput_rps'] / o['throughput_rps']:.2f}   p99 ratio nectr/node: {n['p99_ms'] / o['p99_ms']:.2f}")
+def cpu(r): return f"server {r.get('server_cpu_us_per_request')} µs, driver {r.get('driver_cpu_us_per_request')} µs, machine busy {r.get('machine_busy_percent')} %"
+print(f"CPU per request: nectr {cpu(n)}; node {cpu(o)}")
 rss = [int(line) for line in open(sys.argv[3]) if line.strip()]
 if rss:
     step = max(1, len(rss) // 20)

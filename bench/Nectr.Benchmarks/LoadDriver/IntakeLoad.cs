@@ -21,7 +21,7 @@ internal static class IntakeLoad
         var options = IntakeOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: intake --url URL --secret S --payload FILE [--event pull_request] [--concurrency 64] [--duration 20] [--warmup 3] [--max-requests 2000000] [--label NAME] [--unique-head]");
+            Console.Error.WriteLine("usage: intake --url URL --secret S --payload FILE [--event pull_request] [--concurrency 64] [--duration 20] [--warmup 3] [--max-requests 2000000] [--label NAME] [--unique-head] [--server-pid PID]");
             return 2;
         }
 
@@ -39,6 +39,7 @@ internal static class IntakeLoad
         await RunPhaseAsync(http, options, template, key, options.Warmup, record: null);
         var latencies = new List<double>[options.Concurrency];
         var errors = 0;
+        var cpu = new CpuMeter(options.ServerPid);
         var watch = Stopwatch.StartNew();
         var count = await RunPhaseAsync(http, options, template, key, options.Duration, (worker, ms, ok) =>
         {
@@ -49,6 +50,7 @@ internal static class IntakeLoad
             }
         });
         var elapsed = watch.Elapsed.TotalSeconds;
+        var (serverUs, driverUs, machineBusy) = cpu.PerRequest(count);
 
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(q * all.Length) - 1)];
@@ -63,9 +65,13 @@ internal static class IntakeLoad
             p90_ms = Math.Round(P(0.90), 2),
             p99_ms = Math.Round(P(0.99), 2),
             max_ms = Math.Round(all.Length == 0 ? 0 : all[^1], 2),
+            server_cpu_us_per_request = serverUs is { } us ? Math.Round(us, 1) : (double?)null,
+            driver_cpu_us_per_request = Math.Round(driverUs, 1),
+            machine_busy_percent = machineBusy is { } busy ? Math.Round(busy, 1) : (double?)null,
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.label,-24} {result.requests,8} req  {result.errors,5} err  {result.throughput_rps,9:F1} req/s  p50 {result.p50_ms,7:F2} ms  p90 {result.p90_ms,7:F2} ms  p99 {result.p99_ms,7:F2} ms  max {result.max_ms,8:F2} ms"));
+            $"{result.label,-24} {result.requests,8} req  {result.errors,5} err  {result.throughput_rps,9:F1} req/s  p50 {result.p50_ms,7:F2} ms  p90 {result.p90_ms,7:F2} ms  p99 {result.p99_ms,7:F2} ms  max {result.max_ms,8:F2} ms"
+            + $"  CPU/req: server {result.server_cpu_us_per_request?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"} µs, driver {result.driver_cpu_us_per_request:F0} µs  machine busy {result.machine_busy_percent?.ToString("F0", CultureInfo.InvariantCulture) ?? "-"} %"));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return errors == 0 ? 0 : 1;
     }
@@ -152,7 +158,7 @@ internal static class IntakeLoad
     }
 }
 
-internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile, string Event, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int MaxRequests, string Label, bool UniqueHead)
+internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile, string Event, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int MaxRequests, string Label, bool UniqueHead, int? ServerPid)
 {
     public static IntakeOptions? Parse(string[] args)
     {
@@ -182,6 +188,7 @@ internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile,
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new IntakeOptions(new Uri(url), secret, payload, values.GetValueOrDefault("--event", "pull_request"), Int("--concurrency", 64),
             TimeSpan.FromSeconds(Int("--duration", 20)), TimeSpan.FromSeconds(Int("--warmup", 3)), Int("--max-requests", 2_000_000),
-            values.GetValueOrDefault("--label", new Uri(url).Authority), flags.Contains("--unique-head"));
+            values.GetValueOrDefault("--label", new Uri(url).Authority), flags.Contains("--unique-head"),
+            values.TryGetValue("--server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
     }
 }
