@@ -7,7 +7,8 @@
 # 20 s, a third of the CPU, and still took a tenth of it 15-25 s in (none at 50 s), which a long-running server pays once.
 # For each database: one line per server, with CPU per request (the server process's, the driver's, and how busy the
 # machine's cores were; PostgreSQL's own processes count in "busy", not in "server"), the ratios, and Nectr's RSS
-# (VmRSS of its process, sampled every second while it is loaded). Loopback only; results go to docs/PERFORMANCE.md by hand, with the load average printed here.
+# (VmRSS of its process, sampled every second while it is loaded). Loopback only; results go to docs/PERFORMANCE.md
+# by hand, with the load average printed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
