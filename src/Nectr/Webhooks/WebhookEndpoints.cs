@@ -106,8 +106,9 @@ internal static partial class WebhookEndpoints
         HttpContext context, WebhookServices services, string deliveryId, DeliverySecret secret, byte[] body, CancellationToken cancellationToken)
     {
         var logger = services.Logger;
-        var eventName = context.Request.Headers["X-GitHub-Event"].ToString();
-        if (WebhookValidation.HeaderProblem(eventName, deliveryId) is { } headerProblem)
+        var eventHeader = context.Request.Headers["X-GitHub-Event"];
+        var eventName = eventHeader.ToString();
+        if (WebhookValidation.HeaderProblem(eventHeader, context.Request.Headers["X-GitHub-Delivery"]) is { } headerProblem)
         {
             Log.Invalid(logger, deliveryId.Length <= 100 ? deliveryId : "?", headerProblem);
             return BadRequest("Missing or invalid GitHub headers", headerProblem);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using Nectr.GitHub;
 
 namespace Nectr.Webhooks;
@@ -15,9 +16,21 @@ internal static class WebhookValidation
     public const int MaxActionLength = 100;
     // Owner and repository names follow GitHubNames; together they fit deliveries.RepositoryFullName, varchar(200).
 
-    /// <summary>Why the <c>X-GitHub-Event</c> or <c>X-GitHub-Delivery</c> header cannot be stored, or null.</summary>
-    public static string? HeaderProblem(string eventName, string deliveryId)
+    /// <summary>
+    /// Why the <c>X-GitHub-Event</c> or <c>X-GitHub-Delivery</c> header cannot be stored, or null. GitHub sends each
+    /// once; a second copy would otherwise be joined to the first with a comma and stored as one id or event.
+    /// </summary>
+    public static string? HeaderProblem(StringValues eventHeader, StringValues deliveryHeader)
     {
+        foreach (var (name, header) in new[] { ("X-GitHub-Delivery", deliveryHeader), ("X-GitHub-Event", eventHeader) })
+        {
+            if (header.Count > 1)
+            {
+                return $"{name} was sent {header.Count} times: GitHub sends it once.";
+            }
+        }
+
+        string eventName = eventHeader.ToString(), deliveryId = deliveryHeader.ToString();
         if (deliveryId.Length is 0 or > 100 || !deliveryId.All(IsPrintableAscii))
         {
             return "X-GitHub-Delivery is required: at most 100 printable characters (GitHub sends a GUID).";

@@ -72,6 +72,30 @@ public sealed class WebhookBadFieldsTests
     }
 
     [Theory]
+    [InlineData("X-GitHub-Delivery")]
+    [InlineData("X-GitHub-Event")]
+    public async Task A_signed_delivery_with_a_github_header_sent_twice_is_refused_400_not_stored_under_a_joined_value(string header)
+    {
+        var logs = new LogCollector();
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" }, logs: logs);
+        using var client = app.CreateClient();
+        logs.Mark();
+        var deliveryId = Guid.NewGuid().ToString();
+        using var request = SignedDelivery.Create("pull_request", WebhookFixtures.Load("pull_request.opened.json"), NectrApp.WebhookSecret, deliveryId);
+        request.Headers.Add(header, header == "X-GitHub-Event" ? "pull_request" : Guid.NewGuid().ToString());
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"{header} was sent 2 times", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, await app.QueryAsync(db => db.Deliveries.CountAsync(Ct)));
+        Assert.Equal(0, await app.QueryAsync(db => db.ReviewJobs.CountAsync(Ct)));
+        var line = Assert.Single(logs.SinceMark, e => e.Message.Contains(deliveryId, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, line.Level);
+    }
+
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_file_entry_without_a_filename_parks_the_job_with_a_reason_a_person_can_act_on(string provider)
     {
