@@ -23,10 +23,20 @@ public sealed class SecretCheckTests
         Assert.Equal(11, finding.Line);
         Assert.Equal(Engine.Review.Severity.Critical, finding.Severity);
         Assert.Contains("AWS access token", finding.Title, StringComparison.Ordinal);
-        Assert.Contains("AKIA…(20 characters)", finding.Body, StringComparison.Ordinal);
+        Assert.Contains("looks like an AWS access token (`AKIA…(20 characters)`", finding.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(AwsKey, finding.Title + finding.Body + finding.Suggestion, StringComparison.Ordinal);
         Assert.DoesNotContain(AwsKey[4..], finding.Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("aws-access-token", "an AWS access token")]
+    [InlineData("ssh-private-key", "an SSH private key")]
+    [InlineData("gcp-api-key", "a GCP API key")]
+    [InlineData("github-pat", "a github PAT")]
+    [InlineData("age-secret-key", "an age secret key")]
+    [InlineData("slack-bot-token", "a slack bot token")]
+    public void A_finding_names_its_credential_with_the_article_it_is_spoken_with(string ruleId, string expected) =>
+        Assert.Equal(expected, SecretCheck.WithArticle(SecretCheck.Humanize(ruleId)));
 
     [Theory]
     [InlineData("token = \"" + GitHubPat + "\"", "secret/github-pat")]

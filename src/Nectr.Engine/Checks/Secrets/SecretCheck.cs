@@ -388,7 +388,7 @@ internal sealed partial class SecretCheck
         Severity.Critical,
         "security",
         $"Possible {Humanize(rule.Id)} committed",
-        $"This added line contains what looks like a {Humanize(rule.Id)} (`{Redact(secret)}`, gitleaks rule `{rule.Id}`). " +
+        $"This added line contains what looks like {WithArticle(Humanize(rule.Id))} (`{Redact(secret)}`, gitleaks rule `{rule.Id}`). " +
         "If it is a real credential, revoke and rotate it now: deleting it in a later commit does not remove it from the Git history. " +
         "Load it from the environment or a secret store instead.",
         null);
@@ -397,6 +397,17 @@ internal sealed partial class SecretCheck
     {
         "aws", "api", "gcp", "jwt", "ssh", "npm", "pypi", "pat", "id", "url", "sdk", "iam", "pem", "rsa", "dsa", "ec", "pgp", "gpg", "ad", "sas", "db", "ai",
     };
+
+    /// <summary>"a" or "an" as the phrase is spoken: "an AWS access token", "a GitHub PAT", "an age secret key".</summary>
+    internal static string WithArticle(string phrase)
+    {
+        var first = phrase.Split(' ')[0];
+        // An acronym is spelled out letter by letter, so it is its first letter's name that decides: "en", "ess", "ar".
+        var vowelSound = first.Length > 1 && first.All(char.IsAsciiLetterUpper)
+            ? "AEFHILMNORSX".Contains(first[0], StringComparison.Ordinal)
+            : first.Length > 0 && "aeiouAEIOU".Contains(first[0], StringComparison.Ordinal);
+        return (vowelSound ? "an " : "a ") + phrase;
+    }
 
     internal static string Humanize(string id)
     {
