@@ -5,9 +5,9 @@ namespace Nectr.Benchmarks.LoadDriver;
 
 /// <summary>
 /// CPU spent during the measured phase, per request: by the server process (from /proc/PID/stat), by this driver, and
-/// by the whole machine (from /proc/stat). On a shared 2-core machine req/s swings ±12 % between identical runs, while
-/// CPU per request moves far less: it tells a change of a few percent from noise, and it shows whether a server used
-/// the cores it had. Linux only; elsewhere (or without a pid) the server's figure is absent.
+/// by the whole machine (from /proc/stat). req/s alone cannot say why a server is slower: these say what one request
+/// costs each side and whether the cores sat idle meanwhile (on 2 cores, ±9 % between identical runs, about as noisy
+/// as req/s, so compare alternating runs). Linux only; elsewhere (or without a pid) the server's figure is absent.
 /// </summary>
 internal sealed class CpuMeter
 {
