@@ -22,12 +22,10 @@ internal static class WebhookValidation
     /// </summary>
     public static string? HeaderProblem(StringValues eventHeader, StringValues deliveryHeader)
     {
-        foreach (var (name, header) in new[] { ("X-GitHub-Delivery", deliveryHeader), ("X-GitHub-Event", eventHeader) })
+        if (deliveryHeader.Count > 1 || eventHeader.Count > 1)
         {
-            if (header.Count > 1)
-            {
-                return $"{name} was sent {header.Count} times: GitHub sends it once.";
-            }
+            var (name, count) = deliveryHeader.Count > 1 ? ("X-GitHub-Delivery", deliveryHeader.Count) : ("X-GitHub-Event", eventHeader.Count);
+            return $"{name} was sent {count} times: GitHub sends it once.";
         }
 
         string eventName = eventHeader.ToString(), deliveryId = deliveryHeader.ToString();
