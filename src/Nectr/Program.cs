@@ -90,6 +90,7 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders(); // nosniff, no-store on JSON, HSTS over HTTPS
 app.UseHttpsInProduction(); // production over plain, untrusted HTTP: an answer with the fix, before any cookie is involved
 app.UsePlainHttpCookies(); // development over http://localhost: the __Host- cookies without their prefix
+app.UseQueryStringGuard(); // a NUL in a filter is a 400 naming it, never a database error
 app.UseMcpOriginGuard(); // DNS rebinding: a foreign browser origin never reaches /mcp
 app.UseAuthentication();
 app.UseAuthorization();

@@ -36,8 +36,12 @@ internal static partial class McpToolErrors
         _ => null,
     };
 
-    /// <summary>Control characters (a NUL from a hostile caller) never reach a log line or an answer.</summary>
-    internal static string Printable(string text) => new([.. text.Where(c => !char.IsControl(c))]);
+    /// <summary>
+    /// Control characters (a NUL from a hostile caller) never reach a log line or an answer; each is shown as its escape
+    /// (<c>\u0000</c>), so the caller sees what was wrong with the value rather than a name that looks valid.
+    /// </summary>
+    internal static string Printable(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) : c.ToString())) : text;
 
     private static partial class Log
     {

@@ -90,6 +90,12 @@ internal sealed class NectrMcpTools
             throw McpScope.Invalid($"query must be 1 to {MaxQueryLength} characters.");
         }
 
+        // Stored text never holds one, and PostgreSQL refuses a NUL in a parameter outright.
+        if (Deployment.QueryStringGuard.HasControlCharacter(text))
+        {
+            throw McpScope.Invalid("query may not contain control characters (such as NUL); tabs and line breaks are allowed.");
+        }
+
         var name = repo is null ? null : await scope.RepositoryAsync(userId, repo, cancellationToken);
         var page = await reviews.ReviewsAsync(userId, new ReviewFilter { Repo = name, Query = text, Page = PageRequest.From(1, SearchLimit) }, cancellationToken);
         return new ReviewList(page.Total, page.Items);
@@ -107,9 +113,9 @@ internal sealed class NectrMcpTools
     {
         var userId = McpScope.UserId(user);
         var file = path?.Trim().TrimStart('/');
-        if (string.IsNullOrEmpty(file) || file.Length > 1000)
+        if (string.IsNullOrEmpty(file) || file.Length > 1000 || file.Any(char.IsControl))
         {
-            throw McpScope.Invalid("path must be a file path in the repository, 1 to 1,000 characters.");
+            throw McpScope.Invalid("path must be a file path in the repository, 1 to 1,000 characters with no control characters.");
         }
 
         var name = await scope.RepositoryAsync(userId, repo, cancellationToken);

@@ -27,11 +27,18 @@ internal sealed class AnalyticsSeed(TestDatabase database, FakeGitHub github, Ne
     public long AliceId => aliceId;
     public long BobId => bobId;
 
-    public static async Task<AnalyticsSeed> StartAsync(string provider)
+    /// <summary>The seeded app; <paramref name="settings"/> are added to (or replace) its own.</summary>
+    public static async Task<AnalyticsSeed> StartAsync(string provider, IDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var github = await FakeGitHub.StartAsync();
-        var app = new NectrApp(database, github.ApiUrl, github.Token, new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0", ["SYNC_CONCURRENCY"] = "0" });
+        var all = new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0", ["SYNC_CONCURRENCY"] = "0" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = new NectrApp(database, github.ApiUrl, github.Token, all);
         var (alice, aliceUser) = await app.SignedInClientAsync("alice", 1001);
         var (bob, bobUser) = await app.SignedInClientAsync("bob", 1002);
         await MemoryApi.ConnectedAsync(app, aliceUser.Id, Repo, 42);

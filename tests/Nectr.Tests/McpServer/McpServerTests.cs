@@ -218,12 +218,15 @@ public sealed class McpServerTests
 
     [Theory]
     [InlineData("""{"name":"get_recent_reviews","arguments":{"limit":"twenty"}}""", "An argument has the wrong type: see the tool's input schema (tools/list).")]
-    [InlineData("""{"name":"get_pr_verdict","arguments":{"repo":"octo\u0000org/api","number":1}}""", "'octoorg/api' is not a repository name: use owner/name, e.g. octo-org/api.")]
+    [InlineData("""{"name":"get_pr_verdict","arguments":{"repo":"octo\u0000org/api","number":1}}""", "'octo\\u0000org/api' is not a repository name: use owner/name, e.g. octo-org/api.")]
     [InlineData("""{"name":"get_pr_verdict","arguments":{"repo":"someone/else","number":1}}""", "someone/else is not among the repositories you can see in Nectr.")]
-    public async Task A_callers_bad_argument_is_a_tool_error_saying_what_to_fix_and_one_log_line_without_a_stack_trace(string call, string expected)
+    // PostgreSQL refuses a NUL in a text parameter, so free text must be checked before it reaches a query.
+    [InlineData("""{"name":"search_reviews","arguments":{"query":"fix\u0000"}}""", "query may not contain control characters (such as NUL); tabs and line breaks are allowed.", "postgres")]
+    [InlineData("""{"name":"get_file_experts","arguments":{"repo":"acme/api","path":"src/\u0000.py"}}""", "path must be a file path in the repository, 1 to 1,000 characters with no control characters.", "postgres")]
+    public async Task A_callers_bad_argument_is_a_tool_error_saying_what_to_fix_and_one_log_line_without_a_stack_trace(string call, string expected, string provider = "sqlite")
     {
         var logs = new Nectr.Tests.Webhooks.LogCollector();
-        await using var site = await McpSite.StartAsync("sqlite", new Dictionary<string, string?> { ["LOG_LEVEL"] = "Information" }, logs);
+        await using var site = await McpSite.StartAsync(provider, new Dictionary<string, string?> { ["LOG_LEVEL"] = "Information" }, logs);
         using var http = site.Client();
         using var request = Request(HttpMethod.Post, "/mcp", site.MonaToken);
         request.Content = new StringContent($$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{{call}}}""", Encoding.UTF8, "application/json");

@@ -259,6 +259,30 @@ public sealed partial class AiReviewEndToEndTests : IAsyncLifetime
         Assert.Equal((11, (int?)12, true), (finding.Line, finding.EndLine, finding.Inline));
     }
 
+    [Fact]
+    public async Task Control_characters_in_the_models_answer_never_reach_GitHub_or_the_database_on_PostgreSQL()
+    {
+        // PostgreSQL refuses a NUL in text: kept, it would fail the review's write after it was posted.
+        await using var postgres = await TestDatabase.CreateAsync("postgres");
+        await using var llm = await FakeProvider.StartAsync("anthropic");
+        llm.Server.EnqueueAnswer("""{"summary": "Refunds\u0000 are clamped\u001b[31m.", "key_changes": ["Negative\u0000 refunds"], "findings": [{"file": "src/refunds.py", "line": 13, "severity": "high", "category": "correct\u0000ness", "title": "Fee\u0000 is 30%", "body": "0.3\u0000 looks like a typo.", "suggestion": "    fee = amount * 0.03\u0000"}], "confidence": 4}""");
+        _github.AddPullRequest(Owner, Repo, 16, HeadSha, [Refunds]);
+
+        await using var app = new NectrApp(postgres, _github.ApiUrl, _github.Token, llm.Settings());
+        await SendAsync(app, 16, HeadSha);
+        var review = await _github.WaitForReviewAsync(Owner, Repo, 16, TimeSpan.FromSeconds(30));
+        var stored = await StoredReviewAsync(app);
+
+        var comment = Assert.Single(review.Comments);
+        Assert.DoesNotContain('\0', review.Body + comment.Body);
+        Assert.DoesNotContain('\u001b', review.Body + comment.Body);
+        Assert.Contains("Refunds are clamped", review.Body, StringComparison.Ordinal);
+        Assert.Contains("Fee is 30%", comment.Body, StringComparison.Ordinal);
+        var finding = await app.QueryAsync(db => db.Set<FindingRecord>().AsNoTracking().SingleAsync(f => f.ReviewId == stored.Id, Ct));
+        Assert.Equal(("Fee is 30%", "0.3 looks like a typo."), (finding.Title, finding.Body));
+        _github.AssertNoUnexpectedCalls();
+    }
+
     private async Task<NectrApp> DeliverAsync(int number, Dictionary<string, string?> settings)
     {
         var app = new NectrApp(_database, _github.ApiUrl, _github.Token, settings);
