@@ -108,6 +108,30 @@ public sealed class NectrProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as systemd, Kubernetes or Ctrl-C stop a service, then waits for the process to exit by itself; returns
+    /// its exit code, or null if it was still running after <paramref name="timeout"/> (it is then killed).
+    /// </summary>
+    public async Task<int?> StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
