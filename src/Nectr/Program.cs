@@ -92,6 +92,8 @@ app.UseHttpsInProduction(); // production over plain, untrusted HTTP: an answer 
 app.UsePlainHttpCookies(); // development over http://localhost: the __Host- cookies without their prefix
 app.UseQueryStringGuard(); // a NUL in a filter is a 400 naming it, never a database error
 app.UseMcpOriginGuard(); // DNS rebinding: a foreign browser origin never reaches /mcp
+app.UseHeadAsGet(); // monitors probe with HEAD: answered as GET, without the body
+app.UseRouting(); // here, not implicitly first: the HEAD above must be a GET when the endpoint is chosen
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter(); // after authorization: /mcp is limited per API token

@@ -73,6 +73,27 @@ public sealed class StartupTests
         Assert.True(File.Exists(Path.Combine(server.WorkingDirectory, "nectr.db")));
     }
 
+    [Fact]
+    public async Task A_head_request_for_health_gets_its_headers_without_a_body_and_the_connection_stays_usable()
+    {
+        await using var server = await NectrProcess.StartAsync(new Dictionary<string, string>(), Ct);
+
+        // Raw bytes: an HTTP client would hide a body sent after a HEAD, which corrupts the next response on the connection.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(server.BaseUrl.Host, server.BaseUrl.Port, Ct);
+        var stream = socket.GetStream();
+        await stream.WriteAsync("HEAD /health HTTP/1.1\r\nHost: localhost\r\n\r\nGET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), Ct);
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync(Ct);
+
+        var second = answer.IndexOf("HTTP/1.1 ", 1, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer, StringComparison.Ordinal);
+        Assert.True(second > 0, answer);
+        Assert.EndsWith("\r\n\r\n", answer[..second], StringComparison.Ordinal); // the headers, then at once the next answer
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer[second..], StringComparison.Ordinal);
+        Assert.Contains("{\"status\":\"alive\"}", answer[second..], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "Development")]
     [InlineData("test", "Test")]

@@ -114,6 +114,13 @@ internal static partial class WebhookEndpoints
             return BadRequest("Missing or invalid GitHub headers", headerProblem);
         }
 
+        if (WebhookValidation.IsFormEncoded(context.Request.ContentType))
+        {
+            Log.Invalid(logger, deliveryId, "form-encoded: the webhook's content type is not application/json");
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Webhook content type is not JSON",
+                "This webhook sends application/x-www-form-urlencoded. On GitHub, edit the webhook, set Content type to application/json, and redeliver.");
+        }
+
         if (Parse(body) is not { } payload)
         {
             Log.Invalid(logger, deliveryId, "not valid UTF-8 JSON");

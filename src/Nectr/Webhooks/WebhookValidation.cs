@@ -17,6 +17,14 @@ internal static class WebhookValidation
     // Owner and repository names follow GitHubNames; together they fit deliveries.RepositoryFullName, varchar(200).
 
     /// <summary>
+    /// True when the webhook was set up with GitHub's form encoding (<c>payload=…</c>), which its settings page offers
+    /// first. Nectr reads JSON only; naming the fix beats calling the payload malformed.
+    /// </summary>
+    public static bool IsFormEncoded(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Why the <c>X-GitHub-Event</c> or <c>X-GitHub-Delivery</c> header cannot be stored, or null. GitHub sends each
     /// once; a second copy would otherwise be joined to the first with a comma and stored as one id or event.
     /// </summary>

@@ -150,14 +150,14 @@ public sealed class HostileRequestTests
     }
 
     /// <summary>The routes <paramref name="method"/> reaches, as templates (<c>/api/v1/reviews/{id:long}</c>); MCP has its own tests.</summary>
-    private static List<string> Routes(NectrApp app, string method) =>
+    internal static List<string> Routes(NectrApp app, string method) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(method) ?? method == "GET")
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .Where(r => !r.Contains("{*", StringComparison.Ordinal) && !r.StartsWith("/mcp", StringComparison.Ordinal))
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
-    private static string Fill(string route, string value) => Regex.Replace(route, @"\{[^}]+\}", value.Length == 0 ? "%20" : value);
+    internal static string Fill(string route, string value) => Regex.Replace(route, @"\{[^}]+\}", value.Length == 0 ? "%20" : value);
 
     private static string Short(string text) => text.Length > 160 ? text[..160] + "…" : text;
 }

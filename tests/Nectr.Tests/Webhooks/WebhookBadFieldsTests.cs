@@ -71,6 +71,27 @@ public sealed class WebhookBadFieldsTests
         Assert.DoesNotContain(logs.SinceMark, e => e.Level >= LogLevel.Error);
     }
 
+    [Fact]
+    public async Task A_form_encoded_webhook_gets_415_naming_the_content_type_to_set_and_stores_nothing()
+    {
+        // GitHub's webhook form offers application/x-www-form-urlencoded first; a hook left that way sends payload=<json>.
+        var logs = new LogCollector();
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" }, logs: logs);
+        using var client = app.CreateClient();
+        var json = System.Text.Encoding.UTF8.GetString(WebhookFixtures.Load("pull_request.opened.json"));
+        var form = System.Text.Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(json));
+        using var request = SignedDelivery.Create("pull_request", form, NectrApp.WebhookSecret);
+        request.Content!.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("set Content type to application/json", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0, await app.QueryAsync(db => db.Deliveries.CountAsync(Ct)));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("form-encoded", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("X-GitHub-Delivery")]
     [InlineData("X-GitHub-Event")]
