@@ -17,6 +17,7 @@ internal static class DeploymentExtensions
         builder.Services.AddOptions<ForwardedHeadersOptions>()
             .Configure<IOptions<HostingOptions>>((forwarded, hosting) => Trust(forwarded, hosting.Value.ForwardedProxies));
         builder.Services.AddSingleton<PlainHttpRefusals>();
+        builder.Services.AddExceptionHandler<UnreadableRequestBodies>();
         builder.Services.AddHsts(hsts =>
         {
             // A year, this host only: Nectr often lives on a subdomain of a company's domain, whose other hosts are not its business.
