@@ -28,9 +28,12 @@ public sealed class HostileRequestTests
         "%F0%9F%99%82", "%0D%0AX-Injected:%201",
     ];
 
-    /// <summary>The query parameters endpoints read (README §API and the dashboard's pages).</summary>
+    /// <summary>The query parameters endpoints read: README §API, the dashboard pages' [SupplyParameterFromQuery], OAuth's and the App's callbacks.</summary>
     private static readonly string[] QueryNames =
-        ["page", "per_page", "days", "repo", "author", "verdict", "state", "q", "outcome", "event", "memory_type", "returnUrl", "tab"];
+    [
+        "page", "per_page", "days", "repo", "author", "verdict", "state", "q", "outcome", "event", "memory_type", "returnUrl",
+        "type", "notice", "show", "repository", "org", "code", "error", "error_description", "installation_id", "setup_action",
+    ];
 
     /// <summary>Sign-in configured, so <c>/auth/github</c> answers its redirect rather than "not configured".</summary>
     private static readonly Dictionary<string, string?> WithSignIn = new()
