@@ -19,13 +19,52 @@ namespace Nectr.McpServer;
 internal sealed partial class LegacySseTransport(
     IOptions<McpServerOptions> serverOptions, IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory, ILogger<LegacySseTransport> logger)
 {
+    /// <summary>
+    /// Open sessions one API token may hold. A session lives as long as its GET, and the per-minute rate limit counts
+    /// only openings, so without a cap one token could pile up thousands of idle sessions, each with a server of its own.
+    /// A person's agents (a desktop app, an editor, a CLI) need a few.
+    /// </summary>
+    public const int MaxSessionsPerToken = 10;
+
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _openPerToken = new(StringComparer.Ordinal);
 
     public async Task StreamAsync(HttpContext context)
     {
-        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var tokenId = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value
             ?? throw new InvalidOperationException("An SSE session opened without an API token.");
+        if (_openPerToken.AddOrUpdate(tokenId, 1, (_, open) => open + 1) > MaxSessionsPerToken)
+        {
+            Release(tokenId);
+            Log.TooMany(logger, tokenId, MaxSessionsPerToken);
+            context.Response.Headers.RetryAfter = "60";
+            await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many SSE sessions",
+                detail: $"This API token already holds {MaxSessionsPerToken} open SSE sessions; close one (or use the Streamable HTTP transport at /mcp, which keeps none open).")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await RunSessionAsync(context, tokenId);
+        }
+        finally
+        {
+            Release(tokenId);
+        }
+    }
+
+    private void Release(string tokenId)
+    {
+        if (_openPerToken.AddOrUpdate(tokenId, 0, (_, open) => open - 1) <= 0)
+        {
+            _openPerToken.TryRemove(new KeyValuePair<string, int>(tokenId, 0));
+        }
+    }
+
+    private async Task RunSessionAsync(HttpContext context, string tokenId)
+    {
+        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
 
         context.Response.Headers.ContentType = "text/event-stream";
@@ -110,5 +149,8 @@ internal sealed partial class LegacySseTransport(
 
         [LoggerMessage(2, LogLevel.Debug, "MCP SSE session closed for API token {TokenId}")]
         public static partial void Closed(ILogger logger, string tokenId);
+
+        [LoggerMessage(3, LogLevel.Warning, "Refused an MCP SSE session for API token {TokenId}: it already holds {Max} open")]
+        public static partial void TooMany(ILogger logger, string tokenId, int max);
     }
 }

@@ -173,6 +173,52 @@ public sealed class McpServerTests
     }
 
     [Fact]
+    public async Task One_token_holds_at_most_ten_open_sse_sessions_and_a_closed_one_frees_its_place()
+    {
+        await using var site = await McpSite.StartAsync("sqlite");
+        using var http = site.Client();
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < Nectr.McpServer.LegacySseTransport.MaxSessionsPerToken; i++)
+            {
+                var stream = await http.SendAsync(Request(HttpMethod.Get, "/mcp/sse", site.MonaToken), HttpCompletionOption.ResponseHeadersRead, Ct);
+                Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+                open.Add(stream);
+            }
+
+            using var refused = await http.SendAsync(Request(HttpMethod.Get, "/mcp/sse", site.MonaToken), HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var others = await http.SendAsync(Request(HttpMethod.Get, "/mcp/sse", site.BobToken), HttpCompletionOption.ResponseHeadersRead, Ct);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.Contains("already holds 10 open SSE sessions", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, others.StatusCode);
+
+            // Closing one stream ends its session on the server, and its place can be taken again.
+            open[0].Dispose();
+            open.RemoveAt(0);
+            HttpStatusCode again;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            do
+            {
+                await Task.Delay(100, Ct);
+                var stream = await http.SendAsync(Request(HttpMethod.Get, "/mcp/sse", site.MonaToken), HttpCompletionOption.ResponseHeadersRead, Ct);
+                again = stream.StatusCode;
+                open.Add(stream);
+            }
+            while (again != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+
+            Assert.Equal(HttpStatusCode.OK, again);
+        }
+        finally
+        {
+            open.ForEach(r => r.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Each_token_has_its_own_rate_limit_and_past_it_gets_429_with_Retry_After()
     {
         await using var site = await McpSite.StartAsync("sqlite", new Dictionary<string, string?> { ["MCP_RATE_LIMIT_PER_MINUTE"] = "2" });
