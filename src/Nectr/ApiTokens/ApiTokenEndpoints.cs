@@ -57,6 +57,11 @@ internal static class ApiTokenEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [problem!] });
         }
 
+        if (await store.LimitProblemAsync(user.Id, cancellationToken) is { } full)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Too many API tokens", detail: full);
+        }
+
         var created = await store.CreateAsync(user.Id, name, cancellationToken);
         return TypedResults.Created($"/api/v1/tokens/{created.Id}", created);
     }

@@ -18,6 +18,9 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
     /// <summary>A token's last use is written at most this often, so a burst of requests is not a burst of writes.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>Live (unrevoked) tokens one user may hold: one per agent and machine is a handful; unbounded, a script could fill the table.</summary>
+    public const int MaxLivePerUser = 50;
+
     private const int PublicIdBytes = 8;
     private const int SecretBytes = 32;
 
@@ -37,6 +40,16 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
         db.ApiTokens.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiToken(record.Id, record.Name, token);
+    }
+
+    /// <summary>Why the user may not create another token now (they hold <see cref="MaxLivePerUser"/> live ones), or null.</summary>
+    public async Task<string?> LimitProblemAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbs.CreateDbContextAsync(cancellationToken);
+        var live = await db.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAt == null, cancellationToken);
+        return live < MaxLivePerUser
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"You hold {live} live API tokens, the most one user may: revoke one you no longer use, then create the new one.");
     }
 
     /// <summary>The user's tokens, newest first, revoked ones included (marked), never the token or its hash.</summary>

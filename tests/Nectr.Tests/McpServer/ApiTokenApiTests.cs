@@ -47,6 +47,40 @@ public sealed class ApiTokenApiTests
     }
 
     [Fact]
+    public async Task A_user_holds_at_most_fifty_live_tokens_and_revoking_one_makes_room()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" });
+        var (alice, aliceUser) = await app.SignedInClientAsync("alice", 1001);
+        var (bob, _) = await app.SignedInClientAsync("bob", 1002);
+        using var _a = alice;
+        using var _b = bob;
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Nectr.ApiTokens.ApiTokenStore>(app.Services);
+        var first = await store.CreateAsync(aliceUser.Id, "agent 1", Ct);
+        for (var i = 2; i <= Nectr.ApiTokens.ApiTokenStore.MaxLivePerUser; i++)
+        {
+            await store.CreateAsync(aliceUser.Id, $"agent {i}", Ct);
+        }
+
+        var full = await MemoryApi.ExpectAsync(await MemoryApi.SendAsync(alice, HttpMethod.Post, "/api/v1/tokens", """{"name":"one more"}"""), HttpStatusCode.Conflict);
+        await MemoryApi.ExpectAsync(await MemoryApi.SendAsync(bob, HttpMethod.Post, "/api/v1/tokens", """{"name":"bob's"}"""), HttpStatusCode.Created);
+        await MemoryApi.ExpectAsync(await MemoryApi.SendAsync(alice, HttpMethod.Delete, $"/api/v1/tokens/{first.Id}"), HttpStatusCode.NoContent);
+        await MemoryApi.ExpectAsync(await MemoryApi.SendAsync(alice, HttpMethod.Post, "/api/v1/tokens", """{"name":"one more"}"""), HttpStatusCode.Created);
+
+        // The page says the same and creates nothing.
+        var page = await alice.GetStringAsync("/tokens", Ct);
+        using var fromPage = await alice.PostAsync("/tokens", new FormUrlEncodedContent(
+            [new("_handler", "create-token"), new("TokenName", "from the page"), new("__RequestVerificationToken", FormToken(page))]), Ct);
+        var shown = await fromPage.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("revoke one you no longer use", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-token>", shown, StringComparison.Ordinal);
+
+        Assert.Equal("Too many API tokens", full.GetProperty("title").GetString());
+        Assert.Contains("revoke one you no longer use", full.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Nectr.ApiTokens.ApiTokenStore.MaxLivePerUser, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.UserId == aliceUser.Id && t.RevokedAt == null, Ct)));
+    }
+
+    [Fact]
     public async Task Creating_needs_a_session_the_antiforgery_token_and_a_usable_name()
     {
         await using var database = await TestDatabase.CreateAsync("sqlite");
