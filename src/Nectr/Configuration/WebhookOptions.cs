@@ -8,14 +8,20 @@ internal sealed class WebhookOptions
     /// <summary>At least one delivery of GitHub's largest size (25 MB) must fit, or such a delivery could never be taken.</summary>
     internal static readonly IntSetting MaxInflightSetting = new("WEBHOOK_MAX_INFLIGHT_MB", 128, 25, 65536);
 
+    /// <summary>Days a finished delivery keeps its raw body; 0 keeps every body for ever.</summary>
+    internal static readonly IntSetting PayloadRetentionSetting = new("WEBHOOK_PAYLOAD_RETENTION_DAYS", 30, 0, 36_500);
+
     [ConfigurationKeyName(AppEnvironment.Key)] public string? AppEnvText { get; set; }
     [ConfigurationKeyName("GITHUB_WEBHOOK_SECRET")] public string? Secret { get; set => field = Setting.Text(value); }
     [ConfigurationKeyName("WEBHOOK_MAX_INFLIGHT_MB")] public string? MaxInflightText { get; set; }
+    [ConfigurationKeyName("WEBHOOK_PAYLOAD_RETENTION_DAYS")] public string? PayloadRetentionText { get; set; }
 
     public bool IsProduction => AppEnvironment.IsProduction(AppEnvText);
 
     /// <summary>Webhook body bytes held in memory at once; beyond it deliveries get 503.</summary>
     public long MaxInflightBytes => MaxInflightSetting.Read(MaxInflightText) * 1024L * 1024;
+
+    public int PayloadRetentionDays => PayloadRetentionSetting.Read(PayloadRetentionText);
 }
 
 internal sealed class WebhookOptionsValidator : OptionsValidator<WebhookOptions>
@@ -23,6 +29,7 @@ internal sealed class WebhookOptionsValidator : OptionsValidator<WebhookOptions>
     protected override void Check(WebhookOptions options, List<string> errors)
     {
         WebhookOptions.MaxInflightSetting.Check(options.MaxInflightText, errors);
+        WebhookOptions.PayloadRetentionSetting.Check(options.PayloadRetentionText, errors);
         if (!options.IsProduction)
         {
             return;

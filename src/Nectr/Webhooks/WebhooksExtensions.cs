@@ -10,6 +10,8 @@ internal static class WebhooksExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
         builder.Services.AddSingleton<SignatureFailureLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SignatureFailureLog>());
+        builder.Services.AddSingleton<PayloadRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PayloadRetention>());
         return builder;
     }
 }

@@ -80,6 +80,7 @@ public sealed class ConfigurationErrorTests
 
         // Webhooks
         { "WEBHOOK_MAX_INFLIGHT_MB=10", "WEBHOOK_MAX_INFLIGHT_MB '10' must be a whole number from 25 to 65536 (default 128)." },
+        { "WEBHOOK_PAYLOAD_RETENTION_DAYS=-1", "WEBHOOK_PAYLOAD_RETENTION_DAYS '-1' must be a whole number from 0 to 36500 (default 30)." },
         { SafeProduction + ";GITHUB_WEBHOOK_SECRET=", "APP_ENV=production needs GITHUB_WEBHOOK_SECRET: without it every webhook is refused. Generate one with `openssl rand -hex 32` and set the same value on the GitHub webhook." },
         { SafeProduction + ";GITHUB_WEBHOOK_SECRET=short", "APP_ENV=production needs GITHUB_WEBHOOK_SECRET to be at least 20 characters; a short secret can be guessed. Generate one with `openssl rand -hex 32` and set the same value on the GitHub webhook." },
 
