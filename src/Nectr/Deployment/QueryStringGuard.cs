@@ -1,3 +1,5 @@
+using Nectr.Engine;
+
 namespace Nectr.Deployment;
 
 /// <summary>
@@ -20,9 +22,9 @@ internal static class QueryStringGuard
 
             foreach (var (name, values) in context.Request.Query)
             {
-                if (HasControlCharacter(name) || values.Any(v => v is not null && HasControlCharacter(v)))
+                if (PlainText.HasControlCharacter(name) || values.Any(v => v is not null && PlainText.HasControlCharacter(v)))
                 {
-                    var which = HasControlCharacter(name) ? "A query parameter's name" : $"The query parameter '{name}'";
+                    var which = PlainText.HasControlCharacter(name) ? "A query parameter's name" : $"The query parameter '{name}'";
                     return TypedResults.Problem(
                         title: Title,
                         detail: $"{which} contains a control character (such as NUL, %00); remove it and send the request again.",
@@ -32,18 +34,4 @@ internal static class QueryStringGuard
 
             return next(context);
         });
-
-    /// <summary>The text checks of the memory API apply: tabs and line breaks are text, every other control character is not.</summary>
-    internal static bool HasControlCharacter(string text)
-    {
-        foreach (var c in text)
-        {
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

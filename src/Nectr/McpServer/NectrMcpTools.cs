@@ -91,7 +91,7 @@ internal sealed class NectrMcpTools
         }
 
         // Stored text never holds one, and PostgreSQL refuses a NUL in a parameter outright.
-        if (Deployment.QueryStringGuard.HasControlCharacter(text))
+        if (Engine.PlainText.HasControlCharacter(text))
         {
             throw McpScope.Invalid("query may not contain control characters (such as NUL); tabs and line breaks are allowed.");
         }

@@ -192,7 +192,7 @@ internal static class MemoryRequests
         {
             problem = "Must not contain NUL characters.";
         }
-        else if (content.Any(c => char.IsControl(c) && c is not '\t' and not '\n' and not '\r'))
+        else if (Engine.PlainText.HasControlCharacter(content))
         {
             problem = "Must not contain control characters other than tabs and line breaks.";
         }
