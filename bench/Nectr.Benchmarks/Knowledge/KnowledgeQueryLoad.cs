@@ -87,7 +87,7 @@ internal static class KnowledgeQueryLoad
         var knowledge = new KnowledgeQueries(factory);
         var analytics = new KnowledgeAnalytics(factory);
         var issueIndex = new IssueIndex(factory);
-        var memoryStore = new MemoryStore(factory, new DbWriteGate(Options.Create(new DatabaseOptions())), TimeProvider.System, NullLogger<MemoryStore>.Instance);
+        var memoryStore = new MemoryStore(factory, new DbWriteGate(Options.Create(new DatabaseOptions())), TimeProvider.System, Options.Create(new MemoryOptions()), NullLogger<MemoryStore>.Instance);
         var memory = new MemoryRetrieval(memoryStore, NullLogger<MemoryRetrieval>.Instance);
         // What a review gives memory: its share of a Claude model's default window (200,000 tokens).
         var memoryTokens = ContextBudget.TokensFor(ContextKind.Memory, LlmOptions.DefaultContextTokens("claude"));

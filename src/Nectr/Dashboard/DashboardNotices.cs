@@ -38,6 +38,7 @@ internal static class DashboardNotices
         "rescan_failed" => "GitHub could not be read, so the project map is unchanged; try again in a moment.",
         "invalid" => "Not saved: the memory needs a type and 1 to 2,000 characters of text, and a developer must be a GitHub login.",
         "not_connected" => "Nectr keeps memories only for the repositories it reviews: connect this one on the Repositories page first.",
+        "full" => "Not added: this repository keeps as many memories as it may (MEMORY_MAX_PER_REPOSITORY). Delete ones that no longer hold, then add it again.",
         "not_found" => "No such memory in the repositories you can see.",
         "repo_not_found" => "That repository is not among the repositories you can see.",
         _ => null,

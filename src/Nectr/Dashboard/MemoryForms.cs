@@ -43,6 +43,7 @@ internal static class MemoryForms
             MemorySaveResult.Created created => Back(created.Memory.Repository, "added"),
             MemorySaveResult.Merged merged => Back(merged.Memory.Repository, "merged"),
             MemorySaveResult.NotConnected notConnected => Back(notConnected.Repo, "not_connected"),
+            MemorySaveResult.Full full => Back(full.Repo, "full"),
             _ => Back(null, "repo_not_found"),
         };
     }

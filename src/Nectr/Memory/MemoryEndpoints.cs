@@ -95,6 +95,9 @@ internal static class MemoryEndpoints
             MemorySaveResult.Created created => TypedResults.Created($"/api/v1/memory/{created.Memory.Id}", created.Memory),
             MemorySaveResult.Merged merged => TypedResults.Ok(merged.Memory),
             MemorySaveResult.NotConnected notConnected => NotConnected(notConnected.Repo),
+            MemorySaveResult.Full full => TypedResults.Problem(
+                $"{full.Repo} keeps {full.Max} memories, the most a repository may (MEMORY_MAX_PER_REPOSITORY). Delete ones that no longer hold (DELETE /api/v1/memory/{{id}}, or the Memory page), then add this one.",
+                statusCode: StatusCodes.Status409Conflict, title: "Repository memory is full"),
             _ => RepositoryNotFound(draft.Repo),
         };
     }

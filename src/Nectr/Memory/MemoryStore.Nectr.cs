@@ -7,8 +7,12 @@ namespace Nectr.Memory;
 /// <summary>How a user stands to a repository's memory: not visible (or no such repository), visible but not connected, or connected.</summary>
 internal enum MemoryAccess { NotFound, NotConnected, Connected }
 
-/// <summary>What one extraction changed: new memories and near-duplicates it updated (an identical one counts as updated, unchanged).</summary>
-internal sealed record ExtractionSave(int Stored, int Updated);
+/// <summary>
+/// What one extraction changed: new memories, near-duplicates it updated (an identical one counts as updated,
+/// unchanged), its own older memories it deleted to stay within MEMORY_MAX_PER_REPOSITORY, and proposals it could not
+/// keep because every memory at the limit was a person's or the project scan's.
+/// </summary>
+internal sealed record ExtractionSave(int Stored, int Updated, int Evicted = 0, int NoRoom = 0);
 
 // What Nectr itself writes and reads, outside any user's request: memories extracted after a review (with the
 // extraction's record), the project map of a scan, and a repository's memories for a review's prompt. Callers have
@@ -51,7 +55,9 @@ internal sealed partial class MemoryStore
     /// <summary>
     /// Stores the proposals of one extraction and its <paramref name="record"/> in one transaction. Each proposal that
     /// repeats a memory of the same type and developer (<see cref="MemorySimilarity.IsNearDuplicate"/>) updates it;
-    /// proposals are saved one by one, so the same proposal twice in one answer is stored once. Null when Nectr is not
+    /// proposals are saved one by one, so the same proposal twice in one answer is stored once. A new one in a repository
+    /// at <see cref="Configuration.MemoryOptions.MaxPerRepository"/> takes the place of the least recently updated memory extraction
+    /// wrote; when there is none, it is not kept (counted with the record's dropped proposals). Null when Nectr is not
     /// connected to the repository (nothing is stored, the record included).
     /// </summary>
     public async Task<ExtractionSave?> SaveExtractedAsync(
@@ -66,7 +72,7 @@ internal sealed partial class MemoryStore
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        int stored = 0, updated = 0;
+        int stored = 0, updated = 0, evicted = 0, noRoom = 0;
         foreach (var proposal in proposals)
         {
             var draft = new MemoryDraft(repository.FullName, proposal.Type, proposal.Content, proposal.Developer);
@@ -78,12 +84,21 @@ internal sealed partial class MemoryStore
             }
             else
             {
-                db.Memories.Add(new MemoryRecord
+                var full = await CountAsync(db, repository.FullName, cancellationToken) >= MaxPerRepository;
+                if (full && !await EvictOldestExtractedAsync(db, repository.FullName, cancellationToken))
                 {
-                    RepositoryFullName = repository.FullName, RepositoryGitHubId = repository.GitHubId ?? 0, Type = proposal.Type, Content = proposal.Content,
-                    Developer = proposal.Developer, SourcePullNumber = pullNumber, CreatedAt = now, UpdatedAt = now, Source = MemorySources.Extraction,
-                });
-                stored++;
+                    noRoom++;
+                }
+                else
+                {
+                    evicted += full ? 1 : 0;
+                    db.Memories.Add(new MemoryRecord
+                    {
+                        RepositoryFullName = repository.FullName, RepositoryGitHubId = repository.GitHubId ?? 0, Type = proposal.Type, Content = proposal.Content,
+                        Developer = proposal.Developer, SourcePullNumber = pullNumber, CreatedAt = now, UpdatedAt = now, Source = MemorySources.Extraction,
+                    });
+                    stored++;
+                }
             }
 
             // Saved now, so the next proposal's near-duplicate lookup sees this one.
@@ -92,11 +107,33 @@ internal sealed partial class MemoryStore
 
         record.Stored = stored;
         record.Updated = updated;
+        record.Dropped += noRoom;
         db.MemoryExtractions.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Extracted(logger, repository.FullName, pullNumber, record.JobId, stored, updated);
-        return new ExtractionSave(stored, updated);
+        if (evicted > 0 || noRoom > 0)
+        {
+            Log.AtLimit(logger, repository.FullName, pullNumber, MaxPerRepository, evicted, noRoom);
+        }
+
+        return new ExtractionSave(stored, updated, evicted, noRoom);
+    }
+
+    /// <summary>Marks for deletion (saved with the new memory) the least recently updated memory extraction wrote; false when there is none.</summary>
+    private static async Task<bool> EvictOldestExtractedAsync(NectrDb db, string repository, CancellationToken cancellationToken)
+    {
+        var oldest = await db.Memories
+            .Where(m => m.RepositoryFullName == repository && m.Source == MemorySources.Extraction)
+            .OrderBy(m => m.UpdatedAt).ThenBy(m => m.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (oldest is null)
+        {
+            return false;
+        }
+
+        db.Memories.Remove(oldest);
+        return true;
     }
 
     /// <summary>Records an extraction that stored nothing (the model failed, timed out, or proposed nothing usable).</summary>
@@ -156,5 +193,8 @@ internal sealed partial class MemoryStore
 
         [LoggerMessage(5, LogLevel.Information, "{Repository}: project map replaced: {Stored} entry(ies) stored, {Removed} old one(s) removed")]
         public static partial void MapReplaced(ILogger logger, string repository, int stored, int removed);
+
+        [LoggerMessage(7, LogLevel.Information, "{Repository}#{Number}: memory is at MEMORY_MAX_PER_REPOSITORY ({Max}): extraction deleted {Evicted} of its own oldest memory(ies) to make room, and kept {NoRoom} proposal(s) it had no room for")]
+        public static partial void AtLimit(ILogger logger, string repository, int number, int max, int evicted, int noRoom);
     }
 }

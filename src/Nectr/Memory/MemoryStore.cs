@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Nectr.Auth;
+using Nectr.Configuration;
 using Nectr.Data;
 using Nectr.Engine.Memory;
 using Nectr.Reviews;
@@ -10,10 +12,14 @@ namespace Nectr.Memory;
 /// The one owner of the <c>memories</c> table. Every read and change is scoped like reviews and events
 /// (<see cref="RepositoryScope.VisibleTo"/>): a memory of a repository the user cannot see does not exist for them.
 /// New memories are only for connected repositories, and a new memory that repeats an existing one of the same type and
-/// developer (<see cref="MemorySimilarity.IsNearDuplicate"/>) updates that one instead of adding a copy.
+/// developer (<see cref="MemorySimilarity.IsNearDuplicate"/>) updates that one instead of adding a copy. A repository
+/// keeps at most <see cref="MemoryOptions.MaxPerRepository"/> memories.
 /// </summary>
-internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, TimeProvider time, ILogger<MemoryStore> logger)
+internal sealed partial class MemoryStore(
+    IDbContextFactory<NectrDb> dbs, DbWriteGate writeGate, TimeProvider time, IOptions<MemoryOptions> options, ILogger<MemoryStore> logger)
 {
+    private int MaxPerRepository => options.Value.MaxPerRepository;
+
     /// <summary>The memories of the repository, most recently updated first; null when the user cannot see the repository.</summary>
     public async Task<PageOf<MemoryView>?> ListAsync(long userId, string repo, string? type, PageRequest page, CancellationToken cancellationToken)
     {
@@ -62,7 +68,8 @@ internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWrit
     /// <summary>
     /// Stores a memory a person wrote, or updates the near-duplicate of the same type and developer with its text.
     /// Writes to one repository's memories are serialised (its row is locked on PostgreSQL, the write gate serialises
-    /// SQLite), so two requests saying the same thing at once make one memory.
+    /// SQLite), so two requests saying the same thing at once make one memory. A repository at
+    /// <see cref="MemoryOptions.MaxPerRepository"/> takes no new memory (a near-duplicate's update still goes through).
     /// </summary>
     public async Task<MemorySaveResult> CreateAsync(long userId, MemoryDraft draft, CancellationToken cancellationToken)
     {
@@ -85,6 +92,11 @@ internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWrit
         {
             twin.Content = draft.Content;
             twin.UpdatedAt = now;
+        }
+        else if (await CountAsync(db, repository.FullName, cancellationToken) >= MaxPerRepository)
+        {
+            Log.Full(logger, repository.FullName, MaxPerRepository, userId);
+            return new MemorySaveResult.Full(repository.FullName, MaxPerRepository);
         }
         else
         {
@@ -173,6 +185,9 @@ internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWrit
         return rows.FirstOrDefault();
     }
 
+    private static Task<int> CountAsync(NectrDb db, string repository, CancellationToken cancellationToken) =>
+        db.Memories.CountAsync(m => m.RepositoryFullName == repository, cancellationToken);
+
     /// <summary>The most similar memory of the same repository, type and developer that says the same thing, tracked; or null.</summary>
     private static async Task<MemoryRecord?> FindNearDuplicateAsync(NectrDb db, string repository, MemoryDraft draft, CancellationToken cancellationToken)
     {
@@ -213,5 +228,8 @@ internal sealed partial class MemoryStore(IDbContextFactory<NectrDb> dbs, DbWrit
 
         [LoggerMessage(3, LogLevel.Information, "Memory {MemoryId} deleted by user {UserId}")]
         public static partial void Deleted(ILogger logger, long memoryId, long userId);
+
+        [LoggerMessage(6, LogLevel.Information, "{Repository}: a new memory from user {UserId} was refused: the repository keeps {Max} memories (MEMORY_MAX_PER_REPOSITORY)")]
+        public static partial void Full(ILogger logger, string repository, int max, long userId);
     }
 }

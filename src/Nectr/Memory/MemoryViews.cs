@@ -44,6 +44,9 @@ internal abstract record MemorySaveResult
     /// <summary>The caller cannot see the repository (or it does not exist): the same answer for both.</summary>
     public sealed record RepositoryNotFound(string Repo) : MemorySaveResult;
 
+    /// <summary>The repository already keeps <paramref name="Max"/> memories (MEMORY_MAX_PER_REPOSITORY): nothing was added.</summary>
+    public sealed record Full(string Repo, int Max) : MemorySaveResult;
+
     /// <summary>The caller can see it, but Nectr is not connected to it.</summary>
     public sealed record NotConnected(string Repo) : MemorySaveResult;
 }

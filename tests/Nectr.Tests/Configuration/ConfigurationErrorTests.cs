@@ -144,6 +144,7 @@ public sealed class ConfigurationErrorTests
         // Memory
         { "MEMORY_EXTRACTION=sometimes", "MEMORY_EXTRACTION 'sometimes' must be true or false (default true)." },
         { "MEMORY_EXTRACTION_TIMEOUT_SECONDS=0", "MEMORY_EXTRACTION_TIMEOUT_SECONDS '0' must be a number of seconds from 1 to 300 (default 20)." },
+        { "MEMORY_MAX_PER_REPOSITORY=9", "MEMORY_MAX_PER_REPOSITORY '9' must be a whole number from 10 to 100000 (default 1000)." },
         { "MCP_RATE_LIMIT_PER_MINUTE=0", "MCP_RATE_LIMIT_PER_MINUTE '0' must be a whole number from 1 to 100000 (default 120)." },
     };
 

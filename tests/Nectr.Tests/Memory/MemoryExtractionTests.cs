@@ -75,6 +75,58 @@ public sealed class MemoryExtractionTests
         setup.AssertNoUnexpectedCalls();
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task At_the_limit_extraction_replaces_its_own_least_recently_updated_memories_and_never_a_persons(string provider)
+    {
+        await using var setup = await Setup.StartAsync(provider, ("MEMORY_MAX_PER_REPOSITORY", "10"));
+        await MemoryLimitTests.SeedAsync(setup.App, FullName, 8);
+        await SeedExtractedAsync(setup.App, ("Refund webhooks are idempotent.", -3), ("Gateway calls time out after 5 s.", -2));
+        setup.Llm.EnqueueAnswer(ReviewAnswer);
+        setup.Llm.EnqueueAnswer(Proposals(("project_rule", Rule, null)));
+
+        await setup.ReviewAsync(7);
+
+        var memories = await setup.App.QueryAsync(db => db.Memories.AsNoTracking().ToListAsync(Ct));
+        var run = Assert.Single(await setup.App.QueryAsync(db => db.MemoryExtractions.AsNoTracking().ToListAsync(Ct)));
+        Assert.Equal(10, memories.Count);
+        Assert.Equal(8, memories.Count(m => m.Source == MemorySources.User));
+        Assert.Equal(["Gateway calls time out after 5 s.", Rule], memories.Where(m => m.Source == MemorySources.Extraction).OrderBy(m => m.Id).Select(m => m.Content));
+        Assert.Equal(("done", 1, 0, 1), (run.Status, run.Proposed, run.Dropped, run.Stored));
+        setup.AssertNoUnexpectedCalls();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task At_the_limit_with_only_peoples_memories_a_proposal_is_dropped_and_a_near_duplicate_still_updates(string provider)
+    {
+        await using var setup = await Setup.StartAsync(provider, ("MEMORY_MAX_PER_REPOSITORY", "10"));
+        await MemoryLimitTests.SeedAsync(setup.App, FullName, 10);
+        setup.Llm.EnqueueAnswer(ReviewAnswer);
+        setup.Llm.EnqueueAnswer(Proposals(("project_rule", Rule, null), ("project_rule", "Seeded fact 4 about component4!", null)));
+
+        await setup.ReviewAsync(7);
+
+        var memories = await setup.App.QueryAsync(db => db.Memories.AsNoTracking().ToListAsync(Ct));
+        var run = Assert.Single(await setup.App.QueryAsync(db => db.MemoryExtractions.AsNoTracking().ToListAsync(Ct)));
+        Assert.Equal(10, memories.Count);
+        Assert.All(memories, m => Assert.Equal(MemorySources.User, m.Source));
+        Assert.DoesNotContain(memories, m => m.Content == Rule);
+        Assert.Contains(memories, m => m.Content == "Seeded fact 4 about component4!");
+        Assert.Equal(("done", 2, 1, 0, 1), (run.Status, run.Proposed, run.Dropped, run.Stored, run.Updated));
+        setup.AssertNoUnexpectedCalls();
+    }
+
+    private static Task<int> SeedExtractedAsync(NectrApp app, params (string Content, int DaysAgo)[] memories) => app.QueryAsync(db =>
+    {
+        db.Memories.AddRange(memories.Select(m => new MemoryRecord
+        {
+            RepositoryFullName = FullName, RepositoryGitHubId = RepoId, Type = "decision", Content = m.Content, Source = MemorySources.Extraction, SourcePullNumber = 1,
+            CreatedAt = DateTime.UtcNow.AddDays(m.DaysAgo), UpdatedAt = DateTime.UtcNow.AddDays(m.DaysAgo),
+        }));
+        return db.SaveChangesAsync(Ct);
+    });
+
     [Fact]
     public async Task A_model_that_stalls_past_the_extraction_timeout_leaves_the_review_posted_and_the_job_done()
     {
