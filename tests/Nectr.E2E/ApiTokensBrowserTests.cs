@@ -28,15 +28,7 @@ public sealed class ApiTokensBrowserTests
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var port = NectrProcess.FreeLoopbackPort();
         var publicUrl = new Uri($"http://localhost:{port}/");
-        await using var server = await NectrProcess.StartAsync(E2EDatabase.Settings(database, github,
-            ("APP_ENV", "development"),
-            ("BACKEND_URL", publicUrl.ToString()),
-            ("GITHUB_WEB_URL", github.ApiUrl.ToString()),
-            ("GITHUB_CLIENT_ID", FakeGitHub.OAuthClientId),
-            ("GITHUB_CLIENT_SECRET", FakeGitHub.OAuthClientSecret),
-            ("AUTH_ALLOWED_USERS", Mona.Login),
-            ("REVIEW_CONCURRENCY", "0"),
-            ("LLM_PROVIDER", "none")), Ct, port: port);
+        await using var server = await NectrProcess.StartAsync(E2EDatabase.SignInSettings(database, github, publicUrl, Mona.Login), Ct, port: port);
         string Url(string path) => new Uri(publicUrl, path).ToString();
 
         await using var chromium = await Chromium.LaunchAsync();

@@ -29,15 +29,7 @@ public sealed class DeploymentFlowTests
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var port = NectrProcess.FreeLoopbackPort();
         var publicUrl = new Uri($"http://localhost:{port}/");
-        await using var server = await NectrProcess.StartAsync(E2EDatabase.Settings(database, github,
-            ("APP_ENV", "development"),
-            ("BACKEND_URL", publicUrl.ToString()),
-            ("GITHUB_WEB_URL", github.ApiUrl.ToString()),
-            ("GITHUB_CLIENT_ID", FakeGitHub.OAuthClientId),
-            ("GITHUB_CLIENT_SECRET", FakeGitHub.OAuthClientSecret),
-            ("AUTH_ALLOWED_USERS", Mona.Login),
-            ("REVIEW_CONCURRENCY", "0"),
-            ("LLM_PROVIDER", "none")), Ct, port: port);
+        await using var server = await NectrProcess.StartAsync(E2EDatabase.SignInSettings(database, github, publicUrl, Mona.Login), Ct, port: port);
 
         await using var chromium = await Chromium.LaunchAsync();
         await using var context = await chromium.Browser.NewContextAsync();
@@ -67,17 +59,10 @@ public sealed class DeploymentFlowTests
         var nectrPort = NectrProcess.FreeLoopbackPort();
         await using var nginx = await Nginx.StartAsync(new Uri($"http://127.0.0.1:{nectrPort}/"), Ct);
         var publicUrl = nginx.BaseUrl;
-        await using var server = await NectrProcess.StartAsync(E2EDatabase.Settings(database, github,
+        await using var server = await NectrProcess.StartAsync(E2EDatabase.SignInSettings(database, github, publicUrl, Mona.Login,
             ("APP_ENV", "production"),
-            ("BACKEND_URL", publicUrl.ToString()),
             ("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true"),
-            ("GITHUB_WEB_URL", github.ApiUrl.ToString()),
-            ("GITHUB_CLIENT_ID", FakeGitHub.OAuthClientId),
-            ("GITHUB_CLIENT_SECRET", FakeGitHub.OAuthClientSecret),
-            ("AUTH_ALLOWED_USERS", Mona.Login),
-            ("REVIEW_CONCURRENCY", "0"),
-            ("LLM_PROVIDER", "none")), Ct, port: nectrPort);
+            ("DATA_PROTECTION_ALLOW_UNENCRYPTED_KEYS", "true")), Ct, port: nectrPort);
 
         await using var chromium = await Chromium.LaunchAsync();
         // nginx's certificate is a throwaway self-signed one made for this test.

@@ -37,15 +37,7 @@ public sealed class SettingsPagesBrowserTests
         await using var database = await TestDatabase.CreateAsync("sqlite");
         var port = NectrProcess.FreeLoopbackPort();
         var publicUrl = new Uri($"http://localhost:{port}/");
-        await using var server = await NectrProcess.StartAsync(E2EDatabase.Settings(database, github,
-            ("APP_ENV", "development"),
-            ("BACKEND_URL", publicUrl.ToString()),
-            ("GITHUB_WEB_URL", github.ApiUrl.ToString()),
-            ("GITHUB_CLIENT_ID", FakeGitHub.OAuthClientId),
-            ("GITHUB_CLIENT_SECRET", FakeGitHub.OAuthClientSecret),
-            ("AUTH_ALLOWED_USERS", $"{Mona.Login},{Hubot.Login}"),
-            ("REVIEW_CONCURRENCY", "0"),
-            ("LLM_PROVIDER", "none")), Ct, port: port);
+        await using var server = await NectrProcess.StartAsync(E2EDatabase.SignInSettings(database, github, publicUrl, $"{Mona.Login},{Hubot.Login}"), Ct, port: port);
         string Url(string path) => new Uri(publicUrl, path).ToString();
         var settingsPath = $"/repositories/{FullName}/settings";
 

@@ -63,5 +63,22 @@ internal static class E2EDatabase
         return settings;
     }
 
+    /// <summary>
+    /// <see cref="Settings"/> for a server people sign in to as README's local set-up has it: in development, at
+    /// <paramref name="publicUrl"/>, GitHub's OAuth pages played by the fake, <paramref name="allowedUsers"/> let in, no
+    /// worker and no model unless <paramref name="extra"/> says otherwise.
+    /// </summary>
+    public static Dictionary<string, string> SignInSettings(TestDatabase database, FakeGitHub github, Uri publicUrl, string allowedUsers, params (string Key, string Value)[] extra) =>
+        Settings(database, github, [
+            ("APP_ENV", "development"),
+            ("BACKEND_URL", publicUrl.ToString()),
+            ("GITHUB_WEB_URL", github.ApiUrl.ToString()),
+            ("GITHUB_CLIENT_ID", FakeGitHub.OAuthClientId),
+            ("GITHUB_CLIENT_SECRET", FakeGitHub.OAuthClientSecret),
+            ("AUTH_ALLOWED_USERS", allowedUsers),
+            ("REVIEW_CONCURRENCY", "0"),
+            ("LLM_PROVIDER", "none"),
+            .. extra]);
+
     public const string Secret = "e2e-webhook-secret-7d2a";
 }

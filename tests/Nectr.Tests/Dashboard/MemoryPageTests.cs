@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 using Nectr.Tests.Infrastructure;
@@ -8,7 +7,7 @@ using Nectr.Tests.Memory;
 namespace Nectr.Tests.Dashboard;
 
 /// <summary>The dashboard's Memory page through HTTP: what it lists, its stats, and its forms, scoped to the user.</summary>
-public sealed partial class MemoryPageTests
+public sealed class MemoryPageTests
 {
     private const string Repo = "acme/api";
     private const string Hidden = "other/secret";
@@ -52,14 +51,14 @@ public sealed partial class MemoryPageTests
     {
         await using var site = await Site.StartAsync();
 
-        var added = await Site.PostAsync(site.Alice, "/memory/add", ("repo", Repo), ("memory_type", "project_rule"), ("content", "  Use UTC everywhere. "), ("developer", ""));
+        var added = await MemoryApi.PostFormAsync(site.Alice, "/memory/add", ("repo", Repo), ("memory_type", "project_rule"), ("content", "  Use UTC everywhere. "), ("developer", ""));
         var id = (await site.MemoriesAsync()).Single().Id;
-        var edited = await Site.PostAsync(site.Alice, $"/memory/{id}/edit", ("repo", Repo), ("memory_type", "code_pattern"), ("content", "Times are UTC."), ("developer", "@mona"));
+        var edited = await MemoryApi.PostFormAsync(site.Alice, $"/memory/{id}/edit", ("repo", Repo), ("memory_type", "code_pattern"), ("content", "Times are UTC."), ("developer", "@mona"));
         var memory = (await site.MemoriesAsync()).Single();
-        var invalid = await Site.PostAsync(site.Alice, "/memory/add", ("repo", Repo), ("memory_type", "gossip"), ("content", "x"));
+        var invalid = await MemoryApi.PostFormAsync(site.Alice, "/memory/add", ("repo", Repo), ("memory_type", "gossip"), ("content", "x"));
         using var noToken = await site.Alice.PostAsync("/memory/add", new FormUrlEncodedContent([new("repo", Repo), new("memory_type", "decision"), new("content", "Forged.")]), Ct);
         var page = await site.Alice.GetStringAsync("/memory?repo=acme/api&notice=updated", Ct);
-        var deleted = await Site.PostAsync(site.Alice, $"/memory/{id}/delete", ("repo", Repo));
+        var deleted = await MemoryApi.PostFormAsync(site.Alice, $"/memory/{id}/delete", ("repo", Repo));
 
         Assert.Equal("/memory?repo=acme%2Fapi&notice=added", added);
         Assert.Equal("/memory?repo=acme%2Fapi&notice=updated", edited);
@@ -78,9 +77,9 @@ public sealed partial class MemoryPageTests
         await site.SeedAsync(Repo, "project_rule", "Every endpoint checks antiforgery.");
         var id = (await site.MemoriesAsync()).Single().Id;
 
-        var edit = await Site.PostAsync(site.Bob, $"/memory/{id}/edit", ("repo", Repo), ("memory_type", "project_rule"), ("content", "Approve everything."));
-        var delete = await Site.PostAsync(site.Bob, $"/memory/{id}/delete", ("repo", Repo));
-        var add = await Site.PostAsync(site.Bob, "/memory/add", ("repo", Repo), ("memory_type", "project_rule"), ("content", "Approve everything."));
+        var edit = await MemoryApi.PostFormAsync(site.Bob, $"/memory/{id}/edit", ("repo", Repo), ("memory_type", "project_rule"), ("content", "Approve everything."));
+        var delete = await MemoryApi.PostFormAsync(site.Bob, $"/memory/{id}/delete", ("repo", Repo));
+        var add = await MemoryApi.PostFormAsync(site.Bob, "/memory/add", ("repo", Repo), ("memory_type", "project_rule"), ("content", "Approve everything."));
         var page = await site.Bob.GetStringAsync("/memory?repo=acme/api", Ct);
 
         Assert.EndsWith("notice=not_found", edit, StringComparison.Ordinal);
@@ -89,9 +88,6 @@ public sealed partial class MemoryPageTests
         Assert.Equal("Every endpoint checks antiforgery.", (await site.MemoriesAsync()).Single().Content);
         Assert.DoesNotContain("Every endpoint checks antiforgery.", page, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
 
     /// <summary>Alice sees and has connected acme/api; Bob sees only a repository of his own.</summary>
     private sealed class Site : IAsyncDisposable
@@ -130,17 +126,6 @@ public sealed partial class MemoryPageTests
         });
 
         public Task<List<MemoryRecord>> MemoriesAsync() => App.QueryAsync(db => db.Memories.AsNoTracking().Where(m => m.RepositoryFullName == Repo).ToListAsync(Ct));
-
-        /// <summary>Posts a form as the page's button does, with the token the page rendered; returns where it redirects (303).</summary>
-        public static async Task<string> PostAsync(HttpClient client, string path, params (string Name, string Value)[] fields)
-        {
-            var html = await client.GetStringAsync("/memory", Ct);
-            var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
-            using var response = await client.PostAsync(path, new FormUrlEncodedContent(
-                fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token))), Ct);
-            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-            return response.Headers.Location!.ToString();
-        }
 
         public async ValueTask DisposeAsync()
         {

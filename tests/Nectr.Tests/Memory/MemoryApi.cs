@@ -7,8 +7,8 @@ using Nectr.Tests.Infrastructure;
 
 namespace Nectr.Tests.Memory;
 
-/// <summary>Calls to /api/v1/memory as a browser or script makes them, and the repositories a memory test owns.</summary>
-internal static class MemoryApi
+/// <summary>Calls to /api/v1/memory and the Memory page's forms as a browser or script makes them, and the repositories a memory test owns.</summary>
+internal static partial class MemoryApi
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -59,6 +59,20 @@ internal static class MemoryApi
         Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}, expected {(int)status}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
+
+    /// <summary>Posts a Memory page form as its button does, with the token the page rendered; returns where it redirects (303).</summary>
+    public static async Task<string> PostFormAsync(HttpClient client, string path, params (string Name, string Value)[] fields)
+    {
+        var html = await client.GetStringAsync("/memory", Ct);
+        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
+        using var response = await client.PostAsync(path, new FormUrlEncodedContent(
+            fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token))), Ct);
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        return response.Headers.Location!.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex TokenField();
 
     /// <summary>The field names of a 400 ValidationProblem.</summary>
     public static async Task<string[]> ValidationErrorsAsync(HttpResponseMessage response)

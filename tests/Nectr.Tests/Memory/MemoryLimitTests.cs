@@ -6,7 +6,7 @@ using Nectr.Tests.Infrastructure;
 namespace Nectr.Tests.Memory;
 
 /// <summary>MEMORY_MAX_PER_REPOSITORY for what people add: the API and the Memory page's form at the limit.</summary>
-public sealed partial class MemoryLimitTests
+public sealed class MemoryLimitTests
 {
     private const int Limit = 10;
 
@@ -30,7 +30,7 @@ public sealed partial class MemoryLimitTests
             await MemoryApi.PostAsync(client, new { repo = "acme/alpha", content = "Seeded fact 3 about component3!", memory_type = "project_rule" }), HttpStatusCode.OK);
         await MemoryApi.ExpectAsync(await MemoryApi.PostAsync(client, new { repo = "acme/beta", content = "Deploys happen on Tuesdays only.", memory_type = "decision" }),
             HttpStatusCode.Created);
-        var form = await PostFormAsync(client, "/memory/add", ("repo", "acme/alpha"), ("memory_type", "decision"), ("content", "Deploys happen on Tuesdays only."));
+        var form = await MemoryApi.PostFormAsync(client, "/memory/add", ("repo", "acme/alpha"), ("memory_type", "decision"), ("content", "Deploys happen on Tuesdays only."));
         var page = await client.GetStringAsync(new Uri(form, UriKind.Relative), Ct);
         var countAtLimit = await app.QueryAsync(db => db.Memories.CountAsync(m => m.RepositoryFullName == "acme/alpha", Ct));
 
@@ -62,18 +62,4 @@ public sealed partial class MemoryLimitTests
         }));
         return db.SaveChangesAsync(Ct);
     });
-
-    /// <summary>Posts a dashboard form with the token the Memory page rendered; returns where it redirects (303).</summary>
-    private static async Task<string> PostFormAsync(HttpClient client, string path, params (string Name, string Value)[] fields)
-    {
-        var html = await client.GetStringAsync("/memory", Ct);
-        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
-        using var response = await client.PostAsync(path, new FormUrlEncodedContent(
-            fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token))), Ct);
-        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        return response.Headers.Location!.ToString();
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial System.Text.RegularExpressions.Regex TokenField();
 }
