@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Nectr.Configuration;
 
 namespace Nectr.Data;
@@ -54,7 +56,32 @@ internal static class DataExtensions
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
+        else if (db.Database.IsNpgsql())
+        {
+            await CreateMigrationHistoryAsync(db, cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL: creates EF's migration history table if it is missing, with EF's own script. Npgsql's history
+    /// repository answers "it exists" without looking (efcore.pg #3407), so on a new database EF's first read of the
+    /// table failed and EF logged that read at Error with its SQL before creating the table: a clean first start
+    /// printed a <c>fail:</c> line. Two instances starting on one new database at once may both create it; the one
+    /// that loses is told so by PostgreSQL, and the table is there either way.
+    /// </summary>
+    private static async Task CreateMigrationHistoryAsync(NectrDb db, CancellationToken cancellationToken)
+    {
+        var script = db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(script, cancellationToken);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.DuplicateTable)
+        {
+            // Created by another instance between the check and the create: what this wanted.
+        }
     }
 
     private sealed class FactoryOf<T>(IDbContextFactory<T> inner) : IDbContextFactory<NectrDb>
