@@ -8,7 +8,8 @@
 # For each database: one line per server, with CPU per request (the server process's, the driver's, and how busy the
 # machine's cores were; PostgreSQL's own processes count in "busy", not in "server"), the ratios, and Nectr's RSS
 # (VmRSS of its process, sampled every second while it is loaded). Loopback only; results go to docs/PERFORMANCE.md
-# by hand, with the load average printed here.
+# by hand, with the load average printed here. Delivery ids are time-based UUIDs as GitHub's are; RANDOM_DELIVERY_IDS=1
+# sends random ones, as the driver did before round 7 of PERFORMANCE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev
 dotnet build -c Release -nologo -v quiet bench/Nectr.Benchmarks >/dev/null  # builds src/Nectr too
 (cd bench/node-intake && npm ci --no-audit --no-fund --silent)
 driver=(dotnet bench/Nectr.Benchmarks/bin/Release/net10.0/Nectr.Benchmarks.dll intake --secret "$secret" --payload "$payload"
-  --concurrency "$concurrency" --duration "$duration" --warmup "${WARMUP_SECONDS:-40}" --unique-head)
+  --concurrency "$concurrency" --duration "$duration" --warmup "${WARMUP_SECONDS:-40}" --unique-head ${RANDOM_DELIVERY_IDS:+--random-delivery-ids})
 
 node_port=$(free_port)
 (PORT=$node_port WEBHOOK_SECRET=$secret exec node bench/node-intake/server.mjs) >"$work/node.log" 2>&1 &

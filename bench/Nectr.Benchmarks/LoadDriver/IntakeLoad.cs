@@ -21,7 +21,7 @@ internal static class IntakeLoad
         var options = IntakeOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: intake --url URL --secret S --payload FILE [--event pull_request] [--concurrency 64] [--duration 20] [--warmup 3] [--max-requests 2000000] [--label NAME] [--unique-head] [--server-pid PID]");
+            Console.Error.WriteLine("usage: intake --url URL --secret S --payload FILE [--event pull_request] [--concurrency 64] [--duration 20] [--warmup 3] [--max-requests 2000000] [--label NAME] [--unique-head] [--random-delivery-ids] [--server-pid PID]");
             return 2;
         }
 
@@ -125,7 +125,7 @@ internal static class IntakeLoad
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", "GitHub-Hookshot/bench");
         request.Headers.TryAddWithoutValidation("X-GitHub-Event", options.Event);
-        request.Headers.TryAddWithoutValidation("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.TryAddWithoutValidation("X-GitHub-Delivery", options.RandomDeliveryIds ? Guid.NewGuid().ToString() : GitHubDeliveryIds.Next());
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
         if (target is not null)
         {
@@ -158,7 +158,8 @@ internal static class IntakeLoad
     }
 }
 
-internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile, string Event, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int MaxRequests, string Label, bool UniqueHead, int? ServerPid)
+/// <summary>The driver's command line; <c>RandomDeliveryIds</c> sends version-4 GUIDs as delivery ids (the rounds before 7) instead of GitHub's time-based ones (<see cref="GitHubDeliveryIds"/>).</summary>
+internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile, string Event, int Concurrency, TimeSpan Duration, TimeSpan Warmup, int MaxRequests, string Label, bool UniqueHead, bool RandomDeliveryIds, int? ServerPid)
 {
     public static IntakeOptions? Parse(string[] args)
     {
@@ -166,7 +167,7 @@ internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile,
         var flags = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--unique-head")
+            if (args[i] is "--unique-head" or "--random-delivery-ids")
             {
                 flags.Add(args[i]);
             }
@@ -188,7 +189,7 @@ internal sealed record IntakeOptions(Uri Url, string Secret, string PayloadFile,
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new IntakeOptions(new Uri(url), secret, payload, values.GetValueOrDefault("--event", "pull_request"), Int("--concurrency", 64),
             TimeSpan.FromSeconds(Int("--duration", 20)), TimeSpan.FromSeconds(Int("--warmup", 3)), Int("--max-requests", 2_000_000),
-            values.GetValueOrDefault("--label", new Uri(url).Authority), flags.Contains("--unique-head"),
+            values.GetValueOrDefault("--label", new Uri(url).Authority), flags.Contains("--unique-head"), flags.Contains("--random-delivery-ids"),
             values.TryGetValue("--server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
     }
 }
