@@ -46,6 +46,22 @@ public sealed partial class ReadmeWalkthroughTests
     }
 
     [Fact]
+    public void Every_setting_nectr_reads_is_listed_in_the_configuration_section()
+    {
+        var keys = typeof(AppManifest).Assembly.GetTypes()
+            .SelectMany(t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+        var configuration = Section("## Configuration");
+
+        Assert.Contains("MEMORY_MAX_PER_REPOSITORY", keys); // the reflection finds what it must
+        var missing = keys.Where(key => !configuration.Contains($"`{key}`", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "README's Configuration section does not list: " + string.Join(", ", missing));
+    }
+
+    [Fact]
     public void Every_file_the_readme_links_exists()
     {
         var links = RelativeLink().Matches(Readme).Select(m => m.Groups[1].Value).Distinct().ToList();
