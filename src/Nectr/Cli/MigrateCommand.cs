@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Nectr.Configuration;
 using Nectr.Data;
@@ -32,18 +31,11 @@ internal static class MigrateCommand
             return ExitCodes.UsageOrConfiguration;
         }
 
-        var pending = await PendingAsync(services, cancellationToken);
-        await services.MigrateDatabaseAsync(cancellationToken);
+        var pending = await services.MigrateDatabaseAsync(cancellationToken);
         var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Connection.Display;
         await stdout.WriteLineAsync(pending.Count == 0
             ? $"{database} is up to date; no migration to apply."
             : $"Applied {pending.Count} migration(s) to {database}: {string.Join(", ", pending)}.");
         return ExitCodes.Ok;
-    }
-
-    private static async Task<IReadOnlyList<string>> PendingAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<NectrDb>>().CreateDbContextAsync(cancellationToken);
-        return [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)];
     }
 }

@@ -5,7 +5,7 @@ using Nectr.Configuration;
 
 namespace Nectr.Data;
 
-internal static class DataExtensions
+internal static partial class DataExtensions
 {
     /// <summary>Registers the database named by DATABASE_URL; code asks for <see cref="IDbContextFactory{NectrDb}"/>.</summary>
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder, DatabaseOptions options)
@@ -20,6 +20,10 @@ internal static class DataExtensions
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
                 builder.Services.AddSingleton<SqliteCheckpointer.CommitInterceptor>();
                 builder.Services.AddPooledDbContextFactory<SqliteNectrDb>((sp, o) => o.UseSqlite(db.ConnectionString)
+                    // EF warns, for its developers, that a SQLite table rebuild turns foreign keys off outside the
+                    // migration's transaction. An operator can do nothing with that on a first start (no data yet) and
+                    // is told what matters on an upgrade by MigrateDatabaseAsync's own line and README's Upgrading.
+                    .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug)))
                     .AddInterceptors(synchronous, sp.GetRequiredService<SqliteCheckpointer.CommitInterceptor>(),
                         sp.GetRequiredService<Webhooks.RepositorySecretCache.ChangeInterceptor>()));
                 builder.Services.AddSingleton<IDbContextFactory<NectrDb>, FactoryOf<SqliteNectrDb>>();
@@ -43,10 +47,12 @@ internal static class DataExtensions
     }
 
     /// <summary>
-    /// Applies pending migrations before the server takes traffic. EF Core takes a migration lock, so several
-    /// processes starting together on one PostgreSQL database do not race each other.
+    /// Applies pending migrations before the server takes traffic (or for <c>nectr migrate</c>), saying in the log
+    /// whether it creates the schema or upgrades it, from which migration; returns the migrations that were pending.
+    /// EF Core takes a migration lock, so several processes starting together on one PostgreSQL database do not race
+    /// each other.
     /// </summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         var factory = services.GetRequiredService<IDbContextFactory<NectrDb>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -61,7 +67,26 @@ internal static class DataExtensions
             await CreateMigrationHistoryAsync(db, cancellationToken);
         }
 
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Nectr.Data.Migrations");
+        if (pending.Count > 0 && applied.Count == 0)
+        {
+            Log.Creating(logger, pending.Count);
+        }
+        else if (pending.Count > 0)
+        {
+            Log.Upgrading(logger, pending.Count, applied[^1], pending[^1]);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            // Another instance starting at the same moment may have applied them: either way the schema is current now.
+            Log.Migrated(logger, applied.Count + pending.Count);
+        }
+
+        return pending;
     }
 
     /// <summary>
@@ -91,5 +116,17 @@ internal static class DataExtensions
 
         public async Task<NectrDb> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
             await inner.CreateDbContextAsync(cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Creating the database schema: {Count} migration(s) to apply")]
+        public static partial void Creating(ILogger logger, int count);
+
+        [LoggerMessage(2, LogLevel.Information, "Upgrading the database from migration {From} to {To}: {Count} migration(s) to apply. Let start-up finish: a migration stopped halfway can leave the database to be restored from the backup taken before the upgrade (README, Upgrading)")]
+        public static partial void Upgrading(ILogger logger, int count, string from, string to);
+
+        [LoggerMessage(3, LogLevel.Information, "Database schema up to date ({Count} migrations)")]
+        public static partial void Migrated(ILogger logger, int count);
     }
 }

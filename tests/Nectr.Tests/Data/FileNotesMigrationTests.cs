@@ -57,7 +57,8 @@ public sealed class FileNotesMigrationTests
         Assert.Contains("dist/app.min.js", await client.GetStringAsync($"/reviews/{pairs}", Ct), StringComparison.Ordinal);
     }
 
-    private static NectrDb Context(TestDatabase database) => database.Provider == "postgres"
+    /// <summary>A context on <paramref name="database"/> outside the app, to put its schema at an older migration.</summary>
+    internal static NectrDb Context(TestDatabase database) => database.Provider == "postgres"
         ? new PostgresNectrDb(new DbContextOptionsBuilder<PostgresNectrDb>().UseNpgsql(database.ConnectionString).Options)
         : new SqliteNectrDb(new DbContextOptionsBuilder<SqliteNectrDb>().UseSqlite(database.ConnectionString).Options);
 
