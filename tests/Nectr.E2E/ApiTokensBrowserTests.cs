@@ -46,7 +46,7 @@ public sealed class ApiTokensBrowserTests
 
             // Create: the token is on the answer to the form's post, once, and that answer may not be cached.
             await page.GetByLabel("Name").FillAsync("Claude Desktop");
-            var created = await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create token" }), "/tokens");
+            var created = await BrowserForms.SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create token" }), "/tokens");
             Assert.Equal("no-store", created.Headers.GetValueOrDefault("cache-control"));
             var token = (await page.Locator("code[data-token]").InnerTextAsync()).Trim();
             Assert.StartsWith(ApiTokenStore.Prefix, token, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class ApiTokensBrowserTests
             // At the limit of live tokens (a revoked one does not count) the form creates nothing and says why.
             await SeedLiveTokensAsync(database, ApiTokenStore.MaxLivePerUser);
             await page.GetByLabel("Name").FillAsync("One too many");
-            await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create token" }), "/tokens");
+            await BrowserForms.SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create token" }), "/tokens");
             var alert = await page.Locator("p.notice[role='alert']").InnerTextAsync();
             Assert.Contains("revoke", alert, StringComparison.OrdinalIgnoreCase);
             Assert.Contains($"{ApiTokenStore.MaxLivePerUser}", alert, StringComparison.Ordinal);
@@ -115,21 +115,6 @@ public sealed class ApiTokensBrowserTests
         }));
         return await db.SaveChangesAsync(Ct);
     });
-
-    /// <summary>
-    /// Submits a form that posts back to its own page (query included: after a revoke that is /tokens?notice=revoked);
-    /// the answer, once it is the page shown.
-    /// </summary>
-    private static async Task<IResponse> SubmitAsync(IPage page, ILocator button, string path)
-    {
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == path);
-        await button.ClickAsync();
-        var response = await answered;
-        Assert.Equal(200, response.Status);
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        return response;
-    }
 
     /// <summary>Clicks and waits for the navigation it causes, armed before the click, then for the document (see DashboardFlowTests).</summary>
     private static async Task ClickAndWaitForAsync(IPage page, ILocator target, Func<string, bool> arrived)

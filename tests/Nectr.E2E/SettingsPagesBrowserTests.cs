@@ -61,7 +61,7 @@ public sealed class SettingsPagesBrowserTests
 
             // Save an override: the page says so, the value comes from "this page", and the file still wins for its key.
             await page.Locator("textarea[name='Overrides']").FillAsync("forks: skip\nmax_inline_comments: 3\nlanguage: fr\n");
-            await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save" }), Url(settingsPath));
+            await BrowserForms.SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save" }), settingsPath);
             Assert.Contains("Saved:", await page.Locator("p.notice[role='status']").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal(("\"skip\"", "this page"), await SettingAsync(page, "forks"));
             Assert.Equal(("3", "this page"), await SettingAsync(page, "max_inline_comments"));
@@ -77,7 +77,7 @@ public sealed class SettingsPagesBrowserTests
 
             // A value the schema refuses: nothing is saved, and the page says where.
             await page.Locator("textarea[name='Overrides']").FillAsync("forks: never\n");
-            await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save" }), Url(settingsPath));
+            await BrowserForms.SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save" }), settingsPath);
             var refused = await page.Locator("p.notice[role='alert']").InnerTextAsync();
             Assert.Contains("Nothing was saved", refused, StringComparison.Ordinal);
             Assert.Contains("/forks", refused, StringComparison.Ordinal);
@@ -180,16 +180,6 @@ public sealed class SettingsPagesBrowserTests
         Assert.DoesNotContain(FakeGitHub.OAuthClientSecret, html, StringComparison.Ordinal);
         Assert.DoesNotContain(github.Token, html, StringComparison.Ordinal);
         Assert.DoesNotContain(Mona.Token, html, StringComparison.Ordinal);
-    }
-
-    /// <summary>Submits a form that posts back to its own page, and waits for the answer to be the page shown.</summary>
-    private static async Task SubmitAsync(IPage page, ILocator button, string url)
-    {
-        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url == url);
-        await button.ClickAsync();
-        Assert.Equal(200, (await answered).Status);
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        await page.Locator("main").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
     /// <summary>Clicks and waits for the navigation it causes, armed before the click, then for the document (see DashboardFlowTests).</summary>

@@ -61,7 +61,6 @@ internal static partial class DataExtensions
             // WAL lets the webhook endpoint write while the worker reads; it persists in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
-
         else if (db.Database.IsNpgsql())
         {
             await CreateMigrationHistoryAsync(db, cancellationToken);

@@ -194,7 +194,7 @@ internal sealed partial class MemoryStore
         [LoggerMessage(5, LogLevel.Information, "{Repository}: project map replaced: {Stored} entry(ies) stored, {Removed} old one(s) removed")]
         public static partial void MapReplaced(ILogger logger, string repository, int stored, int removed);
 
-        [LoggerMessage(7, LogLevel.Information, "{Repository}#{Number}: memory is at MEMORY_MAX_PER_REPOSITORY ({Max}): extraction deleted {Evicted} of its own oldest memory(ies) to make room, and kept {NoRoom} proposal(s) it had no room for")]
+        [LoggerMessage(7, LogLevel.Information, "{Repository}#{Number}: memory is at MEMORY_MAX_PER_REPOSITORY ({Max}): extraction deleted {Evicted} of its own oldest memory(ies) to make room, and dropped {NoRoom} proposal(s) it had no room for (every memory left is a person's or the project scan's)")]
         public static partial void AtLimit(ILogger logger, string repository, int number, int max, int evicted, int noRoom);
     }
 }

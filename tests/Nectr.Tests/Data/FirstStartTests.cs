@@ -24,7 +24,7 @@ public sealed class FirstStartTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task A_first_start_on_an_empty_database_migrates_and_logs_no_error(string provider)
+    public async Task A_first_start_on_an_empty_database_migrates_and_logs_no_error_and_no_EF_warning(string provider)
     {
         var logs = new LogRecorder();
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -52,12 +52,12 @@ public sealed class MemoryLimitTests
     }
 
     /// <summary><paramref name="count"/> memories a person wrote, none a near-duplicate of another.</summary>
-    internal static Task SeedAsync(NectrApp app, string repo, int count, string source = MemorySources.User, DateTime? updatedAt = null) => app.QueryAsync(db =>
+    internal static Task SeedAsync(NectrApp app, string repo, int count) => app.QueryAsync(db =>
     {
-        var at = updatedAt ?? DateTime.UtcNow.AddDays(-1);
+        var at = DateTime.UtcNow.AddDays(-1);
         db.Memories.AddRange(Enumerable.Range(0, count).Select(i => new MemoryRecord
         {
-            RepositoryFullName = repo, RepositoryGitHubId = 5001, Type = "project_rule", Content = $"Seeded fact {i} about component{i}.", Source = source,
+            RepositoryFullName = repo, RepositoryGitHubId = 5001, Type = "project_rule", Content = $"Seeded fact {i} about component{i}.", Source = MemorySources.User,
             CreatedAt = at.AddMinutes(i), UpdatedAt = at.AddMinutes(i),
         }));
         return db.SaveChangesAsync(Ct);
