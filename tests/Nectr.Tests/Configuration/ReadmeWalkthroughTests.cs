@@ -26,11 +26,7 @@ public sealed partial class ReadmeWalkthroughTests
     [Fact]
     public void Every_setting_the_sections_name_is_read_by_nectr_and_listed_in_the_configuration_table()
     {
-        var keys = typeof(AppManifest).Assembly.GetTypes()
-            .SelectMany(t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
+        var keys = SettingKeys();
         var configuration = Section("## Configuration");
         var named = Sections.SelectMany(s => SettingName().Matches(Section(s)).Select(m => m.Groups[1].Value))
             .Where(n => !NotSettings.Contains(n))
@@ -48,18 +44,20 @@ public sealed partial class ReadmeWalkthroughTests
     [Fact]
     public void Every_setting_nectr_reads_is_listed_in_the_configuration_section()
     {
-        var keys = typeof(AppManifest).Assembly.GetTypes()
-            .SelectMany(t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-            .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
-            .OfType<string>()
-            .Distinct()
-            .ToList();
+        var keys = SettingKeys();
         var configuration = Section("## Configuration");
 
         Assert.Contains("MEMORY_MAX_PER_REPOSITORY", keys); // the reflection finds what it must
         var missing = keys.Where(key => !configuration.Contains($"`{key}`", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "README's Configuration section does not list: " + string.Join(", ", missing));
     }
+
+    /// <summary>Every setting an option of Nectr reads (its <see cref="ConfigurationKeyNameAttribute"/>).</summary>
+    private static HashSet<string> SettingKeys() => typeof(AppManifest).Assembly.GetTypes()
+        .SelectMany(t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        .Select(p => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
+        .OfType<string>()
+        .ToHashSet(StringComparer.Ordinal);
 
     [Fact]
     public void Every_file_the_readme_links_exists()
