@@ -46,16 +46,21 @@ internal sealed partial class PayloadRetention(
 
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-days);
         var cleared = 0;
+        // Each batch starts after the last one's ids: starting from the first id again would read every row cleared
+        // so far once per batch, which for a first sweep over a large history grows with the square of its size.
+        var after = 0L;
         while (!cancellationToken.IsCancellationRequested)
         {
             await using var db = await dbs.CreateDbContextAsync(cancellationToken);
             var ids = await db.Deliveries.AsNoTracking()
-                .Where(d => d.ReceivedAt < cutoff && d.Outcome != DeliveryOutcome.Pending && (d.PayloadBrotli != null || d.Payload != null))
+                .Where(d => d.Id > after && d.ReceivedAt < cutoff && d.Outcome != DeliveryOutcome.Pending && (d.PayloadBrotli != null || d.Payload != null))
                 .OrderBy(d => d.Id).Select(d => d.Id).Take(BatchSize).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 break;
             }
+
+            after = ids[^1];
 
             using (await writeGate.EnterAsync(cancellationToken))
             {

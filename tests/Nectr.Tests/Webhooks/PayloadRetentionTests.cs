@@ -46,6 +46,31 @@ public sealed class PayloadRetentionTests
         Assert.Equal(0, await app.Services.GetRequiredService<PayloadRetention>().SweepAsync(Ct)); // nothing left to clear
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_history_longer_than_one_batch_is_cleared_in_one_sweep_and_a_recent_delivery_between_keeps_its_body(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0", ["WEBHOOK_PAYLOAD_RETENTION_DAYS"] = "30" });
+        const int Old = 2_345; // more than two of the sweep's batches
+        await app.QueryAsync(db =>
+        {
+            db.Deliveries.AddRange(Enumerable.Range(0, Old + 1).Select(i => new DeliveryRecord
+            {
+                DeliveryId = $"history-{i:D5}", Event = "ping", PayloadBrotli = [1, 2, 3], Outcome = DeliveryOutcome.Skipped, OutcomeReason = "ping",
+                // One in the middle arrived yesterday: a sweep that pages by id must go past it and still leave it alone.
+                ReceivedAt = i == Old / 2 ? DateTime.UtcNow.AddDays(-1) : DateTime.UtcNow.AddDays(-60), CompletedAt = DateTime.UtcNow.AddDays(-60),
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var cleared = await app.Services.GetRequiredService<PayloadRetention>().SweepAsync(Ct);
+
+        Assert.Equal(Old, cleared);
+        var kept = await app.QueryAsync(db => db.Deliveries.AsNoTracking().Where(d => d.PayloadBrotli != null).Select(d => d.DeliveryId).ToListAsync(Ct));
+        Assert.Equal([$"history-{Old / 2:D5}"], kept);
+    }
+
     [Fact]
     public async Task Zero_keeps_every_body()
     {
