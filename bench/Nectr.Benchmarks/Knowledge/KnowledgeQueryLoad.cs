@@ -53,9 +53,9 @@ internal static class KnowledgeQueryLoad
 
         if (!string.IsNullOrEmpty(postgres))
         {
-            var server = ConnectionString(new Uri(postgres));
+            var server = BenchPostgres.ConnectionString(new Uri(postgres));
             var name = "nectr_kbench_" + Guid.NewGuid().ToString("N")[..12];
-            await AdminAsync(server, $"CREATE DATABASE {name}");
+            await BenchPostgres.AdminAsync(server, $"CREATE DATABASE {name}");
             try
             {
                 var options = new DbContextOptionsBuilder<PostgresNectrDb>().UseNpgsql(new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString).Options;
@@ -64,7 +64,7 @@ internal static class KnowledgeQueryLoad
             finally
             {
                 NpgsqlConnection.ClearAllPools();
-                await AdminAsync(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                await BenchPostgres.AdminAsync(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             }
         }
 
@@ -161,28 +161,6 @@ internal static class KnowledgeQueryLoad
             .Take(IssueIndex.MaxOpenIssues)
             .Select(i => new OpenIssue(i.Number, i.Title, i.Body))
             .ToListAsync(cancellationToken);
-    }
-
-    private static string ConnectionString(Uri url)
-    {
-        var user = url.UserInfo.Split(':', 2);
-        return new NpgsqlConnectionStringBuilder
-        {
-            Host = url.Host,
-            Port = url.Port,
-            Database = url.AbsolutePath.Trim('/') is { Length: > 0 } db ? db : "postgres",
-            Username = Uri.UnescapeDataString(user[0]),
-            Password = Uri.UnescapeDataString(user.ElementAtOrDefault(1) ?? ""),
-            Pooling = false,
-        }.ConnectionString;
-    }
-
-    private static async Task AdminAsync(string server, string sql)
-    {
-        await using var admin = new NpgsqlConnection(server);
-        await admin.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, admin);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
