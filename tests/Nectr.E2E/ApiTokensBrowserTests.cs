@@ -12,8 +12,8 @@ namespace Nectr.E2E;
 /// <summary>
 /// The API tokens page clicked through in Debian's chromium over plain http://localhost, as README's local set-up runs
 /// Nectr: a signed-in user creates a token and sees it once (never cached), an agent uses it on <c>/mcp</c>, Revoke
-/// ends it, and at the limit of live tokens the page says to revoke one instead of creating another. No response is a
-/// 5xx and the browser reports no CSP violation.
+/// ends it, and at the limit of live tokens the page says to revoke one instead of creating another, keeping the typed
+/// name. No response is a 5xx and the browser reports no CSP violation.
 /// </summary>
 public sealed class ApiTokensBrowserTests
 {
@@ -76,6 +76,7 @@ public sealed class ApiTokensBrowserTests
             Assert.Contains("revoke", alert, StringComparison.OrdinalIgnoreCase);
             Assert.Contains($"{ApiTokenStore.MaxLivePerUser}", alert, StringComparison.Ordinal);
             Assert.Equal(0, await page.Locator("code[data-token]").CountAsync());
+            Assert.Equal("One too many", await page.GetByLabel("Name").InputValueAsync()); // ready to create once one is revoked
             Assert.Equal(0, await E2EDatabase.QueryAsync(database, db => db.ApiTokens.CountAsync(t => t.Name == "One too many", Ct)));
             await Screenshots.SaveAsync(page, "dashboard-api-token-limit.png");
 

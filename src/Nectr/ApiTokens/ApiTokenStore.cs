@@ -21,6 +21,12 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
     /// <summary>Live (unrevoked) tokens one user may hold: one per agent and machine is a handful; unbounded, a script could fill the table.</summary>
     public const int MaxLivePerUser = 50;
 
+    /// <summary>How long a revoked token stays listed, marked, so its owner can see what was cut off and when; then it is deleted.</summary>
+    public static readonly TimeSpan RevokedListedFor = TimeSpan.FromDays(30);
+
+    /// <summary>Revoked tokens kept per user, the most recently revoked: creating and revoking in a loop must not grow the table without end.</summary>
+    public const int MaxRevokedKept = 50;
+
     private const int PublicIdBytes = 8;
     private const int SecretBytes = 32;
 
@@ -52,12 +58,16 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
             : string.Create(CultureInfo.InvariantCulture, $"You hold {live} live API tokens, the most one user may: revoke one you no longer use, then create the new one.");
     }
 
-    /// <summary>The user's tokens, newest first, revoked ones included (marked), never the token or its hash.</summary>
+    /// <summary>
+    /// The user's tokens, newest first, never the token or its hash: the live ones and those revoked in the last
+    /// <see cref="RevokedListedFor"/> (marked).
+    /// </summary>
     public async Task<IReadOnlyList<ApiTokenView>> ListAsync(long userId, CancellationToken cancellationToken)
     {
+        var listedSince = time.GetUtcNow().UtcDateTime - RevokedListedFor;
         await using var db = await dbs.CreateDbContextAsync(cancellationToken);
         var rows = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.UserId == userId)
+            .Where(t => t.UserId == userId && (t.RevokedAt == null || t.RevokedAt >= listedSince))
             .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
             .Select(t => new { t.Id, t.Name, t.PublicId, t.CreatedAt, t.LastUsedAt, t.RevokedAt })
             .ToListAsync(cancellationToken);
@@ -80,7 +90,22 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
         // Revoking twice keeps the first time.
         await db.ApiTokens.Where(t => t.Id == id && t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await DeleteOldRevokedAsync(db, userId, now, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Deletes the user's tokens revoked more than <see cref="RevokedListedFor"/> ago and all but the
+    /// <see cref="MaxRevokedKept"/> most recently revoked: a revoked token authenticates nothing, so it is kept only
+    /// for its owner's list. Runs whenever the user revokes one, so their revoked rows stay bounded.
+    /// </summary>
+    private static async Task DeleteOldRevokedAsync(NectrDb db, long userId, DateTime now, CancellationToken cancellationToken)
+    {
+        var listedSince = now - RevokedListedFor;
+        var kept = db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt != null && t.RevokedAt >= listedSince)
+            .OrderByDescending(t => t.RevokedAt).ThenByDescending(t => t.Id).Take(MaxRevokedKept).Select(t => t.Id);
+        await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt != null && !kept.Contains(t.Id))
+            .ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>

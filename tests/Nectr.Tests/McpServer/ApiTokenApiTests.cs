@@ -74,10 +74,56 @@ public sealed class ApiTokenApiTests
         var shown = await fromPage.Content.ReadAsStringAsync(Ct);
         Assert.Contains("revoke one you no longer use", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("data-token>", shown, StringComparison.Ordinal);
+        Assert.Contains("value=\"from the page\"", shown, StringComparison.Ordinal); // what was typed is still there
 
         Assert.Equal("Too many API tokens", full.GetProperty("title").GetString());
         Assert.Contains("revoke one you no longer use", full.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(Nectr.ApiTokens.ApiTokenStore.MaxLivePerUser, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.UserId == aliceUser.Id && t.RevokedAt == null, Ct)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Revoked_tokens_are_listed_for_thirty_days_and_at_most_fifty_are_kept(string provider)
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new NectrApp(database, settings: new Dictionary<string, string?> { ["REVIEW_CONCURRENCY"] = "0" }) { Clock = clock };
+        var (alice, aliceUser) = await app.SignedInClientAsync("alice", 1001);
+        var (bob, bobUser) = await app.SignedInClientAsync("bob", 1002);
+        using var _a = alice;
+        using var _b = bob;
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Nectr.ApiTokens.ApiTokenStore>(app.Services);
+        var old = await store.CreateAsync(aliceUser.Id, "old laptop", Ct);
+        var live = await store.CreateAsync(aliceUser.Id, "still in use", Ct);
+        var bobs = await store.CreateAsync(bobUser.Id, "bob's", Ct);
+        await store.RevokeAsync(aliceUser.Id, old.Id, Ct);
+        await store.RevokeAsync(bobUser.Id, bobs.Id, Ct);
+        clock.Advance(TimeSpan.FromDays(29));
+        var atDay29 = await store.ListAsync(aliceUser.Id, Ct);
+        clock.Advance(TimeSpan.FromDays(2));
+        var atDay31 = await store.ListAsync(aliceUser.Id, Ct);
+        var oldRowBeforeNextRevoke = await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.Id == old.Id, Ct));
+
+        // A script creating and revoking in a loop: only the 50 most recently revoked stay.
+        var loop = new List<long>();
+        for (var i = 0; i < Nectr.ApiTokens.ApiTokenStore.MaxRevokedKept + 5; i++)
+        {
+            var token = await store.CreateAsync(aliceUser.Id, $"loop {i}", Ct);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            Assert.True(await store.RevokeAsync(aliceUser.Id, token.Id, Ct));
+            loop.Add(token.Id);
+        }
+
+        var revokedKept = await app.QueryAsync(db => db.ApiTokens.Where(t => t.UserId == aliceUser.Id && t.RevokedAt != null).Select(t => t.Id).ToListAsync(Ct));
+        var listed = await store.ListAsync(aliceUser.Id, Ct);
+
+        Assert.Equal(["still in use", "old laptop"], atDay29.Select(t => t.Name));
+        Assert.Equal(["still in use"], atDay31.Select(t => t.Name));
+        Assert.Equal(1, oldRowBeforeNextRevoke); // hidden, and deleted only once alice revokes again
+        Assert.Equal(loop.TakeLast(Nectr.ApiTokens.ApiTokenStore.MaxRevokedKept).Order(), revokedKept.Order());
+        Assert.Equal(Nectr.ApiTokens.ApiTokenStore.MaxRevokedKept + 1, listed.Count);
+        Assert.Contains(listed, t => t.Id == live.Id && t.RevokedAt is null);
+        Assert.Equal(1, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.Id == bobs.Id, Ct))); // another user's are not touched
     }
 
     [Fact]
