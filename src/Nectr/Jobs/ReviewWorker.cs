@@ -149,7 +149,7 @@ internal sealed partial class ReviewWorker(
             var why = IsRetryable(ex) ? $"gave up after {job.Attempts} attempts: {reason}" : reason;
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
             {
-                Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+                Log.Parked(logger, Explains(ex) ? null : ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
                 await ReportParkedAsync(job, why);
             }
             else
@@ -184,7 +184,7 @@ internal sealed partial class ReviewWorker(
                 + "the token makes too many requests at once. Lower REVIEW_CONCURRENCY or give Nectr its own token, then redeliver the webhook.";
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
             {
-                Log.Parked(logger, ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+                Log.Parked(logger, null, job.RepositoryFullName, job.PullNumber, job.Id, why);
                 await ReportParkedAsync(job, why);
             }
             else
@@ -227,6 +227,13 @@ internal sealed partial class ReviewWorker(
         _ => false,
     };
 
+    /// <summary>
+    /// Failures whose message is the whole story (GitHub's answer, a missing token, the model's refusal): the parked
+    /// line carries the reason alone. Anything else keeps its stack trace, which is what a bug report needs.
+    /// </summary>
+    private static bool Explains(Exception ex) =>
+        ex is GitHubApiException or GitHubTokenUnavailableException or GitHubIncompleteAnswerException or Llm.LlmException;
+
     private static string Describe(Exception ex) => ex switch
     {
         GitHubApiException api when api.Status == System.Net.HttpStatusCode.NotFound =>
@@ -251,7 +258,7 @@ internal sealed partial class ReviewWorker(
         public static partial void WillRetry(ILogger logger, string repository, int number, long jobId, int attempt, DateTimeOffset retryAt, string reason);
 
         [LoggerMessage(4, LogLevel.Error, "Job {JobId} for {Repository}#{Number} parked: {Reason}")]
-        public static partial void Parked(ILogger logger, Exception exception, string repository, int number, long jobId, string reason);
+        public static partial void Parked(ILogger logger, Exception? exception, string repository, int number, long jobId, string reason);
 
         [LoggerMessage(5, LogLevel.Warning, "Lost the lease on job {JobId}; stopped its review and left the job to the worker that takes it over")]
         public static partial void LeaseLost(ILogger logger, long jobId);

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Nectr.Tests.Jobs;
 
-/// <summary>One log line the app wrote, with the job it names (the <c>{JobId}</c> of its template), if any.</summary>
-internal sealed record LogEntry(string Category, int EventId, LogLevel Level, string Message, long? JobId);
+/// <summary>One log line the app wrote, with the job it names (the <c>{JobId}</c> of its template), if any, and the exception it carried.</summary>
+internal sealed record LogEntry(string Category, int EventId, LogLevel Level, string Message, long? JobId, Exception? Exception = null);
 
 /// <summary>Records what the app logs, so a test can wait for a line that only a particular outcome writes.</summary>
 internal sealed class LogRecorder : ILoggerProvider
@@ -46,7 +46,7 @@ internal sealed class LogRecorder : ILoggerProvider
             var jobId = state is IReadOnlyList<KeyValuePair<string, object?>> values
                 ? values.Where(v => v.Key == "JobId").Select(v => v.Value as long?).FirstOrDefault()
                 : null;
-            entries.Enqueue(new LogEntry(category, eventId.Id, logLevel, formatter(state, exception), jobId));
+            entries.Enqueue(new LogEntry(category, eventId.Id, logLevel, formatter(state, exception), jobId, exception));
         }
     }
 }

@@ -30,6 +30,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     private TestDatabase _database = null!;
     private NectrApp _app = null!;
     private HttpClient _client = null!;
+    private readonly Jobs.LogRecorder _logs = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -37,7 +38,7 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
     {
         _github = await FakeGitHub.StartAsync();
         _database = await TestDatabase.CreateAsync("sqlite");
-        _app = new NectrApp(_database, _github.ApiUrl, _github.Token);
+        _app = new NectrApp(_database, _github.ApiUrl, _github.Token, logs: _logs);
         _client = _app.CreateClient();
     }
 
@@ -229,5 +230,10 @@ public sealed class ReviewEndToEndTests : IAsyncLifetime
         var delivery = await _app.QueryAsync(db => db.Deliveries.AsNoTracking().SingleAsync(Ct));
         Assert.Equal(DeliveryOutcome.Parked, delivery.Outcome);
         Assert.Equal(job.OutcomeReason, delivery.OutcomeReason);
+        // GitHub's answer is the whole story: the operator's log gets the reason, not a stack trace.
+        await _logs.WaitForAsync(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.JobId == job.Id, "the job parked");
+        var parked = Assert.Single(_logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.JobId == job.Id);
+        Assert.Contains(job.OutcomeReason!, parked.Message, StringComparison.Ordinal);
+        Assert.Null(parked.Exception);
     }
 }
