@@ -193,7 +193,7 @@ internal sealed partial class ReviewChecks(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not {Step} the Nectr check on {Repository}#{Number} (job {JobId}); the review goes on: {Reason}")]
+        [LoggerMessage(1, LogLevel.Warning, "Could not {Step} the Nectr check on {Repository}#{Number} (job {JobId}), which only reports on the review and does not change it: {Reason}")]
         public static partial void WriteFailed(ILogger logger, string repository, int number, long jobId, string step, string reason);
     }
 }
