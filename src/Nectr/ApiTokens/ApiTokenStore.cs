@@ -21,7 +21,7 @@ internal sealed class ApiTokenStore(IDbContextFactory<NectrDb> dbs, TimeProvider
     /// <summary>Live (unrevoked) tokens one user may hold: one per agent and machine is a handful; unbounded, a script could fill the table.</summary>
     public const int MaxLivePerUser = 50;
 
-    /// <summary>How long a revoked token stays listed, marked, so its owner can see what was cut off and when; then it is deleted.</summary>
+    /// <summary>How long a revoked token stays listed, marked, so its owner can see what was cut off and when; after that its row goes at the owner's next revoke.</summary>
     public static readonly TimeSpan RevokedListedFor = TimeSpan.FromDays(30);
 
     /// <summary>Revoked tokens kept per user, the most recently revoked: creating and revoking in a loop must not grow the table without end.</summary>
