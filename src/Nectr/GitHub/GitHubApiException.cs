@@ -30,3 +30,15 @@ internal sealed class GitHubRateLimitedException(DateTimeOffset until, int secon
 
 /// <summary>No GitHub token can be found; the message names both fixes.</summary>
 internal sealed class GitHubTokenUnavailableException(string message) : Exception(message);
+
+/// <summary>What a log line needs from a failure of a GitHub call.</summary>
+internal static class GitHubFailures
+{
+    /// <summary>
+    /// Failures whose message is the whole story (GitHub's answer, its rate limit, a missing token, an answer cut
+    /// short): a log line carries the message alone. Any other exception keeps its stack trace, which is what a bug
+    /// report needs.
+    /// </summary>
+    public static bool SpeakForThemselves(Exception ex) =>
+        ex is GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or GitHubIncompleteAnswerException;
+}

@@ -149,7 +149,7 @@ internal sealed partial class ReviewWorker(
             var why = IsRetryable(ex) ? $"gave up after {job.Attempts} attempts: {reason}" : reason;
             if (await queue.CompleteAsync(job.Id, owner, JobStatus.Parked, why, null, CancellationToken.None))
             {
-                Log.Parked(logger, Explains(ex) ? null : ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
+                Log.Parked(logger, GitHubFailures.SpeakForThemselves(ex) || ex is Llm.LlmException ? null : ex, job.RepositoryFullName, job.PullNumber, job.Id, why);
                 await ReportParkedAsync(job, why);
             }
             else
@@ -226,13 +226,6 @@ internal sealed partial class ReviewWorker(
         System.Data.Common.DbException => true,
         _ => false,
     };
-
-    /// <summary>
-    /// Failures whose message is the whole story (GitHub's answer, a missing token, the model's refusal): the parked
-    /// line carries the reason alone. Anything else keeps its stack trace, which is what a bug report needs.
-    /// </summary>
-    private static bool Explains(Exception ex) =>
-        ex is GitHubApiException or GitHubTokenUnavailableException or GitHubIncompleteAnswerException or Llm.LlmException;
 
     private static string Describe(Exception ex) => ex switch
     {

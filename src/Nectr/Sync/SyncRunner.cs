@@ -175,7 +175,7 @@ internal sealed partial class SyncRunner(
         var at = backoff.NextAttemptAt(job.Attempts);
         if (await queue.RetryLaterAsync(job.Id, owner, at, reason, countAttempt: true, CancellationToken.None))
         {
-            Log.WillRetry(logger, ex, job.RepositoryFullName, job.Kind, job.Id, job.Attempts, at);
+            Log.WillRetry(logger, Traced(ex), job.RepositoryFullName, job.Kind, job.Id, job.Attempts, at, reason);
         }
     }
 
@@ -183,9 +183,12 @@ internal sealed partial class SyncRunner(
     {
         if (await queue.ParkAsync(job.Id, owner, reason, CancellationToken.None))
         {
-            Log.Parked(logger, ex, job.RepositoryFullName, job.Kind, job.Id, reason);
+            Log.Parked(logger, ex is null ? null : Traced(ex), job.RepositoryFullName, job.Kind, job.Id, reason);
         }
     }
+
+    /// <summary>The exception for the log line, or null when its message (already in the line's reason) says it all.</summary>
+    private static Exception? Traced(Exception ex) => GitHubFailures.SpeakForThemselves(ex) ? null : ex;
 
     private static bool IsRetryable(Exception ex) => ex switch
     {
@@ -215,8 +218,8 @@ internal sealed partial class SyncRunner(
         [LoggerMessage(2, LogLevel.Information, "Sync {Kind} of {Repository} (job {JobId}) is done")]
         public static partial void Done(ILogger logger, string repository, string kind, long jobId);
 
-        [LoggerMessage(3, LogLevel.Warning, "Sync {Kind} of {Repository} (job {JobId}) failed (run {Attempt}); retrying at {RetryAt:u}")]
-        public static partial void WillRetry(ILogger logger, Exception exception, string repository, string kind, long jobId, int attempt, DateTimeOffset retryAt);
+        [LoggerMessage(3, LogLevel.Warning, "Sync {Kind} of {Repository} (job {JobId}) failed (run {Attempt}); retrying at {RetryAt:u}: {Reason}")]
+        public static partial void WillRetry(ILogger logger, Exception? exception, string repository, string kind, long jobId, int attempt, DateTimeOffset retryAt, string reason);
 
         [LoggerMessage(4, LogLevel.Error, "Sync {Kind} of {Repository} (job {JobId}) parked: {Reason}")]
         public static partial void Parked(ILogger logger, Exception? exception, string repository, string kind, long jobId, string reason);

@@ -156,6 +156,30 @@ public sealed class SyncRunnerTests
         Assert.Equal((SyncJobStatus.Running, 1), (claimed!.Status, claimed.Attempts));
     }
 
+    [Fact]
+    public async Task A_failure_that_explains_itself_is_logged_with_its_reason_alone_and_an_unexpected_one_with_its_stack_trace()
+    {
+        var logs = new Jobs.LogRecorder();
+        await using var kit = await SyncTestKit.StartAsync("sqlite", logs: logs);
+        kit.Task.Step = (_, _) => throw new GitHubApiException(System.Net.HttpStatusCode.NotFound, "GET", "repos/acme/sync/pulls", "Not Found");
+        await kit.Sync.EnqueueAsync(SyncTestKit.Repo, ScriptedSyncTask.KindName, Ct);
+        Assert.True(await kit.Runner.RunNextAsync(SyncTestKit.Owner, Ct));
+        var gone = await kit.JobAsync();
+        await kit.App.QueryAsync(db => db.SyncJobs.ExecuteDeleteAsync(Ct));
+        kit.Task.Step = (_, _) => throw new InvalidOperationException("a bug in a sync task");
+        await kit.Sync.EnqueueAsync(SyncTestKit.Repo, ScriptedSyncTask.KindName, Ct);
+        Assert.True(await kit.Runner.RunNextAsync(SyncTestKit.Owner, Ct));
+        var bug = await kit.JobAsync();
+
+        var parked = logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("parked", StringComparison.Ordinal)).ToList();
+        var fromGitHub = Assert.Single(parked, e => e.JobId == gone.Id);
+        Assert.Contains("GitHub answered 404", fromGitHub.Message, StringComparison.Ordinal);
+        Assert.Contains("the repository is gone, or the token cannot see it", fromGitHub.Message, StringComparison.Ordinal);
+        Assert.Null(fromGitHub.Exception);
+        var fromBug = Assert.Single(parked, e => e.JobId == bug.Id);
+        Assert.IsType<InvalidOperationException>(fromBug.Exception);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task EnqueueAll_queues_every_registered_kind_once_and_a_kind_this_version_lacks_is_parked(string provider)

@@ -42,7 +42,7 @@ internal sealed class SyncTestKit(TestDatabase database, NectrApp app, ScriptedS
 
     public RepositorySync Sync => app.Services.GetRequiredService<RepositorySync>();
 
-    public static async Task<SyncTestKit> StartAsync(string provider, IDictionary<string, string?>? settings = null)
+    public static async Task<SyncTestKit> StartAsync(string provider, IDictionary<string, string?>? settings = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var task = new ScriptedSyncTask();
@@ -52,7 +52,7 @@ internal sealed class SyncTestKit(TestDatabase database, NectrApp app, ScriptedS
             all[key] = value;
         }
 
-        var app = new NectrApp(database, settings: all)
+        var app = new NectrApp(database, settings: all, logs: logs)
         {
             TestServices = services => services.AddScoped<IRepositorySyncTask>(_ => task),
         };
