@@ -60,7 +60,7 @@ internal sealed partial class GitHubContributorStats(IGitHubApi github, TimeProv
         catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException
             or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.StatsFailed(logger, ex, repositoryFullName);
+            Log.StatsFailed(logger, GitHubFailures.TraceOf(ex), repositoryFullName, ex.Message);
             return new GitHubContributorsView("unavailable", "GitHub did not answer for the contributor statistics; they are left out.", []);
         }
     }
@@ -74,7 +74,7 @@ internal sealed partial class GitHubContributorStats(IGitHubApi github, TimeProv
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not read GitHub's contributor statistics of {Repository}")]
-        public static partial void StatsFailed(ILogger logger, Exception exception, string repository);
+        [LoggerMessage(1, LogLevel.Warning, "Could not read GitHub's contributor statistics of {Repository}: {Reason}")]
+        public static partial void StatsFailed(ILogger logger, Exception? exception, string repository, string reason);
     }
 }

@@ -41,4 +41,7 @@ internal static class GitHubFailures
     /// </summary>
     public static bool SpeakForThemselves(Exception ex) =>
         ex is GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or GitHubIncompleteAnswerException;
+
+    /// <summary>The exception to attach to a log line that already says <c>ex.Message</c>: null when that is the whole story.</summary>
+    public static Exception? TraceOf(Exception ex) => SpeakForThemselves(ex) ? null : ex;
 }

@@ -93,7 +93,7 @@ internal sealed partial class PullRequestStateCache(IGitHubApi github, TimeProvi
         }
         catch (Exception ex) when (ex is GitHubApiException or GitHubRateLimitedException or GitHubTokenUnavailableException or HttpRequestException or TaskCanceledException)
         {
-            Log.Unknown(logger, ex, repositoryFullName, number);
+            Log.Unknown(logger, GitHubFailures.TraceOf(ex), repositoryFullName, number, ex.Message);
         }
         finally
         {
@@ -149,7 +149,7 @@ internal sealed partial class PullRequestStateCache(IGitHubApi github, TimeProvi
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Live state of {Repository}#{Number} unknown: GitHub did not answer")]
-        public static partial void Unknown(ILogger logger, Exception exception, string repository, int number);
+        [LoggerMessage(1, LogLevel.Debug, "Live state of {Repository}#{Number} unknown: {Reason}")]
+        public static partial void Unknown(ILogger logger, Exception? exception, string repository, int number, string reason);
     }
 }

@@ -57,7 +57,7 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Log.CommitsUnread(logger, ex, owner, repo, pullNumber);
+            Log.CommitsUnread(logger, GitHubFailures.TraceOf(ex), owner, repo, pullNumber, ex.Message);
             missing.Add($"commit messages not read ({Why(ex)})");
         }
 
@@ -84,7 +84,7 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Log.IssueUnread(logger, ex, owner, repo, pullNumber, name);
+                Log.IssueUnread(logger, GitHubFailures.TraceOf(ex), owner, repo, pullNumber, name, ex.Message);
                 missing.Add(ex is GitHubApiException { Status: HttpStatusCode.NotFound } ? $"issue {name} not found" : $"issue {name} not read ({Why(ex)})");
             }
         }
@@ -107,10 +107,10 @@ internal sealed partial class LinkedIssueFetcher(IGitHubApi github, IOptions<Git
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not read the commits of {Owner}/{Repo}#{Number} for linked issues; references in the title and description still count")]
-        public static partial void CommitsUnread(ILogger logger, Exception exception, string owner, string repo, int number);
+        [LoggerMessage(1, LogLevel.Warning, "Could not read the commits of {Owner}/{Repo}#{Number} for linked issues; references in the title and description still count: {Reason}")]
+        public static partial void CommitsUnread(ILogger logger, Exception? exception, string owner, string repo, int number, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "Could not read linked issue {Issue} of {Owner}/{Repo}#{Number}; the review goes on without it")]
-        public static partial void IssueUnread(ILogger logger, Exception exception, string owner, string repo, int number, string issue);
+        [LoggerMessage(2, LogLevel.Warning, "Could not read linked issue {Issue} of {Owner}/{Repo}#{Number}; the review goes on without it: {Reason}")]
+        public static partial void IssueUnread(ILogger logger, Exception? exception, string owner, string repo, int number, string issue, string reason);
     }
 }

@@ -49,7 +49,7 @@ internal static partial class KnowledgeEndpoints
         }
         catch (Exception ex) when (ex is GitHubApiException or GitHubTokenUnavailableException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.TreeFailed(logs.CreateLogger(typeof(KnowledgeEndpoints)), ex, name);
+            Log.TreeFailed(logs.CreateLogger(typeof(KnowledgeEndpoints)), GitHubFailures.TraceOf(ex), name, ex.Message);
             return TypedResults.Problem($"Nectr could not read the file tree of {name} from GitHub. Try again later.",
                 statusCode: StatusCodes.Status502BadGateway, title: "GitHub request failed");
         }
@@ -119,8 +119,8 @@ internal static partial class KnowledgeEndpoints
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not read the file tree of {Repository} for the file map")]
-        public static partial void TreeFailed(ILogger logger, Exception exception, string repository);
+        [LoggerMessage(1, LogLevel.Warning, "Could not read the file tree of {Repository} for the file map: {Reason}")]
+        public static partial void TreeFailed(ILogger logger, Exception? exception, string repository, string reason);
     }
 }
 

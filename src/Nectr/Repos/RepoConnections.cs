@@ -100,12 +100,12 @@ internal sealed partial class RepoConnections(
         }
         catch (GitHubApiException ex)
         {
-            Log.GitHubFailed(logger, ex, owner, repo);
+            Log.GitHubFailed(logger, GitHubFailures.TraceOf(ex), owner, repo, ex.Message);
             return new RepoConnectionResult.GitHubFailed((int)ex.Status, ex.Message);
         }
         catch (HttpRequestException ex)
         {
-            Log.GitHubFailed(logger, ex, owner, repo);
+            Log.GitHubFailed(logger, GitHubFailures.TraceOf(ex), owner, repo, ex.Message);
             return new RepoConnectionResult.GitHubFailed(StatusCodes.Status502BadGateway, "GitHub could not be reached: " + ex.Message);
         }
         finally
@@ -306,8 +306,8 @@ internal sealed partial class RepoConnections(
         [LoggerMessage(2, LogLevel.Information, "Disconnected {Owner}/{Repo} (hook deleted on GitHub: {Deleted})")]
         public static partial void Disconnected(ILogger logger, string owner, string repo, bool deleted);
 
-        [LoggerMessage(3, LogLevel.Warning, "GitHub call for {Owner}/{Repo} failed")]
-        public static partial void GitHubFailed(ILogger logger, Exception exception, string owner, string repo);
+        [LoggerMessage(3, LogLevel.Warning, "GitHub call for {Owner}/{Repo} failed: {Reason}")]
+        public static partial void GitHubFailed(ILogger logger, Exception? exception, string owner, string repo, string reason);
 
         [LoggerMessage(4, LogLevel.Warning, "Connected {Repository}, but could not queue its background sync; a rescan queues it again")]
         public static partial void SyncNotQueued(ILogger logger, Exception exception, string repository);

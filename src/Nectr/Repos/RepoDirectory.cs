@@ -37,12 +37,12 @@ internal sealed partial class RepoDirectory(
         }
         catch (GitHubApiException ex)
         {
-            Log.ListFailed(logger, ex, userId);
+            Log.ListFailed(logger, GitHubFailures.TraceOf(ex), userId, ex.Message);
             return new RepoListResult.GitHubFailed((int)ex.Status, ex.Message);
         }
         catch (HttpRequestException ex)
         {
-            Log.ListFailed(logger, ex, userId);
+            Log.ListFailed(logger, GitHubFailures.TraceOf(ex), userId, ex.Message);
             return new RepoListResult.GitHubFailed(StatusCodes.Status502BadGateway, "GitHub could not be reached: " + ex.Message);
         }
 
@@ -149,7 +149,7 @@ internal sealed partial class RepoDirectory(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Listing the repositories of user {UserId} on GitHub failed")]
-        public static partial void ListFailed(ILogger logger, Exception exception, long userId);
+        [LoggerMessage(1, LogLevel.Warning, "Listing the repositories of user {UserId} on GitHub failed: {Reason}")]
+        public static partial void ListFailed(ILogger logger, Exception? exception, long userId, string reason);
     }
 }

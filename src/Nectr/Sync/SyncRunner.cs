@@ -175,7 +175,7 @@ internal sealed partial class SyncRunner(
         var at = backoff.NextAttemptAt(job.Attempts);
         if (await queue.RetryLaterAsync(job.Id, owner, at, reason, countAttempt: true, CancellationToken.None))
         {
-            Log.WillRetry(logger, Traced(ex), job.RepositoryFullName, job.Kind, job.Id, job.Attempts, at, reason);
+            Log.WillRetry(logger, GitHubFailures.TraceOf(ex), job.RepositoryFullName, job.Kind, job.Id, job.Attempts, at, reason);
         }
     }
 
@@ -183,12 +183,9 @@ internal sealed partial class SyncRunner(
     {
         if (await queue.ParkAsync(job.Id, owner, reason, CancellationToken.None))
         {
-            Log.Parked(logger, ex is null ? null : Traced(ex), job.RepositoryFullName, job.Kind, job.Id, reason);
+            Log.Parked(logger, ex is null ? null : GitHubFailures.TraceOf(ex), job.RepositoryFullName, job.Kind, job.Id, reason);
         }
     }
-
-    /// <summary>The exception for the log line, or null when its message (already in the line's reason) says it all.</summary>
-    private static Exception? Traced(Exception ex) => GitHubFailures.SpeakForThemselves(ex) ? null : ex;
 
     private static bool IsRetryable(Exception ex) => ex switch
     {
