@@ -16,6 +16,8 @@ using Nectr.Knowledge;
 using Nectr.Webhooks;
 using Npgsql;
 
+using static Nectr.Benchmarks.BenchArgs;
+
 namespace Nectr.Benchmarks.Intake;
 
 /// <summary>
@@ -143,10 +145,6 @@ internal static class IntakeWriterLoad
         root["pull_request"]!["head"]!["sha"] = Placeholder;
         return Encoding.UTF8.GetBytes(root.ToJsonString());
     }
-
-    private static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is >= 0 and var i && i + 1 < args.Length ? args[i + 1] : null;
-
-    private static int Int(string[] args, string name, int fallback) => Arg(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private sealed record Run(int Concurrency, TimeSpan Measured, TimeSpan Warmup, bool PrepareOnly, string? SkipReason, byte[] Template);
 }

@@ -12,6 +12,8 @@ using Nectr.Knowledge;
 using Nectr.Memory;
 using Npgsql;
 
+using static Nectr.Benchmarks.BenchArgs;
+
 namespace Nectr.Benchmarks.Knowledge;
 
 /// <summary>
@@ -162,10 +164,6 @@ internal static class KnowledgeQueryLoad
             .Select(i => new OpenIssue(i.Number, i.Title, i.Body))
             .ToListAsync(cancellationToken);
     }
-
-    private static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-    private static int Int(string[] args, string name, int fallback) => Arg(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>What to seed and time; each query gets <see cref="Queries"/> calls or <see cref="PerQuery"/> (at least <see cref="MinCalls"/> calls), after <see cref="WarmUp"/> at most of warm-up.</summary>
     private sealed record Load(int Prs, int Files, int Queries, int Issues, int Memories, string[] Only, TimeSpan PerQuery, TimeSpan WarmUp);

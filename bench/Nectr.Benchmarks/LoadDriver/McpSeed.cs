@@ -3,6 +3,8 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Nectr.Data;
 
+using static Nectr.Benchmarks.BenchArgs;
+
 namespace Nectr.Benchmarks.LoadDriver;
 
 /// <summary>
@@ -127,8 +129,4 @@ internal static class McpSeed
             db.ChangeTracker.Clear();
         }
     }
-
-    private static string? Arg(string[] args, string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-    private static int Int(string[] args, string name, int fallback) => Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 }

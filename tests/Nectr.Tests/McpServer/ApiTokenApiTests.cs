@@ -55,7 +55,7 @@ public sealed class ApiTokenApiTests
         var (bob, _) = await app.SignedInClientAsync("bob", 1002);
         using var _a = alice;
         using var _b = bob;
-        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Nectr.ApiTokens.ApiTokenStore>(app.Services);
+        var store = Store(app);
         var first = await store.CreateAsync(aliceUser.Id, "agent 1", Ct);
         for (var i = 2; i <= Nectr.ApiTokens.ApiTokenStore.MaxLivePerUser; i++)
         {
@@ -92,7 +92,7 @@ public sealed class ApiTokenApiTests
         var (bob, bobUser) = await app.SignedInClientAsync("bob", 1002);
         using var _a = alice;
         using var _b = bob;
-        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Nectr.ApiTokens.ApiTokenStore>(app.Services);
+        var store = Store(app);
         var old = await store.CreateAsync(aliceUser.Id, "old laptop", Ct);
         var live = await store.CreateAsync(aliceUser.Id, "still in use", Ct);
         var bobs = await store.CreateAsync(bobUser.Id, "bob's", Ct);
@@ -176,6 +176,9 @@ public sealed class ApiTokenApiTests
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.NotNull(await app.QueryAsync(db => db.ApiTokens.Select(t => t.RevokedAt).SingleAsync(Ct)));
     }
+
+    private static Nectr.ApiTokens.ApiTokenStore Store(NectrApp app) =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Nectr.ApiTokens.ApiTokenStore>(app.Services);
 
     private static string FormToken(string html) => WebUtility.HtmlDecode(
         System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
